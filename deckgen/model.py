@@ -1,0 +1,251 @@
+"""The data that flows between pipeline stages.
+
+Every stage takes frozen values and returns new ones, so a stage can be tested alone and a
+build can be re-run from any point (watch mode re-plans without re-parsing templates).
+Elements keep the 1-based source line they came from so errors and warnings can point at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# --------------------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of inline text with the formatting the Markdown gave it."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Inline Markdown turned into spans; ``str()`` gives the plain text."""
+
+    spans: tuple[Span, ...] = ()
+    line: int | None = None
+
+    @classmethod
+    def plain_text(cls, text: str, line: int | None = None) -> RichText:
+        return cls((Span(text),) if text else (), line)
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled bullet or paragraph such as ``Key Point: …`` (label kept as written)."""
+
+    label: str
+    text: RichText
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Insight:
+    """One repeated section of the summary.
+
+    ``number`` is the number the author wrote (``3.`` / ``## 3)``) or, when none was
+    written, the insight's position (1-based). ``fields`` are labelled items in source
+    order; ``points`` are unlabelled bullets and paragraphs; ``notes`` are what the author
+    meant for the speaker only (``Notes:`` label or ``<!-- notes: … -->``).
+    """
+
+    number: int
+    title: RichText
+    fields: tuple[Field, ...] = ()
+    points: tuple[RichText, ...] = ()
+    notes: tuple[RichText, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The section named like a conclusion; ``closing`` holds the call-to-action lines."""
+
+    heading: str = "Conclusion"
+    body: tuple[RichText, ...] = ()
+    closing: tuple[RichText, ...] = ()
+    notes: tuple[RichText, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the parser understood of a summary."""
+
+    title: RichText
+    insights: tuple[Insight, ...]
+    subtitle: RichText | None = None
+    author: str | None = None
+    date: str | None = None
+    intro: tuple[RichText, ...] = ()
+    conclusion: Conclusion | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    """Front matter as written (after YAML parsing), for templates and document properties."""
+    source: str = "<string>"
+    """Where the text came from, for messages: a path or ``<stdin>``."""
+    warnings: tuple[str, ...] = ()
+    """Things that were odd but not fatal (BOM removed, control characters dropped …)."""
+
+
+# --------------------------------------------------------------------------- theme
+# What the template loader (deckgen.render.inspect, the only reader of .pptx files) learns
+# about a template, as plain data, so that plan and fit never touch python-pptx.
+
+EMU_PER_PT = 12700
+
+SLIDE_KINDS = ("title", "agenda", "insight", "conclusion", "closing")
+
+
+@dataclass(frozen=True)
+class ParaProto:
+    """One paragraph of a prototype text frame: its Jinja source and its formatting."""
+
+    template: str
+    """The paragraph's text with all runs joined, so a tag split over runs is whole again."""
+    font: str
+    """Resolved Latin typeface name (theme fonts ``+mj-lt``/``+mn-lt`` already resolved)."""
+    size: float
+    """Preferred size in points, as the designer set it."""
+    bold: bool = False
+    italic: bool = False
+    line_spacing: float = 1.0
+    """Multiple of single spacing (``a:lnSpc/a:spcPct``); exact-point spacing is converted."""
+    space_before: float = 0.0
+    """Points."""
+    space_after: float = 0.0
+    """Points."""
+
+
+@dataclass(frozen=True)
+class ShapeProto:
+    """A text-bearing shape of a prototype slide (or a layout placeholder)."""
+
+    shape_id: int
+    name: str
+    box: tuple[int, int, int, int]
+    """x, y, width, height in EMU, on the slide."""
+    insets: tuple[int, int, int, int] = (91440, 45720, 91440, 45720)
+    """left, top, right, bottom in EMU (bodyPr lIns/tIns/rIns/bIns; OOXML defaults)."""
+    paragraphs: tuple[ParaProto, ...] = ()
+    is_title: bool = False
+    """The slide's title placeholder (outline view, screen readers)."""
+    placeholder_idx: int | None = None
+    wrap: bool = True
+    min_size: float | None = None
+    """Smallest size fit may use; None means the theme's minimum for body or title."""
+    role: str = "content"
+    """``title`` (the title placeholder), ``chrome`` (numbers, footer, decoration: repeated
+    on continuation slides) or ``content`` (text that may continue on a follow-up slide).
+    The loader decides: the title placeholder is ``title``; a shape whose template uses only
+    ``slide.*``, ``deck.footer``, ``deck.title`` or ``*.number`` is ``chrome``."""
+
+    @property
+    def template(self) -> str:
+        return "\n".join(p.template for p in self.paragraphs)
+
+    @property
+    def has_tags(self) -> bool:
+        t = self.template
+        return "{{" in t or "{%" in t
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """The design of one slide kind: a prototype slide or a layout of a corporate template."""
+
+    kind: str
+    shapes: tuple[ShapeProto, ...]
+    slide_index: int | None = None
+    """0-based index of the prototype slide in template.pptx; None when built from a layout."""
+    layout_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    path: str
+    """The template.pptx/.potx/.pptx file."""
+    description: str = ""
+    slide_width: int = 12192000
+    slide_height: int = 6858000
+    prototypes: Mapping[str, Prototype] = field(default_factory=dict)
+    notes_template: str = ""
+    """Jinja2 source for speaker notes (``notes.j2`` in the theme folder)."""
+    min_body_size: float = 14.0
+    min_title_size: float = 24.0
+    from_layouts: bool = False
+    """True for a corporate template without prototypes (placeholders are filled)."""
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- deck
+
+
+@dataclass(frozen=True)
+class Para:
+    """A rendered paragraph: its runs, the prototype paragraph it takes formatting from,
+    and the size fit chose (None until fit runs)."""
+
+    runs: tuple[Span, ...]
+    proto: int = 0
+    """Index into the ShapeProto's paragraphs."""
+    size: float | None = None
+    level: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The rendered text of one prototype shape on one slide."""
+
+    shape_id: int
+    paragraphs: tuple[Para, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    kind: str
+    title: str
+    """Plain title, for the outline, warnings and accessibility."""
+    frames: tuple[Frame, ...]
+    notes: str = ""
+    line: int | None = None
+    continued: int = 0
+    """0 for the first slide of an item, 1, 2 … for its follow-up slides."""
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The Jinja context the frames were rendered from (kept for re-rendering)."""
+
+
+@dataclass(frozen=True)
+class Deck:
+    slides: tuple[SlideSpec, ...]
+    theme: Theme
+    title: str
+    properties: Mapping[str, str] = field(default_factory=dict)
+    """Document properties: title, author, subject, keywords, language, created (ISO)."""
+    language: str = "en-US"
+    warnings: tuple[str, ...] = ()
