@@ -249,3 +249,10 @@ class Deck:
     """Document properties: title, author, subject, keywords, language, created (ISO)."""
     language: str = "en-US"
     warnings: tuple[str, ...] = ()
+
+
+# Slide numbers are only known after fit may have added follow-up slides, so plan renders
+# them as these private-use characters and render substitutes the final values. fit
+# measures each as two digits.
+SLIDE_NUMBER = "\ue0f1"
+SLIDE_TOTAL = "\ue0f2"
