@@ -1,0 +1,155 @@
+"""The Python API: ``deckgen.build(...)`` does exactly what ``deckgen build`` does."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from deckgen.errors import OutputError, SourceError
+from deckgen.model import Deck, Document
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build produced."""
+
+    output: Path
+    slides: int
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def _source_date_epoch() -> int | None:
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise SourceError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}"
+        ) from None
+
+
+def read(
+    source: str | os.PathLike[str] | None = None,
+    *,
+    text: str | None = None,
+    stdin: BinaryIO | None = None,
+) -> Document:
+    """Parse a summary: from ``text``, from a path, or from stdin when ``source`` is ``-``.
+
+    A ``str`` source holding a newline is taken as the summary itself, so a pipeline can
+    pass generated text straight in.
+    """
+    from deckgen import parse
+    from deckgen import source as src
+
+    if text is None and isinstance(source, str) and "\n" in source:
+        text = source
+        source = None
+    if text is not None:
+        body, warnings = src.decode(text.encode("utf-8", "surrogatepass"), "<text>")
+        name = "<text>"
+    else:
+        body, name, warnings = src.load(source if source is not None else "content.md", stdin=stdin)
+    doc = parse.parse(body, source=name)
+    if warnings:
+        from dataclasses import replace
+
+        doc = replace(doc, warnings=tuple(warnings) + doc.warnings)
+    return doc
+
+
+def _template_for(doc: Document, template: str | os.PathLike[str] | None) -> str | None:
+    if template is not None:
+        return str(template)
+    chosen = doc.meta.get("template")
+    if not chosen:
+        return None
+    chosen = str(chosen)
+    base = Path(doc.source).parent if doc.source not in ("<stdin>", "<text>") else Path.cwd()
+    candidate = base / chosen
+    if candidate.suffix.lower() in (".pptx", ".potx") or candidate.is_dir():
+        return str(candidate)
+    return chosen  # a theme name
+
+
+def prepare(
+    doc: Document,
+    *,
+    template: str | os.PathLike[str] | None = None,
+    numbers: bool = True,
+    footer: bool = True,
+    agenda: bool = False,
+) -> Deck:
+    """Plan and fit a parsed document into a theme: everything but writing the file."""
+    from deckgen import fit, plan, themes
+
+    theme = themes.load(_template_for(doc, template))
+    opts = plan.Options(
+        numbers=numbers, footer=footer, agenda=agenda, source_date_epoch=_source_date_epoch()
+    )
+    return fit.fit(plan.plan(doc, theme, opts))
+
+
+def default_output(source: str | os.PathLike[str] | None) -> Path:
+    if source is None or str(source) in ("-", "") or (isinstance(source, str) and "\n" in source):
+        return Path("deck.pptx")
+    return Path(source).with_suffix(".pptx")
+
+
+def _check_output(out: Path, source: str | os.PathLike[str] | None) -> None:
+    if source is not None and not (isinstance(source, str) and ("\n" in source or source == "-")):
+        try:
+            same = out.resolve() == Path(source).resolve()
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(
+                "the output path is the source itself; refusing to overwrite your summary",
+                where=str(out),
+                hint="choose another name with -o",
+            )
+    if out.is_dir():
+        raise OutputError("the output path is a folder", where=str(out), hint="give a file name")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(
+            "the output folder does not exist", where=str(parent), hint="create it first"
+        )
+    if out.suffix.lower() not in (".pptx",):
+        raise OutputError(
+            "the output must be a .pptx file", where=str(out), hint="end the name with .pptx"
+        )
+
+
+def build(
+    source: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    text: str | None = None,
+    template: str | os.PathLike[str] | None = None,
+    numbers: bool = True,
+    footer: bool = True,
+    agenda: bool = False,
+    stdin: BinaryIO | None = None,
+) -> Result:
+    """Build a deck from a summary and write it atomically; return what was written.
+
+    ``source`` is a path (``-`` for stdin) or the summary's text itself; ``output``
+    defaults to the source's name with ``.pptx``. Raises :class:`deckgen.errors.DeckgenError`
+    (with a message saying what and where) and never leaves a partial file behind.
+    """
+    started = time.perf_counter()
+    out = Path(output) if output is not None else default_output(source if text is None else None)
+    _check_output(out, source if text is None else None)
+    doc = read(source, text=text, stdin=stdin)
+    deck = prepare(doc, template=template, numbers=numbers, footer=footer, agenda=agenda)
+    from deckgen.render import write
+
+    write(deck, out)
+    return Result(out, len(deck.slides), deck.warnings, time.perf_counter() - started)

@@ -1,0 +1,208 @@
+"""The command line: a thin click layer over deckgen.api.
+
+Heavy modules (python-pptx, markdown-it, Jinja2) are imported inside the commands, so
+``deckgen --help`` answers at the speed of click alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from deckgen import __version__
+from deckgen.errors import DeckgenError
+
+EPILOG = """\b
+Examples:
+  deckgen build                      content.md -> content.pptx
+  deckgen build talk.md -o talk.pptx --template dark
+  deckgen build - -o deck.pptx < summary.md
+  deckgen outline talk.md            what the parser understood
+  deckgen templates                  the themes you can use
+"""
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into one ``Error:`` line unless --debug is given."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            raise DeckgenError(
+                f"unexpected {type(exc).__name__}: {exc}",
+                hint="run with --debug for the traceback, and please report it",
+            ) from None
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool((ctx.obj or {}).get("debug")) or bool(os.environ.get("DECKGEN_DEBUG"))
+
+
+def _warn(messages: tuple[str, ...] | list[str]) -> None:
+    for m in messages:
+        click.echo(f"Warning: {m}", err=True)
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="deckgen")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn a Markdown summary into an editable PowerPoint deck.
+
+    A summary is a title, numbered insights (each with points such as "Key Point:" and
+    "Insight:"), and a conclusion. deckgen makes a title slide, one slide per insight and a
+    conclusion slide, with speaker notes, in a designed theme.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+_template_option = click.option(
+    "-t",
+    "--template",
+    metavar="NAME|PATH",
+    help="Theme name (see 'deckgen templates'), theme folder, or a .pptx/.potx to fill. "
+    "Default: the front matter's 'template:', else 'default'.",
+)
+
+
+@cli.command(short_help="Build a deck from a Markdown summary.")
+@click.argument("source", default="content.md", metavar="[SOURCE]")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Where to write the deck. Default: SOURCE with .pptx (deck.pptx for stdin).",
+)
+@_template_option
+@click.option("--agenda", is_flag=True, help="Add an agenda slide listing the insights.")
+@click.option("--no-numbers", is_flag=True, help="Leave slide numbers off.")
+@click.option("--no-footer", is_flag=True, help="Leave the footer off.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def build(
+    source: str,
+    output: str | None,
+    template: str | None,
+    agenda: bool,
+    no_numbers: bool,
+    no_footer: bool,
+    quiet: bool,
+) -> None:
+    """Build a deck from SOURCE (a Markdown summary; '-' reads stdin; default content.md).
+
+    The deck is written atomically: on any error an existing deck is left as it was.
+    """
+    from deckgen.api import build as do_build
+
+    result = do_build(
+        source,
+        output,
+        template=template,
+        numbers=not no_numbers,
+        footer=not no_footer,
+        agenda=agenda,
+        stdin=sys.stdin.buffer if source == "-" else None,
+    )
+    _warn(result.warnings)
+    if not quiet:
+        click.echo(f"Wrote {result.output} ({result.slides} slides) in {result.seconds:.2f} s")
+
+
+@cli.command(short_help="Show the slides deckgen would make, with their text.")
+@click.argument("source", default="content.md", metavar="[SOURCE]")
+@_template_option
+@click.option("--agenda", is_flag=True, help="Include the agenda slide.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (schema in README).")
+def outline(source: str, template: str | None, agenda: bool, as_json: bool) -> None:
+    """Show what deckgen understood of SOURCE: the slides the deck will have, with their text."""
+    from deckgen.api import prepare, read
+    from deckgen.outline import as_dict, as_text
+
+    doc = read(source, stdin=sys.stdin.buffer if source == "-" else None)
+    deck = prepare(doc, template=template, agenda=agenda)
+    if as_json:
+        click.echo(json.dumps(as_dict(doc, deck), ensure_ascii=False, indent=2, default=str))
+    else:
+        _warn(deck.warnings)
+        click.echo(as_text(doc, deck))
+
+
+@cli.group(cls=_Group, invoke_without_command=True, short_help="List, export and check themes.")
+@click.pass_context
+def templates(ctx: click.Context) -> None:
+    """List the themes; 'export' one to start your own; 'check' a template."""
+    if ctx.invoked_subcommand is None:
+        from deckgen.themes import available, user_dir
+
+        found = available()
+        width = max((len(t.name) for t in found), default=8)
+        for t in found:
+            origin = "" if t.origin == "bundled" else f"  [{t.origin}: {t.path}]"
+            click.echo(f"{t.name:<{width}}  {t.description}{origin}")
+        click.echo(f"\nYour own themes go in {user_dir()} (or set DECKGEN_TEMPLATES).")
+
+
+@templates.command("list")
+@click.pass_context
+def templates_list(ctx: click.Context) -> None:
+    """List the themes (bundled and your own)."""
+    ctx.invoke(templates)
+
+
+@templates.command("export")
+@click.argument("name")
+@click.argument("directory", type=click.Path(file_okay=False))
+def templates_export(name: str, directory: str) -> None:
+    """Copy theme NAME into DIRECTORY to start your own.
+
+    \b
+    Then open DIRECTORY/template.pptx in PowerPoint or LibreOffice, restyle it, and
+    build with: deckgen build talk.md --template DIRECTORY
+    """
+    from deckgen.themes import export
+
+    target = export(name, directory)
+    click.echo(f"Copied theme {name!r} to {target}")
+
+
+@templates.command("check")
+@click.argument("path")
+def templates_check(path: str) -> None:
+    """Report which slide kinds template PATH supplies and which names it uses."""
+    from deckgen.templatecheck import check
+
+    report, ok = check(path)
+    click.echo(report)
+    if not ok:
+        raise SystemExit(1)
+
+
+@cli.command(short_help="Render a deck onto one PNG to look at it.")
+@click.argument("source", metavar="SOURCE|DECK")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="PNG to write.")
+@_template_option
+@click.option("--cols", default=4, show_default=True, help="Slides per row.")
+def preview(source: str, output: str | None, template: str | None, cols: int) -> None:
+    """Render a deck (or build one from Markdown) onto one contact-sheet PNG via LibreOffice."""
+    from deckgen.preview import preview as do_preview
+
+    out = do_preview(source, output, template=template, cols=cols)
+    click.echo(f"Wrote {out}")
+
+
+def main() -> None:
+    cli(prog_name="deckgen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

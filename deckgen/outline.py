@@ -1,0 +1,91 @@
+"""``deckgen outline``: what the parser understood and the slides it leads to.
+
+The JSON form is a stable interface for scripts (``"schema": 1``); fields are only ever
+added, never renamed or removed, within a schema version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Conclusion, Deck, Document, Insight, RichText
+
+SCHEMA = 1
+
+
+def _t(rt: RichText | None) -> str | None:
+    return rt.text if rt is not None else None
+
+
+def _insight(ins: Insight) -> dict[str, Any]:
+    return {
+        "number": ins.number,
+        "title": ins.title.text,
+        "line": ins.line,
+        "fields": [{"label": f.label, "text": f.text.text, "line": f.line} for f in ins.fields],
+        "points": [p.text for p in ins.points],
+        "notes": [n.text for n in ins.notes],
+    }
+
+
+def _conclusion(c: Conclusion | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "heading": c.heading,
+        "line": c.line,
+        "body": [p.text for p in c.body],
+        "closing": [p.text for p in c.closing],
+        "notes": [n.text for n in c.notes],
+    }
+
+
+def _numbers(text: str, n: int, total: int) -> str:
+    return text.replace(SLIDE_NUMBER, str(n)).replace(SLIDE_TOTAL, str(total))
+
+
+def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
+    total = len(deck.slides)
+    return {
+        "schema": SCHEMA,
+        "source": doc.source,
+        "template": deck.theme.name,
+        "document": {
+            "title": doc.title.text,
+            "subtitle": _t(doc.subtitle),
+            "author": doc.author,
+            "date": doc.date,
+            "intro": [p.text for p in doc.intro],
+            "insights": [_insight(i) for i in doc.insights],
+            "conclusion": _conclusion(doc.conclusion),
+            "meta": dict(doc.meta),
+        },
+        "slides": [
+            {
+                "index": n,
+                "kind": s.kind,
+                "title": s.title,
+                "continued": s.continued,
+                "line": s.line,
+                "text": [_numbers(f.text, n, total) for f in s.frames if f.text.strip()],
+                "notes": s.notes,
+            }
+            for n, s in enumerate(deck.slides, start=1)
+        ],
+        "warnings": list(deck.warnings),
+    }
+
+
+def as_text(doc: Document, deck: Deck) -> str:
+    total = len(deck.slides)
+    lines = [f"{doc.source}: {total} slides, theme {deck.theme.name!r}", ""]
+    for n, s in enumerate(deck.slides, start=1):
+        cont = f" (continued {s.continued})" if s.continued else ""
+        where = f"  [line {s.line}]" if s.line else ""
+        lines.append(f"{n:>3}  {s.kind:<10} {s.title}{cont}{where}")
+        for f in s.frames:
+            for p in f.paragraphs:
+                text = _numbers(p.text, n, total).strip()
+                if text and text != s.title:
+                    lines.append(f"{'':16}{text}")
+    return "\n".join(lines)

@@ -1,0 +1,536 @@
+"""Plan: decide which slides exist and fill their text from the theme's Jinja2 templates.
+
+Jinja2 only produces strings, but the Markdown's bold/italic/code/links must survive into
+runs. So rich values render as text wrapped in private-use marker characters (the source
+reader strips those from user input), and the rendered string is decoded back into spans.
+Prototype paragraphs are joined with markers too, so a ``{% if %}`` may span paragraphs and
+each output line still knows which prototype paragraph's formatting it takes.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from deckgen.errors import TemplateError
+from deckgen.model import (
+    SLIDE_NUMBER,
+    SLIDE_TOTAL,
+    Conclusion,
+    Deck,
+    Document,
+    Field,
+    Frame,
+    Insight,
+    Para,
+    Prototype,
+    RichText,
+    ShapeProto,
+    SlideSpec,
+    Span,
+    Theme,
+)
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Options:
+    numbers: bool = True
+    footer: bool = True
+    agenda: bool = False
+    source_date_epoch: int | None = None
+    """Seconds since the epoch for document dates (SOURCE_DATE_EPOCH), for reproducible files."""
+
+
+# --------------------------------------------------------------------------- rich text codec
+
+_SPAN = "\ue000"  # span start, followed by one flags character
+_URL_END = "\ue001"
+_SPAN_END = "\ue002"
+_PARA = "\ue003"  # prototype paragraph marker: _PARA + index digits + _PARA_END
+_PARA_END = "\ue004"
+_FLAGS = 0xE100
+_MARKERS = re.compile("[\ue000-\ue004\ue100-\ue10f]")
+
+
+def encode(rt: RichText) -> str:
+    out = []
+    for s in rt.spans:
+        if not (s.bold or s.italic or s.code or s.link):
+            out.append(s.text)
+            continue
+        bits = s.bold | s.italic << 1 | s.code << 2 | bool(s.link) << 3
+        out.append(_SPAN + chr(_FLAGS + bits))
+        if s.link:
+            out.append(_MARKERS.sub("", s.link) + _URL_END)
+        out.append(s.text + _SPAN_END)
+    return "".join(out)
+
+
+def decode(text: str) -> tuple[Span, ...]:
+    """Spans from a rendered string; tolerant of markers a filter cut or duplicated."""
+    spans: list[Span] = []
+    plain: list[str] = []
+
+    def flush() -> None:
+        if plain:
+            spans.append(Span("".join(plain)))
+            plain.clear()
+
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == _SPAN and i + 1 < n and _FLAGS <= ord(text[i + 1]) < _FLAGS + 16:
+            bits = ord(text[i + 1]) - _FLAGS
+            i += 2
+            link = None
+            if bits & 8:
+                j = text.find(_URL_END, i)
+                if j < 0:
+                    j = i
+                link, i = text[i:j] or None, j + 1
+            j = text.find(_SPAN_END, i)
+            j = n if j < 0 else j
+            body = _MARKERS.sub("", text[i:j])
+            flush()
+            if body:
+                spans.append(Span(body, bool(bits & 1), bool(bits & 2), bool(bits & 4), link))
+            i = j + 1
+        else:
+            if not _MARKERS.match(c):
+                plain.append(c)
+            i += 1
+    flush()
+    return tuple(spans)
+
+
+class Rich:
+    """A RichText as Jinja sees it: renders with markers, tests true when it has text."""
+
+    __slots__ = ("_rt",)
+
+    def __init__(self, rt: RichText | None):
+        self._rt = rt or RichText()
+
+    def __str__(self) -> str:
+        return encode(self._rt)
+
+    def __bool__(self) -> bool:
+        return bool(self._rt)
+
+    def __len__(self) -> int:
+        return len(self._rt.text)
+
+    def __eq__(self, other: object) -> bool:
+        return str(self._rt) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self._rt.text)
+
+    @property
+    def text(self) -> str:
+        return self._rt.text
+
+    @property
+    def line(self) -> int | None:
+        return self._rt.line
+
+
+class PlainRich(Rich):
+    """Renders as plain text: for speaker notes, which carry no formatting."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return self._rt.text
+
+
+# --------------------------------------------------------------------------- label meaning
+
+_STATEMENT = {
+    "key point", "key points", "key takeaway", "key takeaways", "takeaway", "main point",
+    "main idea", "key idea", "key message", "key insight", "point", "the point", "claim",
+    "statement", "kernaussage", "kernpunkt", "schlüsselpunkt", "hauptpunkt", "kernbotschaft",
+    "punto clave", "idea clave", "idea principal", "point clé", "idée clé", "idée principale",
+    "ponto-chave", "ponto chave", "要点", "关键点", "核心观点", "重点", "ポイント", "要点まとめ",
+}  # fmt: skip
+
+
+def _norm_label(label: str) -> str:
+    return re.sub(r"[\s*_:：]+", " ", label).strip().casefold()
+
+
+def statement_index(fields: Sequence[Field]) -> int | None:
+    """Which field reads as the slide's statement: a Key-Point-like label, else the first."""
+    for i, f in enumerate(fields):
+        if _norm_label(f.label) in _STATEMENT:
+            return i
+    return 0 if fields else None
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _rich_list(items: Iterable[RichText], cls: type[Rich]) -> list[Rich]:
+    return [cls(t) for t in items]
+
+
+def _field(f: Field, cls: type[Rich]) -> dict[str, Any]:
+    return {"label": f.label, "text": cls(f.text), "line": f.line}
+
+
+def insight_context(ins: Insight, cls: type[Rich] = Rich) -> dict[str, Any]:
+    fields = list(ins.fields)
+    points = list(ins.points)
+    si = statement_index(fields)
+    if si is not None:
+        statement: RichText | None = fields[si].text
+        details = fields[:si] + fields[si + 1 :]
+    elif points:
+        statement, points = points[0], points[1:]
+        details = []
+    else:
+        statement, details = None, []
+    return {
+        "number": ins.number,
+        "title": cls(ins.title),
+        "key_point": cls(statement),
+        "insight": cls(details[0].text if details else None),
+        "details": [_field(f, cls) for f in details],
+        "points": _rich_list(points, cls),
+        "body": [cls(f.text) for f in details] + _rich_list(points, cls),
+        "fields": [_field(f, cls) for f in fields],
+        "notes": _rich_list(ins.notes, cls),
+        "line": ins.line,
+    }
+
+
+def conclusion_context(c: Conclusion | None, cls: type[Rich] = Rich) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "heading": c.heading,
+        "body": _rich_list(c.body, cls),
+        "closing": _rich_list(c.closing, cls),
+        "notes": _rich_list(c.notes, cls),
+        "line": c.line,
+    }
+
+
+def deck_context(doc: Document, opts: Options, cls: type[Rich] = Rich) -> dict[str, Any]:
+    meta = dict(doc.meta)
+    footer = ""
+    if opts.footer:
+        footer = str(meta.get("footer") or doc.title.text)
+    return {
+        "title": cls(doc.title),
+        "subtitle": cls(doc.subtitle),
+        "author": doc.author or "",
+        "date": doc.date or "",
+        "intro": _rich_list(doc.intro, cls),
+        "insights": [insight_context(i, cls) for i in doc.insights],
+        "conclusion": conclusion_context(doc.conclusion, cls),
+        "footer": footer,
+        "meta": meta,
+    }
+
+
+# --------------------------------------------------------------------------- jinja
+
+
+def _finalize(value: Any) -> Any:
+    return "" if value is None else value
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass
+class _Compiled:
+    """Compiled templates of one theme, kept between builds (watch mode, API rebuilds)."""
+
+    shapes: dict[tuple[str, int], jinja2.Template] = field(default_factory=dict)
+    notes: jinja2.Template | None = None
+
+
+_compiled: dict[tuple[str, int], _Compiled] = {}
+
+
+def _where(theme: Theme, proto: Prototype, shape: ShapeProto | None = None) -> str:
+    slide = (
+        f"prototype slide {proto.slide_index + 1} ({proto.kind})"
+        if proto.slide_index is not None
+        else f"layout {proto.layout_name!r} ({proto.kind})"
+    )
+    shape_part = f', shape "{shape.name}"' if shape else ""
+    return f"template {theme.path}, {slide}{shape_part}"
+
+
+def _template_error(exc: Exception, where: str) -> TemplateError:
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        msg = f"unsafe template expression refused: {exc}"
+        hint = "templates may only use the documented names (see docs/templates.md)"
+    elif isinstance(exc, jinja2.UndefinedError):
+        msg = f"unknown name in template: {exc}"
+        hint = "check the spelling against docs/templates.md"
+    elif isinstance(exc, jinja2.TemplateSyntaxError):
+        msg = f"template syntax error: {exc.message}"
+        hint = "fix the Jinja2 tag in the text box"
+    else:
+        msg = f"template failed: {type(exc).__name__}: {exc}"
+        hint = None
+    return TemplateError(msg, where=where, hint=hint)
+
+
+def _joined_source(shape: ShapeProto) -> str:
+    return "\n".join(f"{_PARA}{i}{_PARA_END}{p.template}" for i, p in enumerate(shape.paragraphs))
+
+
+def _theme_key(theme: Theme) -> tuple[str, int]:
+    return (theme.path, id(theme))
+
+
+def _compiled_for(theme: Theme) -> _Compiled:
+    key = _theme_key(theme)
+    comp = _compiled.get(key)
+    if comp is None:
+        if len(_compiled) > 16:
+            _compiled.clear()
+        comp = _compiled[key] = _Compiled()
+        env = environment()
+        for proto in theme.prototypes.values():
+            for shape in proto.shapes:
+                if not shape.has_tags:
+                    continue
+                try:
+                    comp.shapes[(proto.kind, shape.shape_id)] = env.from_string(
+                        _joined_source(shape)
+                    )
+                except jinja2.TemplateSyntaxError as exc:
+                    raise _template_error(exc, _where(theme, proto, shape)) from None
+        try:
+            comp.notes = env.from_string(theme.notes_template or "")
+        except jinja2.TemplateSyntaxError as exc:
+            raise _template_error(exc, f"template {theme.path}, notes template") from None
+    return comp
+
+
+_PARA_SPLIT = re.compile(f"{_PARA}(\\d+){_PARA_END}")
+
+
+def render_shape(
+    template: jinja2.Template, shape: ShapeProto, context: Mapping[str, Any], where: str
+) -> Frame:
+    try:
+        out = template.render(context)
+    except Exception as exc:  # any failure inside a user's template is a template error
+        raise _template_error(exc, where) from None
+    parts = _PARA_SPLIT.split(out)
+    paras: list[Para] = []
+    # parts = [before, idx, text, idx, text, ...]; text before the first marker belongs to 0
+    segments = [(0, parts[0])] if parts[0] else []
+    segments += [(int(parts[k]), parts[k + 1]) for k in range(1, len(parts), 2)]
+    for n, (idx, text) in enumerate(segments):
+        if n + 1 < len(segments) and text.endswith("\n"):
+            text = text[:-1]  # the joiner between prototype paragraphs
+        idx = min(idx, len(shape.paragraphs) - 1) if shape.paragraphs else 0
+        tagged = shape.paragraphs and (
+            "{" in shape.paragraphs[idx].template or "%" in shape.paragraphs[idx].template
+        )
+        for line in text.split("\n"):
+            runs = decode(line)
+            if not "".join(r.text for r in runs).strip():
+                if tagged:
+                    continue  # a tag that rendered nothing leaves no empty paragraph
+                runs = ()
+            paras.append(Para(runs=runs, proto=idx))
+    if paras and all(not p.text.strip() for p in paras):
+        paras = []
+    return Frame(shape_id=shape.shape_id, paragraphs=tuple(paras))
+
+
+def _render_slide(
+    theme: Theme,
+    comp: _Compiled,
+    kind: str,
+    context: dict[str, Any],
+    notes_context: dict[str, Any],
+    title: str,
+    line: int | None,
+) -> SlideSpec:
+    proto = theme.prototypes[kind]
+    frames = []
+    for shape in proto.shapes:
+        tpl = comp.shapes.get((kind, shape.shape_id))
+        if tpl is not None:
+            frames.append(render_shape(tpl, shape, context, _where(theme, proto, shape)))
+    notes = ""
+    if comp.notes is not None:
+        try:
+            notes = comp.notes.render(notes_context)
+        except Exception as exc:
+            raise _template_error(exc, f"template {theme.path}, notes template") from None
+        notes = re.sub(r"\n{3,}", "\n\n", notes).strip()
+    return SlideSpec(
+        kind=kind, title=title, frames=tuple(frames), notes=notes, line=line, context=context
+    )
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
+    """The deck's slides, their text rendered, sizes not yet fitted."""
+    opts = options or Options()
+    comp = _compiled_for(theme)
+    warnings = list(doc.warnings) + list(theme.warnings)
+    deck_ctx = deck_context(doc, opts)
+    notes_deck = deck_context(doc, opts, PlainRich)
+    meta = deck_ctx["meta"]
+
+    kinds: list[tuple[str, int | None]] = []
+    if "title" in theme.prototypes:
+        kinds.append(("title", None))
+    else:
+        warnings.append(f"template {theme.path} has no title slide; the deck starts with insights")
+    if opts.agenda:
+        if "agenda" in theme.prototypes:
+            kinds.append(("agenda", None))
+        else:
+            warnings.append(f"template {theme.path} has no agenda slide; --agenda ignored")
+    if "insight" not in theme.prototypes:
+        raise TemplateError(
+            "the template has no insight slide",
+            where=f"template {theme.path}",
+            hint="add a prototype slide whose notes start with 'deckgen: insight'",
+        )
+    kinds += [("insight", i) for i in range(len(doc.insights))]
+    if doc.conclusion is not None:
+        if "conclusion" in theme.prototypes:
+            kinds.append(("conclusion", None))
+        else:
+            warnings.append(
+                f"template {theme.path} has no conclusion slide; the conclusion is in the "
+                "last slide's notes"
+            )
+        closing_proto = theme.prototypes.get("closing")
+        conclusion_proto = theme.prototypes.get("conclusion")
+        if (
+            closing_proto is not None
+            and doc.conclusion.closing
+            and (conclusion_proto is None or "closing" not in _proto_source(conclusion_proto))
+        ):
+            kinds.append(("closing", None))
+
+    total = len(kinds)
+    slides: list[SlideSpec] = []
+    for n, (kind, idx) in enumerate(kinds, start=1):
+        slide = {
+            "number": SLIDE_NUMBER if opts.numbers else "",
+            "total": SLIDE_TOTAL if opts.numbers else "",
+            "index": n,
+            "kind": kind,
+            "continued": False,
+        }
+        ctx: dict[str, Any] = {
+            "deck": deck_ctx,
+            "meta": meta,
+            "slide": slide,
+            "conclusion": deck_ctx["conclusion"],
+        }
+        nctx: dict[str, Any] = {
+            "deck": notes_deck,
+            "meta": meta,
+            "slide": {**slide, "number": n, "total": total},
+            "conclusion": notes_deck["conclusion"],
+        }
+        line: int | None = None
+        if idx is not None:
+            ins = doc.insights[idx]
+            ctx["insight"] = deck_ctx["insights"][idx]
+            nctx["insight"] = notes_deck["insights"][idx]
+            title = f"{ins.number}. {ins.title.text}"
+            line = ins.line
+        elif kind == "title":
+            title = doc.title.text
+            line = doc.title.line
+        elif kind == "agenda":
+            title = "Agenda"
+        else:
+            assert doc.conclusion is not None
+            title = doc.conclusion.heading if kind == "conclusion" else "Closing"
+            line = doc.conclusion.line
+        slides.append(_render_slide(theme, comp, kind, ctx, nctx, title, line))
+
+    if doc.conclusion is not None and "conclusion" not in theme.prototypes and slides:
+        extra = "\n".join(t.text for t in doc.conclusion.body + doc.conclusion.closing)
+        last = slides[-1]
+        slides[-1] = SlideSpec(
+            kind=last.kind,
+            title=last.title,
+            frames=last.frames,
+            notes=(last.notes + "\n\n" + doc.conclusion.heading + "\n" + extra).strip(),
+            line=last.line,
+            continued=last.continued,
+            context=last.context,
+        )
+
+    return Deck(
+        slides=tuple(slides),
+        theme=theme,
+        title=doc.title.text,
+        properties=_properties(doc, opts),
+        language=_language(doc),
+        warnings=tuple(warnings),
+    )
+
+
+def _proto_source(proto: Prototype) -> str:
+    return "\n".join(s.template for s in proto.shapes)
+
+
+def _language(doc: Document) -> str:
+    lang = doc.meta.get("lang") or doc.meta.get("language")
+    if isinstance(lang, str) and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang.strip()):
+        return lang.strip()
+    return "en-US"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _properties(doc: Document, opts: Options) -> dict[str, str]:
+    meta = doc.meta
+    when = opts.source_date_epoch if opts.source_date_epoch is not None else int(time.time())
+    stamp = datetime.fromtimestamp(when, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    props = {
+        "title": doc.title.text,
+        "author": doc.author or _text(meta.get("author")),
+        "subject": _text(meta.get("subject")) or (doc.subtitle.text if doc.subtitle else ""),
+        "keywords": _text(meta.get("keywords") or meta.get("tags")),
+        "language": _language(doc),
+        "created": stamp,
+        "modified": stamp,
+    }
+    return {k: v[:255] for k, v in props.items() if v}

@@ -1,0 +1,92 @@
+"""``deckgen templates check``: what a template supplies and which names it uses."""
+
+from __future__ import annotations
+
+import re
+
+from deckgen.model import SLIDE_KINDS, Theme
+
+# Names the planner puts in the Jinja context, by top-level object (docs/templates.md).
+KNOWN: dict[str, set[str]] = {
+    "deck": {"title", "subtitle", "author", "date", "intro", "insights", "conclusion",
+             "footer", "meta"},
+    "insight": {"number", "title", "key_point", "insight", "details", "points", "body",
+                "fields", "notes", "line"},
+    "conclusion": {"heading", "body", "closing", "notes", "line"},
+    "slide": {"number", "total", "index", "kind", "continued"},
+    "meta": set(),  # anything from the front matter
+}  # fmt: skip
+ITEM_ATTRS = {"label", "text", "line", "number", "title"} | KNOWN["insight"]
+
+_EXPR = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
+_DOTTED = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)")
+_JINJA_WORDS = {
+    "if", "else", "elif", "endif", "for", "endfor", "in", "not", "and", "or", "is", "loop",
+    "set", "true", "false", "none", "True", "False", "None", "defined", "length", "upper",
+    "lower", "title", "join", "default", "trim", "first", "last", "with", "endwith",
+}  # fmt: skip
+
+
+def names_used(source: str) -> set[str]:
+    """Dotted names in the Jinja expressions of ``source`` (e.g. ``insight.key_point``)."""
+    found: set[str] = set()
+    for m in _EXPR.finditer(source):
+        expr = m.group(1) or m.group(2) or ""
+        expr = re.sub(r"'[^']*'|\"[^\"]*\"", "''", expr)
+        local = set(re.findall(r"\bfor\s+(\w+)\s+in\b", expr))
+        for name, attrs in _DOTTED.findall(expr):
+            if name in _JINJA_WORDS or name in local:
+                continue
+            found.add(name + attrs)
+    return found
+
+
+def unknown_names(names: set[str], loop_vars: set[str]) -> set[str]:
+    bad = set()
+    for dotted in names:
+        head, *rest = dotted.split(".")
+        if head in loop_vars:
+            if rest and rest[0] not in ITEM_ATTRS:
+                bad.add(dotted)
+            continue
+        if head not in KNOWN or rest and KNOWN[head] and rest[0] not in KNOWN[head]:
+            bad.add(dotted)
+    return bad
+
+
+def report(theme: Theme) -> tuple[str, bool]:
+    mode = "corporate template (layouts filled)" if theme.from_layouts else "prototype slides"
+    lines = [f"{theme.path}: {mode}"]
+    ok = True
+    for kind in SLIDE_KINDS:
+        proto = theme.prototypes.get(kind)
+        if proto is None:
+            lines.append(f"  {kind:<10} missing{' (required)' if kind == 'insight' else ''}")
+            ok = ok and kind != "insight"
+            continue
+        where = (
+            f"slide {proto.slide_index + 1}"
+            if proto.slide_index is not None
+            else f"layout {proto.layout_name!r}"
+        )
+        source = "\n".join(s.template for s in proto.shapes)
+        used = names_used(source)
+        loops = set(re.findall(r"\{%-?\s*for\s+(\w+)\s+in\b", source))
+        bad = unknown_names(used, loops)
+        titled = any(s.is_title for s in proto.shapes)
+        lines.append(f"  {kind:<10} {where}; uses {', '.join(sorted(used)) or 'no names'}")
+        if not titled:
+            lines.append(f"  {'':<10} no title placeholder: screen readers will find no title")
+        if bad:
+            ok = False
+            lines.append(f"  {'':<10} unknown: {', '.join(sorted(bad))}")
+    for w in theme.warnings:
+        lines.append(f"  warning: {w}")
+    lines.append("OK" if ok else "Problems found (see docs/templates.md for the names)")
+    return "\n".join(lines), ok
+
+
+def check(path: str) -> tuple[str, bool]:
+    from deckgen import themes
+
+    return report(themes.load(path))

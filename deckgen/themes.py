@@ -1,0 +1,201 @@
+"""Finding themes: bundled ones, the user's folder, or any .pptx/.potx path.
+
+A theme is a folder holding ``template.pptx`` (plus optional ``notes.j2`` and
+``theme.yaml``); a bare ``.pptx``/``.potx`` is a corporate template whose layouts are
+filled. Loaded themes are cached by path and modification time, so rebuilding (watch mode,
+the Python API in a loop) does not re-read an unchanged template.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.errors import TemplateError
+from deckgen.model import Theme
+
+DEFAULT_THEME = "default"
+TEMPLATE_FILE = "template.pptx"
+
+# Speaker notes for templates that bring none (corporate templates): every word of the
+# summary that is not on the slide ends up here, labels included.
+DEFAULT_NOTES = """\
+{%- if slide.kind == 'title' -%}
+{{ deck.title }}
+{% if deck.subtitle %}{{ deck.subtitle }}
+{% endif %}{% for p in deck.intro %}{{ p }}
+{% endfor %}
+{%- elif slide.kind == 'insight' -%}
+Insight {{ insight.number }}: {{ insight.title }}.
+{% for f in insight.fields %}{{ f.label }}: {{ f.text }}
+{% endfor %}{% for p in insight.points %}{{ p }}
+{% endfor %}{% for n in insight.notes %}{{ n }}
+{% endfor %}
+{%- elif slide.kind in ('conclusion', 'closing') and conclusion -%}
+{{ conclusion.heading }}.
+{% for p in conclusion.body %}{{ p }}
+{% endfor %}{% for c in conclusion.closing %}{{ c }}
+{% endfor %}{% for n in conclusion.notes %}{{ n }}
+{% endfor %}
+{%- elif slide.kind == 'agenda' -%}
+Agenda: {% for i in deck.insights %}{{ i.number }}. {{ i.title }}
+{%- if not loop.last %}; {% endif %}{% endfor %}.
+{%- endif %}
+"""
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    name: str
+    path: Path
+    """The theme folder, or the .pptx/.potx file itself."""
+    description: str
+    origin: str
+    """``bundled``, ``user`` or ``path``."""
+
+    @property
+    def template_file(self) -> Path:
+        return self.path / TEMPLATE_FILE if self.path.is_dir() else self.path
+
+
+def bundled_dir() -> Path:
+    installed = Path(__file__).parent / "templates"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "templates"  # a source checkout
+
+
+def user_dir() -> Path:
+    env = os.environ.get("DECKGEN_TEMPLATES")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "deckgen" / "templates"
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TemplateError(f"cannot read theme settings: {exc}", where=str(path)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TemplateError("theme settings must be a mapping of names to values", where=str(path))
+    return data
+
+
+def _info(folder: Path, origin: str) -> ThemeInfo:
+    desc = ""
+    try:
+        desc = str(_read_yaml(folder / "theme.yaml").get("description", "")).strip()
+    except TemplateError:
+        desc = "(theme.yaml unreadable)"
+    return ThemeInfo(folder.name, folder, desc, origin)
+
+
+def available() -> list[ThemeInfo]:
+    """Bundled themes, then the user's (a user theme of the same name wins on lookup)."""
+    found: list[ThemeInfo] = []
+    for origin, base in (("bundled", bundled_dir()), ("user", user_dir())):
+        if base.is_dir():
+            for folder in sorted(base.iterdir()):
+                if (folder / TEMPLATE_FILE).is_file():
+                    found.append(_info(folder, origin))
+    return found
+
+
+def resolve(name_or_path: str | os.PathLike[str] | None) -> ThemeInfo:
+    spec = str(name_or_path) if name_or_path else DEFAULT_THEME
+    path = Path(spec).expanduser()
+    if path.suffix.lower() in (".pptx", ".potx") or os.sep in spec or "/" in spec:
+        if path.is_dir() and (path / TEMPLATE_FILE).is_file():
+            return _info(path, "path")
+        if path.is_file():
+            return ThemeInfo(path.stem, path, "", "path")
+        raise TemplateError(
+            "template not found",
+            where=spec,
+            hint="give a theme folder, a .pptx/.potx file, or a name from 'deckgen templates'",
+        )
+    themes = {t.name: t for t in available()}  # later (user) entries override bundled ones
+    if spec in themes:
+        return themes[spec]
+    names = ", ".join(sorted(themes)) or "none"
+    raise TemplateError(
+        f"no theme named {spec!r}", hint=f"available: {names}; or give a path to a .pptx/.potx"
+    )
+
+
+_cache: dict[tuple[str, tuple[tuple[int, int], ...]], Theme] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
+    info = resolve(name_or_path)
+    tfile = info.template_file
+    folder = info.path if info.path.is_dir() else None
+    parts = [tfile] + ([folder / "notes.j2", folder / "theme.yaml"] if folder else [])
+    key = (str(tfile.resolve()), tuple(_stamp(p) for p in parts))
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    settings = _read_yaml(folder / "theme.yaml") if folder else {}
+    notes = DEFAULT_NOTES
+    if folder and (folder / "notes.j2").is_file():
+        try:
+            notes = (folder / "notes.j2").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateError(f"cannot read notes template: {exc}", where=str(folder)) from None
+
+    from deckgen.render import load_theme  # python-pptx only when a deck is really built
+
+    theme = load_theme(
+        tfile,
+        name=info.name,
+        description=info.description,
+        notes_template=notes,
+        min_body_size=float(settings.get("min_body_size", 14)),
+        min_title_size=float(settings.get("min_title_size", 24)),
+    )
+    if len(_cache) > 8:
+        _cache.clear()
+    _cache[key] = theme
+    return theme
+
+
+def export(name: str, dest: str | os.PathLike[str]) -> Path:
+    """Copy a theme folder to start a new one from."""
+    info = resolve(name)
+    target = Path(dest).expanduser()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        target = target / info.name
+    if target.exists():
+        raise TemplateError(
+            "destination exists and is not empty",
+            where=str(target),
+            hint="choose a new folder",
+        )
+    try:
+        if info.path.is_dir():
+            shutil.copytree(info.path, target)
+        else:
+            target.mkdir(parents=True)
+            shutil.copy2(info.path, target / TEMPLATE_FILE)
+    except OSError as exc:
+        msg = f"cannot copy theme: {exc.strerror or exc}"
+        raise TemplateError(msg, where=str(target)) from None
+    return target
