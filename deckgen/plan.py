@@ -365,9 +365,22 @@ def render_shape(
     return Frame(shape_id=shape.shape_id, paragraphs=tuple(paras))
 
 
+_NUMBER_TAG = re.compile(r"slide\.(number|total)\b")
+_FOOTER_TAG = re.compile(r"deck\.footer\b")
+
+
+def _switched_off(shape: ShapeProto, opts: Options) -> bool:
+    """--no-numbers / --no-footer remove the whole shape that shows them, not just the digits."""
+    source = shape.template
+    return (not opts.numbers and bool(_NUMBER_TAG.search(source))) or (
+        not opts.footer and bool(_FOOTER_TAG.search(source))
+    )
+
+
 def _render_slide(
     theme: Theme,
     comp: _Compiled,
+    opts: Options,
     kind: str,
     context: dict[str, Any],
     notes_context: dict[str, Any],
@@ -378,7 +391,11 @@ def _render_slide(
     frames = []
     for shape in proto.shapes:
         tpl = comp.shapes.get((kind, shape.shape_id))
-        if tpl is not None:
+        if tpl is None:
+            continue
+        if _switched_off(shape, opts) and not shape.is_title:
+            frames.append(Frame(shape_id=shape.shape_id, paragraphs=()))
+        else:
             frames.append(render_shape(tpl, shape, context, _where(theme, proto, shape)))
     notes = ""
     if comp.notes is not None:
@@ -476,7 +493,7 @@ def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
             assert doc.conclusion is not None
             title = doc.conclusion.heading if kind == "conclusion" else "Closing"
             line = doc.conclusion.line
-        slides.append(_render_slide(theme, comp, kind, ctx, nctx, title, line))
+        slides.append(_render_slide(theme, comp, opts, kind, ctx, nctx, title, line))
 
     if doc.conclusion is not None and "conclusion" not in theme.prototypes and slides:
         extra = "\n".join(t.text for t in doc.conclusion.body + doc.conclusion.closing)
