@@ -67,7 +67,7 @@ def test_content_md_builds_twelve_slides_in_order(deck):
     assert prs.slide_width * 9 == prs.slide_height * 16  # 16:9
     titles = [slide_title(s) for s in prs.slides]
     assert titles[0] == "Valuable Insights from the Interview with Mark Zuckerberg on Llama 3.1"
-    for n, (got, want) in enumerate(zip(titles[1:11], TITLES), start=1):
+    for n, (got, want) in enumerate(zip(titles[1:11], TITLES, strict=True), start=1):
         assert want in got, (n, got)
     assert "Conclusion" in titles[11]
 
