@@ -1,0 +1,333 @@
+"""Choose font sizes so that every text frame fits its box; continue what cannot fit.
+
+PowerPoint's "shrink text on overflow" only takes effect once someone edits the slide, and
+LibreOffice's differs from it, so the size written in the file must already fit. For each
+frame we measure (:mod:`deckgen.metrics`) at the designer's preferred sizes and shrink all
+paragraphs of the frame together, in half-point steps, down to the theme's minimum. Text
+that does not fit even at the minimum is never cut: the slide is repeated as follow-up
+slides (``SlideSpec.continued`` = 1, 2, …) that carry the rest, split between paragraphs,
+or inside a paragraph at a line break the measurement found.
+
+Pure function of the deck: no python-pptx, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from deckgen.metrics import Layout, MeasurePara, TextRun, layout, layout_paragraph
+from deckgen.model import (
+    EMU_PER_PT,
+    Deck,
+    Frame,
+    Para,
+    ParaProto,
+    ShapeProto,
+    SlideSpec,
+    Span,
+    Theme,
+)
+
+STEP = 0.5
+"""Font sizes are tried in steps of this many points."""
+
+CONTINUED = " (continued)"
+
+_DEFAULT_PROTO = ParaProto(template="", font="Calibri", size=18.0)
+
+
+def fit(deck: Deck) -> Deck:
+    """Return the deck with ``Para.size`` set everywhere and over-long slides continued."""
+    theme = deck.theme
+    slides: list[SlideSpec] = []
+    warnings = list(deck.warnings)
+    seen: dict[str, int] = {}
+    for slide in deck.slides:
+        seen[slide.kind] = seen.get(slide.kind, 0) + 1
+        proto = theme.prototypes.get(slide.kind)
+        if proto is None:
+            slides.append(slide)
+            continue
+        shapes = {s.shape_id: s for s in proto.shapes}
+        out, warns = _fit_slide(slide, shapes, theme, seen[slide.kind])
+        slides.extend(out)
+        warnings.extend(warns)
+    return replace(deck, slides=tuple(slides), warnings=tuple(warnings))
+
+
+# --------------------------------------------------------------------------- one frame
+
+
+@dataclass(frozen=True)
+class _Box:
+    shape: ShapeProto
+    width: float
+    height: float
+    min_size: float
+
+    @classmethod
+    def of(cls, shape: ShapeProto, theme: Theme) -> _Box:
+        _, _, cx, cy = shape.box
+        li, ti, ri, bi = shape.insets
+        if shape.min_size is not None:
+            lo = shape.min_size
+        elif shape.role == "title":
+            lo = theme.min_title_size
+        else:
+            lo = theme.min_body_size
+        return cls(shape, max(cx - li - ri, 0) / EMU_PER_PT, max(cy - ti - bi, 0) / EMU_PER_PT, lo)
+
+    def proto(self, para: Para) -> ParaProto:
+        ps = self.shape.paragraphs
+        if not ps:
+            return _DEFAULT_PROTO
+        return ps[para.proto] if 0 <= para.proto < len(ps) else ps[-1]
+
+    def measure_para(self, para: Para, size: float) -> MeasurePara:
+        pp = self.proto(para)
+        runs = tuple(
+            TextRun(
+                s.text, pp.font, bold=s.bold or pp.bold, italic=s.italic or pp.italic, code=s.code
+            )
+            for s in para.runs
+        )
+        return MeasurePara(runs, size, pp.line_spacing, pp.space_before, pp.space_after)
+
+    def layout(self, paras: Sequence[Para], sizes: Sequence[float]) -> Layout:
+        mps = [self.measure_para(p, s) for p, s in zip(paras, sizes, strict=True)]
+        if self.shape.wrap:
+            return layout(mps, self.width)
+        return layout(mps, math.inf)
+
+    def fits(self, lay: Layout) -> bool:
+        if lay.height > self.height + 1e-6:
+            return False
+        return self.shape.wrap or lay.width <= self.width * 0.96
+
+    def preferred(self, paras: Sequence[Para]) -> list[float]:
+        return [float(self.proto(p).size) for p in paras]
+
+    def candidates(self, paras: Sequence[Para]) -> list[list[float]]:
+        """Size vectors from preferred down to minimum, the hierarchy scaled together."""
+        pref = self.preferred(paras)
+        top = max(pref, default=0.0)
+        floor = [min(p, self.min_size) for p in pref]
+        out: list[list[float]] = [pref]
+        s = math.floor(top / STEP) * STEP
+        if s == top:
+            s -= STEP
+        while s > self.min_size - 1e-9 and top > 0:
+            ratio = s / top
+            out.append(
+                [
+                    max(f, math.floor(p * ratio / STEP + 1e-9) * STEP)
+                    for p, f in zip(pref, floor, strict=True)
+                ]
+            )
+            s -= STEP
+        if out[-1] != floor:
+            out.append(floor)
+        return out
+
+
+@dataclass(frozen=True)
+class _FrameFit:
+    """The sizes chosen for a frame and its text split into per-slide chunks."""
+
+    chunks: tuple[tuple[Para, ...], ...]
+    fits: bool
+    size: float
+    """The largest size used (for messages)."""
+
+
+def _with_sizes(paras: Sequence[Para], sizes: Sequence[float]) -> tuple[Para, ...]:
+    return tuple(replace(p, size=float(s)) for p, s in zip(paras, sizes, strict=True))
+
+
+def _choose(box: _Box, paras: Sequence[Para]) -> tuple[list[float], bool]:
+    """The largest candidate sizes that fit (binary search: height grows with size)."""
+    cands = box.candidates(paras)
+    if box.fits(box.layout(paras, cands[0])):
+        return cands[0], True
+    lo, hi = 0, len(cands) - 1  # cands[lo] does not fit; is cands[hi] fitting?
+    if not box.fits(box.layout(paras, cands[hi])):
+        return cands[hi], False
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if box.fits(box.layout(paras, cands[mid])):
+            hi = mid
+        else:
+            lo = mid
+    return cands[hi], True
+
+
+def _fit_frame(box: _Box, frame: Frame, split: bool) -> _FrameFit:
+    paras = frame.paragraphs
+    if not paras:
+        return _FrameFit(((),), True, 0.0)
+    sizes, ok = _choose(box, paras)
+    sized = _with_sizes(paras, sizes)
+    top = max(sizes)
+    if ok or not split or not box.shape.wrap:
+        return _FrameFit((sized,), ok, top)
+    return _FrameFit(tuple(_split(box, sized)), False, top)
+
+
+def _split_runs(
+    runs: Sequence[Span], end: int, start: int
+) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Runs of ``text[:end]`` and of ``text[start:]`` (what lies between is white space)."""
+    head: list[Span] = []
+    tail: list[Span] = []
+    pos = 0
+    for r in runs:
+        a, b = pos, pos + len(r.text)
+        pos = b
+        if a < end:
+            head.append(replace(r, text=r.text[: min(b, end) - a]))
+        if b > start:
+            tail.append(replace(r, text=r.text[max(a, start) - a :]))
+    return tuple(h for h in head if h.text), tuple(t for t in tail if t.text)
+
+
+def _split(box: _Box, paras: Sequence[Para]) -> list[tuple[Para, ...]]:
+    """Chunks of whole or partial paragraphs, each fitting the box at the sizes given."""
+    chunks: list[tuple[Para, ...]] = []
+    cur: list[Para] = []
+    used = 0.0
+    cap = box.height + 1e-6
+    for para in paras:
+        size = para.size or box.min_size
+        rest: Para | None = para
+        while rest is not None:
+            pl = layout_paragraph(box.measure_para(rest, size), box.width)
+            if used + pl.height <= cap:
+                cur.append(rest)
+                used += pl.height
+                break
+            room = cap - used - pl.space_before - pl.space_after
+            k = 0
+            acc = 0.0
+            for ln in pl.lines:
+                if acc + ln.height > room:
+                    break
+                acc += ln.height
+                k += 1
+            if k == 0 and cur:
+                chunks.append(tuple(cur))
+                cur, used = [], 0.0
+                continue
+            k = max(k, 1)  # a single line taller than the box: it cannot get better
+            if k >= len(pl.lines):
+                cur.append(rest)
+                used += pl.height
+                break
+            head, tail = _split_runs(rest.runs, pl.lines[k - 1].end, pl.lines[k].start)
+            cur.append(replace(rest, runs=head))
+            chunks.append(tuple(cur))
+            cur, used = [], 0.0
+            rest = replace(rest, runs=tail) if tail else None
+    if cur or not chunks:
+        chunks.append(tuple(cur))
+    return chunks
+
+
+# --------------------------------------------------------------------------- one slide
+
+
+def _item_label(slide: SlideSpec, ordinal: int) -> str:
+    title = slide.title if len(slide.title) <= 60 else slide.title[:59].rstrip() + "…"
+    if slide.kind == "insight":
+        ins = slide.context.get("insight") if slide.context else None
+        number = getattr(ins, "number", None)
+        if number is None and isinstance(ins, dict):
+            number = ins.get("number")
+        return f'insight {number if number is not None else ordinal} "{title}"'
+    return f'{slide.kind} slide "{title}"'
+
+
+def _append_continued(paras: tuple[Para, ...]) -> tuple[Para, ...]:
+    if not paras:
+        return paras
+    last = paras[-1]
+    tail = last.runs[-1] if last.runs else Span("")
+    extra = Span(CONTINUED, bold=tail.bold, italic=tail.italic, code=False, link=None)
+    return (*paras[:-1], replace(last, runs=(*last.runs, extra)))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _fit_slide(
+    slide: SlideSpec, shapes: dict[int, ShapeProto], theme: Theme, ordinal: int
+) -> tuple[list[SlideSpec], list[str]]:
+    warnings: list[str] = []
+    fits: list[tuple[Frame, _Box, _FrameFit] | Frame] = []
+    overflow_size: float | None = None
+    for frame in slide.frames:
+        shape = shapes.get(frame.shape_id)
+        if shape is None:
+            fits.append(frame)
+            continue
+        box = _Box.of(shape, theme)
+        ff = _fit_frame(box, frame, split=shape.role in ("content", "title"))
+        fits.append((frame, box, ff))
+        if len(ff.chunks) > 1 and overflow_size is None:
+            overflow_size = box.min_size
+        if not ff.fits and len(ff.chunks) == 1 and frame.paragraphs:
+            warnings.append(
+                f"{_item_label(slide, ordinal)}: text of shape {shape.name!r} does not fit "
+                f"its box even at {ff.size:g} pt"
+            )
+
+    n = max((len(f[2].chunks) for f in fits if isinstance(f, tuple)), default=1)
+    out: list[SlideSpec] = []
+    for k in range(n):
+        frames: list[Frame] = []
+        for item in fits:
+            if not isinstance(item, tuple):
+                frames.append(item)
+                continue
+            frame, box, ff = item
+            role = box.shape.role
+            if k < len(ff.chunks):
+                paras = ff.chunks[k]
+            elif role == "title":
+                paras = _continued_title(box, ff.chunks[0])
+            elif role == "chrome":
+                paras = ff.chunks[0]
+            else:
+                paras = ()
+            frames.append(replace(frame, paragraphs=paras))
+        if k == 0:
+            out.append(replace(slide, frames=tuple(frames)))
+        else:
+            out.append(
+                replace(
+                    slide,
+                    frames=tuple(frames),
+                    continued=slide.continued + k,
+                    title=slide.title + CONTINUED,
+                )
+            )
+    if n > 1:
+        at = f" at {overflow_size:g} pt" if overflow_size is not None else ""
+        warnings.append(
+            f"{_item_label(slide, ordinal)} does not fit on one slide{at}; "
+            f"continued on {_plural(n - 1, 'follow-up slide')}"
+        )
+    return out, warnings
+
+
+def _continued_title(box: _Box, paras: tuple[Para, ...]) -> tuple[Para, ...]:
+    """The title for a follow-up slide: `` (continued)`` appended, re-fitted."""
+    marked = _append_continued(tuple(replace(p, size=None) for p in paras))
+    sizes, ok = _choose(box, marked)
+    if ok:
+        return _with_sizes(marked, sizes)
+    # The marked title does not fit even at the minimum size: it is only a repeat of the
+    # first slide's title, so keep the original sized title (which did fit).
+    return paras

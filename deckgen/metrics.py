@@ -1,0 +1,394 @@
+"""Measuring text and breaking it into lines, with shipped font metrics.
+
+Why this exists: the file deckgen writes must show every word inside its box at the size
+stored in the file, in PowerPoint and in LibreOffice, without either program's autofit. So
+we lay out text ourselves, the way those renderers do, from the advance widths of the free
+metric-compatible twins of the Office fonts (``deckgen/fonts/metrics.json.gz``, written by
+``tools/extract_metrics.py``), and we stay on the safe side wherever renderers differ:
+
+- line height is the largest of the font's hhea/typo/win line heights and 1.2 em (about
+  what PowerPoint uses for single spacing), times the paragraph's line spacing; a line that
+  needs a fallback font (CJK, emoji) is as tall as that font's line;
+- every width is compared with the box width less :data:`WIDTH_MARGIN`;
+- kerning and ligatures, which only make text narrower, are ignored;
+- lines are broken at spaces, after hyphens and slashes, and between CJK characters; a word
+  longer than a line is broken between characters, starting on a fresh line. Because
+  renderers disagree about breaking after ``-`` and ``/``, a paragraph is laid out both with
+  and without those opportunities and the taller layout wins.
+
+Nothing here imports python-pptx, and the metrics load on first use only.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL
+
+WIDTH_MARGIN = 0.04
+"""Fraction of a box's width kept free, for renderer differences we do not model."""
+
+MIN_LINE_FACTOR = 1.2
+"""Single line spacing is at least this many ems (PowerPoint uses about 1.2 for most fonts)."""
+
+CODE_FONT = "Courier New"
+"""The font code spans are measured in (Liberation Mono metrics, 0.6 em per character):
+at least as wide as Consolas, Menlo or Courier New, whichever the renderer uses."""
+
+TAB_WIDTH_PT = 72.0
+"""A tab advances to the next stop; PowerPoint's default stops are one inch apart."""
+
+DEFAULT_FAMILY = "Liberation Sans"
+
+# Proprietary and common names → (twin family in our data, width scale). Names not listed
+# are measured as Liberation Sans made UNKNOWN_SCALE wider, which covers the wide sans
+# serifs (Verdana, Tahoma, DejaVu Sans, which LibreOffice substitutes for unknown fonts).
+ALIASES: dict[str, tuple[str, float]] = {
+    "calibri": ("Carlito", 1.0),
+    "carlito": ("Carlito", 1.0),
+    "calibri light": ("Carlito", 1.02),
+    "cambria": ("Caladea", 1.0),
+    "caladea": ("Caladea", 1.0),
+    "arial": ("Liberation Sans", 1.0),
+    "helvetica": ("Liberation Sans", 1.0),
+    "arimo": ("Liberation Sans", 1.0),
+    "liberation sans": ("Liberation Sans", 1.0),
+    "arial narrow": ("Liberation Sans", 1.0),
+    "liberation sans narrow": ("Liberation Sans", 1.0),
+    "helvetica neue": ("Liberation Sans", 1.05),
+    "segoe ui": ("Liberation Sans", 1.06),
+    "aptos": ("Liberation Sans", 1.06),
+    "times new roman": ("Liberation Serif", 1.0),
+    "times": ("Liberation Serif", 1.0),
+    "tinos": ("Liberation Serif", 1.0),
+    "liberation serif": ("Liberation Serif", 1.0),
+    "georgia": ("Liberation Serif", 1.15),
+    "courier new": ("Liberation Mono", 1.0),
+    "courier": ("Liberation Mono", 1.0),
+    "cousine": ("Liberation Mono", 1.0),
+    "liberation mono": ("Liberation Mono", 1.0),
+    "consolas": ("Liberation Mono", 1.0),
+    "menlo": ("Liberation Mono", 1.0),
+    "monaco": ("Liberation Mono", 1.0),
+    "dejavu sans mono": ("Liberation Mono", 1.0),
+    "verdana": ("Liberation Sans", 1.2),
+    "tahoma": ("Liberation Sans", 1.12),
+    "dejavu sans": ("Liberation Sans", 1.15),
+}
+UNKNOWN_SCALE = 1.15
+UNKNOWN_LINE_FACTOR = 1.25
+
+# CJK punctuation that may not start a line / may not end one (kinsoku); we simply do not
+# break next to it, which can only add lines.
+_NO_LINE_START = set(
+    "、。，．,.：；？！)）]］}｝〕〉》」』】〙〗〟’”｠»ヽヾーァィゥェォッャュョヮヵヶ"
+    "ぁぃぅぇぉっゃゅょゎゕゖㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜～?!‼⁇⁈⁉・:;/"
+)
+_NO_LINE_END = set("([（［｛〔〈《「『【〘〖〝‘“｟«")
+_HYPHENS = set("-\u2010\u2012\u2013\u2014")
+_SPACES = set(" \u00a0\u2002\u2003\u2009")  # nbsp does not allow a break, see _breaks
+_FORCED = set("\n\v\u2028\u2029")
+_ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff")
+
+
+# --------------------------------------------------------------------------- font data
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    ref = resources.files("deckgen.fonts").joinpath("metrics.json.gz")
+    with ref.open("rb") as fh, gzip.GzipFile(fileobj=fh) as gz:
+        data: dict[str, Any] = json.loads(gz.read())
+    return data
+
+
+def _expand(segments: Iterable[Sequence[Any]]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for first, widths in segments:
+        for i, w in enumerate(widths):
+            out[first + i] = w
+    return out
+
+
+@lru_cache(maxsize=1)
+def _fallback() -> tuple[dict[int, float], frozenset[int], float, float, float]:
+    """(fallback widths in em, emoji code points, emoji em, emoji line, CJK line)."""
+    d = _data()
+    fb = {cp: w / 1000 for cp, w in _expand(d["fallback"]["widths"]).items()}
+    emoji: set[int] = set()
+    for first, n in d["emoji"]["ranges"]:
+        emoji.update(range(first, first + n))
+    e = d["emoji"]
+    return fb, frozenset(emoji), e["width"] / 1000, float(e["line"]), float(d["cjk"]["line"])
+
+
+class Face:
+    """One family and style, possibly scaled; answers ``em(ch)`` and ``line(ch)``."""
+
+    def __init__(self, family: str, style: str, scale: float, line_factor: float) -> None:
+        raw = _data()["families"][family][style]
+        upm = raw["upm"]
+        self.family = family
+        self.style = style
+        self.scale = scale
+        self.line_factor = max(line_factor, float(raw["line"]), MIN_LINE_FACTOR)
+        self._em: dict[int, float] = {
+            cp: w * scale / upm for cp, w in _expand(raw["widths"]).items()
+        }
+        self._cache: dict[str, tuple[float, float]] = {}
+        digit = self._em.get(ord("0"), 0.56 * scale)
+        self._number = 2 * digit
+        letters = [self._em.get(ord(c), 0.0) for c in "mw"]
+        self._unknown = max([0.6 * scale, *letters])
+
+    def metrics(self, ch: str) -> tuple[float, float]:
+        """(advance in em, line height in em at single spacing) of one character."""
+        hit = self._cache.get(ch)
+        if hit is None:
+            hit = self._cache[ch] = self._metrics(ch)
+        return hit
+
+    def _metrics(self, ch: str) -> tuple[float, float]:
+        line = self.line_factor
+        if ch in (SLIDE_NUMBER, SLIDE_TOTAL):
+            return self._number, line
+        if ch in _FORCED or ch in _ZERO_WIDTH:
+            return 0.0, line
+        cp = ord(ch)
+        fb, emoji, emoji_em, emoji_line, cjk_line = _fallback()
+        if cp in self._em and cp not in emoji:
+            return self._em[cp], line
+        if unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= cp <= 0xFE0F:
+            return 0.0, line
+        if cp in emoji or 0x1F000 <= cp <= 0x1FAFF:
+            if cp in self._em:  # e.g. ↔ ☺ that the text font has: the renderer may still
+                return max(self._em[cp], emoji_em), max(line, emoji_line)  # pick the emoji
+            return emoji_em, max(line, emoji_line)
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            return 1.0, max(line, cjk_line)
+        if cp in fb:
+            return fb[cp], line
+        return self._unknown, max(line, cjk_line)
+
+
+@cache
+def resolve_font(name: str) -> tuple[str, float, bool]:
+    """Map a typeface name to (family in the shipped data, width scale, known?)."""
+    key = " ".join(name.lower().split())
+    if key in ALIASES:
+        fam, scale = ALIASES[key]
+        return fam, scale, True
+    return DEFAULT_FAMILY, UNKNOWN_SCALE, False
+
+
+@cache
+def face(name: str, bold: bool = False, italic: bool = False) -> Face:
+    family, scale, known = resolve_font(name)
+    style = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
+    return Face(family, style, scale, 0.0 if known else UNKNOWN_LINE_FACTOR)
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """Text in one font and style (what a :class:`deckgen.model.Span` becomes)."""
+
+    text: str
+    font: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class MeasurePara:
+    """A paragraph to measure: runs, size (pt), spacing (multiple; points)."""
+
+    runs: tuple[TextRun, ...]
+    size: float
+    line_spacing: float = 1.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line: ``text[start:end]`` (trailing spaces excluded), in points."""
+
+    start: int
+    end: int
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class ParaLayout:
+    text: str
+    lines: tuple[Line, ...]
+    space_before: float
+    space_after: float
+
+    @property
+    def height(self) -> float:
+        return self.space_before + sum(ln.height for ln in self.lines) + self.space_after
+
+
+@dataclass(frozen=True)
+class Layout:
+    paragraphs: tuple[ParaLayout, ...]
+
+    @property
+    def height(self) -> float:
+        return sum(p.height for p in self.paragraphs)
+
+    @property
+    def width(self) -> float:
+        return max((ln.width for p in self.paragraphs for ln in p.lines), default=0.0)
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and ord(ch) < 0x1F000
+
+
+def _char_metrics(para: MeasurePara) -> tuple[str, list[float], list[float]]:
+    chars: list[str] = []
+    widths: list[float] = []
+    lines: list[float] = []
+    for run in para.runs:
+        f = face(CODE_FONT if run.code else run.font, run.bold, run.italic)
+        for ch in run.text:
+            em, line = f.metrics(ch)
+            chars.append(ch)
+            widths.append(TAB_WIDTH_PT if ch == "\t" else em * para.size)
+            lines.append(line)
+    return "".join(chars), widths, lines
+
+
+def _breaks(text: str, hyphens: bool) -> list[int]:
+    """0 = no break before text[i]; 1 = a break is allowed; 2 = a break is forced."""
+    out = [0] * len(text)
+    for i in range(1, len(text)):
+        prev, ch = text[i - 1], text[i]
+        if prev in _FORCED:
+            out[i] = 2
+        elif ch in _SPACES or ch in _FORCED or ch == "\t":
+            continue
+        elif prev in _SPACES and prev != "\u00a0" or prev in "\t\u200b\u3000":
+            out[i] = 1
+        elif _is_cjk(prev) or _is_cjk(ch):
+            if ch not in _NO_LINE_START and prev not in _NO_LINE_END:
+                out[i] = 1
+        elif hyphens and (
+            (prev in _HYPHENS and i >= 2 and text[i - 2].isalnum() and ch.isalnum())
+            or (prev == "/" and not ch.isdigit() and ch != "/")
+        ):
+            out[i] = 1
+    return out
+
+
+def _is_space(ch: str) -> bool:
+    return ch in _SPACES or ch == "\t" or ch in _FORCED or ch == "\u3000"
+
+
+def _break_lines(
+    text: str,
+    widths: list[float],
+    factors: list[float],
+    size: float,
+    spacing: float,
+    avail: float,
+    breaks: list[int],
+) -> list[Line]:
+    n = len(text)
+    base = size * spacing
+
+    def make(start: int, end: int, width: float) -> Line:
+        f = max(factors[start:end], default=factors[start] if start < n else MIN_LINE_FACTOR)
+        return Line(start, end, width, base * f)
+
+    if n == 0:
+        return [Line(0, 0, 0.0, base * MIN_LINE_FACTOR)]
+    # units: [a, b) ending where a break is allowed; content ends before trailing spaces
+    cuts = [0] + [i for i in range(1, n) if breaks[i]] + [n]
+    lines: list[Line] = []
+    cur_start = -1
+    cur_end = 0
+    cur_w = 0.0
+    pending = 0.0
+    for a, b in pairwise(cuts):
+        ce = b
+        while ce > a and _is_space(text[ce - 1]):
+            ce -= 1
+        cw = sum(widths[a:ce])
+        tw = sum(widths[ce:b])
+        if cur_start >= 0 and cur_w + pending + cw <= avail:
+            cur_end, cur_w, pending = ce, cur_w + pending + cw, tw
+        else:
+            if cur_start >= 0:
+                lines.append(make(cur_start, cur_end, cur_w))
+            pos, rest = a, cw
+            while rest > avail:  # a word longer than the line: break between characters
+                w = 0.0
+                j = pos
+                while j < ce and (j == pos or w + widths[j] <= avail):
+                    w += widths[j]
+                    j += 1
+                lines.append(make(pos, j, w))
+                pos, rest = j, rest - w
+            cur_start, cur_end, cur_w, pending = pos, ce, rest, tw
+        if b < n and breaks[b] == 2:
+            lines.append(make(cur_start, cur_end, cur_w))
+            cur_start = -1
+            cur_w = pending = 0.0
+    if cur_start >= 0:
+        lines.append(make(cur_start, cur_end, cur_w))
+    if text[-1] in _FORCED:
+        lines.append(make(n, n, 0.0))
+    return lines
+
+
+def layout_paragraph(para: MeasurePara, width: float, margin: float = WIDTH_MARGIN) -> ParaLayout:
+    """Lines of one paragraph in a box ``width`` points wide (insets already removed)."""
+    text, widths, factors = _char_metrics(para)
+    avail = max(width * (1.0 - margin), 1.0)
+    best: list[Line] | None = None
+    for hyphens in (True, False):
+        lines = _break_lines(
+            text, widths, factors, para.size, para.line_spacing, avail, _breaks(text, hyphens)
+        )
+        if best is None or sum(ln.height for ln in lines) > sum(ln.height for ln in best):
+            best = lines
+    assert best is not None
+    return ParaLayout(text, tuple(best), para.space_before, para.space_after)
+
+
+def layout(paras: Sequence[MeasurePara], width: float, margin: float = WIDTH_MARGIN) -> Layout:
+    """Lay out a text frame's paragraphs; ``.height`` is what the frame needs, in points."""
+    return Layout(tuple(layout_paragraph(p, width, margin) for p in paras))
+
+
+def text_width(
+    text: str, font: str, size: float, bold: bool = False, italic: bool = False
+) -> float:
+    """Advance width of ``text`` in points on one line (no margin, no kerning)."""
+    f = face(font, bold, italic)
+    return sum(TAB_WIDTH_PT if ch == "\t" else f.metrics(ch)[0] * size for ch in text)
+
+
+def line_height(font: str, size: float, line_spacing: float = 1.0) -> float:
+    """Height of one line of plain Latin text, in points."""
+    return face(font).line_factor * size * line_spacing

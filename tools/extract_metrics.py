@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Extract the font metrics deckgen ships, from the free metric-compatible fonts.
+
+deckgen must measure text the way PowerPoint and LibreOffice will lay it out without
+depending on the fonts installed on the user's machine, so we ship the few numbers that
+matter: advance widths per code point and the vertical metrics that decide line height.
+The fonts are the free twins of the Office fonts (same advance widths by design): Carlito
+(Calibri), Caladea (Cambria), Liberation Sans/Serif/Mono (Arial, Times New Roman, Courier
+New). Code points no twin has are measured, at render time, in the fallback font the
+renderer picks; we store the widest of DejaVu Sans and Liberation Sans for those, and the
+code points Noto Color Emoji covers.
+
+Run ``python tools/extract_metrics.py`` (needs fontTools and the fonts: Debian packages
+fonts-crosextra-carlito, fonts-crosextra-caladea, fonts-liberation2, fonts-dejavu-core,
+fonts-noto-color-emoji). It rewrites ``deckgen/fonts/metrics.json.gz`` deterministically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTFont
+
+FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts"]
+
+STYLES = {"regular": "Regular", "bold": "Bold", "italic": "Italic", "bolditalic": "BoldItalic"}
+FAMILIES = {
+    "Carlito": "Carlito-{}.ttf",
+    "Caladea": "Caladea-{}.ttf",
+    "Liberation Sans": "LiberationSans-{}.ttf",
+    "Liberation Serif": "LiberationSerif-{}.ttf",
+    "Liberation Mono": "LiberationMono-{}.ttf",
+}
+FALLBACK_FILES = [
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "LiberationSans-Regular.ttf",
+    "LiberationSans-Bold.ttf",
+]
+EMOJI_FILE = "NotoColorEmoji.ttf"
+CJK_FILES = ["NotoSansCJK-Regular.ttc", "NotoSerifCJK-Regular.ttc"]
+
+
+def find(name: str) -> Path:
+    for d in FONT_DIRS:
+        if d.is_dir():
+            for p in sorted(d.rglob(name)):
+                return p
+    raise SystemExit(f"error: font file {name} not found under {', '.join(map(str, FONT_DIRS))}")
+
+
+def segments(widths: dict[int, int]) -> list[tuple[int, list[int]]]:
+    """Consecutive code points as ``[first, [w, w, …]]``; gzip takes care of repetition."""
+    out: list[tuple[int, list[int]]] = []
+    for cp in sorted(widths):
+        if out and cp == out[-1][0] + len(out[-1][1]):
+            out[-1][1].append(widths[cp])
+        else:
+            out.append((cp, [widths[cp]]))
+    return out
+
+
+def vertical(font: TTFont) -> dict[str, Any]:
+    hhea, os2 = font["hhea"], font["OS/2"]
+    return {
+        "hhea": [hhea.ascent, -hhea.descent, hhea.lineGap],
+        "typo": [os2.sTypoAscender, -os2.sTypoDescender, os2.sTypoLineGap],
+        "win": [os2.usWinAscent, os2.usWinDescent],
+        "use_typo": bool(os2.fsSelection & (1 << 7)),
+    }
+
+
+def line_factor(v: dict[str, Any], upm: int) -> float:
+    """Single-spacing line height in em: the largest of the ways renderers compute it.
+
+    LibreOffice on Linux uses hhea ascent+descent+lineGap (typo metrics when USE_TYPO_METRICS
+    is set), on Windows the win metrics; PowerPoint is close to the win metrics, and about
+    1.2 for most fonts. Taking the largest keeps every renderer inside what we measured.
+    """
+    a, d, g = v["hhea"]
+    ta, td, tg = v["typo"]
+    wa, wd = v["win"]
+    return round(max(a + d + g, ta + td + tg, wa + wd) / upm, 4)
+
+
+def face_data(path: Path) -> dict[str, Any]:
+    font = TTFont(path, lazy=True)
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"]
+    widths = {cp: hmtx[g][0] for cp, g in font.getBestCmap().items() if cp >= 0x20}
+    v = vertical(font)
+    return {"upm": upm, **v, "line": line_factor(v, upm), "widths": segments(widths)}
+
+
+def fallback_widths() -> dict[int, int]:
+    """Per mille of an em, the widest of the fallback fonts for each code point."""
+    out: dict[int, int] = {}
+    for name in FALLBACK_FILES:
+        font = TTFont(find(name), lazy=True)
+        upm = font["head"].unitsPerEm
+        hmtx = font["hmtx"]
+        for cp, g in font.getBestCmap().items():
+            if cp < 0x20:
+                continue
+            w = -(-hmtx[g][0] * 1000 // upm)  # round up
+            out[cp] = max(out.get(cp, 0), w)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "deckgen" / "fonts" / "metrics.json.gz",
+    )
+    args = ap.parse_args(argv)
+
+    families: dict[str, dict[str, Any]] = {}
+    covered: set[int] | None = None
+    for family, pattern in FAMILIES.items():
+        families[family] = {}
+        for style, suffix in STYLES.items():
+            path = find(pattern.format(suffix))
+            data = face_data(path)
+            families[family][style] = data
+            cps = {cp for first, ws in data["widths"] for cp in range(first, first + len(ws))}
+            covered = cps if covered is None else covered & cps
+    assert covered is not None
+
+    fb = {cp: w for cp, w in fallback_widths().items() if cp not in covered}
+
+    emoji_font = TTFont(find(EMOJI_FILE), lazy=True)
+    eupm = emoji_font["head"].unitsPerEm
+    ehm = emoji_font["hmtx"]
+    emoji = {
+        cp: -(-ehm[g][0] * 1000 // eupm)
+        for cp, g in emoji_font.getBestCmap().items()
+        if cp > 0xFF and ehm[g][0] > 0
+    }
+    ev = vertical(emoji_font)
+
+    cjk_lines = []
+    for name in CJK_FILES:
+        try:
+            cf = TTFont(find(name), lazy=True, fontNumber=0)
+        except SystemExit:
+            continue
+        cjk_lines.append(line_factor(vertical(cf), cf["head"].unitsPerEm))
+
+    data = {
+        "version": 1,
+        "source": "tools/extract_metrics.py",
+        "families": families,
+        "fallback": {"widths": segments(fb)},
+        "emoji": {
+            "width": max(emoji.values()),
+            "line": line_factor(ev, eupm),
+            "ranges": [[first, len(ws)] for first, ws in segments(emoji)],
+        },
+        "cjk": {"width": 1000, "line": max(cjk_lines, default=1.45)},
+    }
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.output, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+        gz.write(raw)
+    print(
+        f"wrote {args.output} ({args.output.stat().st_size} bytes, {len(raw)} raw)", file=sys.stderr
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
