@@ -1,0 +1,1099 @@
+#!/usr/bin/env python3
+"""Generate deckgen's bundled themes (``templates/NAME/``) with python-pptx.
+
+The themes are binary ``.pptx`` files, so they are built by this script rather than edited
+by hand: a design change is a reviewable diff here, and re-running the script reproduces
+the committed files byte for byte (fixed zip timestamps and document dates).
+
+    python tools/make_themes.py                 # all themes into templates/
+    python tools/make_themes.py dark --out /tmp # one theme elsewhere
+
+Each theme folder holds ``template.pptx`` (16:9 master and layouts with the theme's colour
+and font scheme, plus one *prototype slide* per slide kind, marked by ``deckgen: KIND`` at
+the start of its speaker notes), ``notes.j2`` (speaker notes) and ``theme.yaml``.
+
+Design rules every theme follows, because the fitter and the render check rely on them:
+
+- fonts are only those with a metric-compatible free twin (Calibri/Carlito,
+  Cambria/Caladea, Arial/Liberation Sans), set in the theme *and* on every run, so
+  PowerPoint, LibreOffice and deckgen's measurements agree;
+- every text box has ``wrap="square"``, explicit insets and ``noAutofit``: deckgen chooses
+  the sizes, the application must not shrink text on its own;
+- preferred sizes are never below 14 pt on a slide (24 pt for titles);
+- the slide's title is the layout's title placeholder, moved and restyled on the prototype
+  with an explicit ``a:xfrm``, so outline view and screen readers see it;
+- colours are theme colours (``tx1``, ``tx2``, ``bg1``, ``bg2``, ``accent1`` …) wherever
+  possible, so recolouring the theme in PowerPoint recolours the deck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationT
+from pptx.slide import Slide
+from pptx.util import Emu
+
+ROOT = Path(__file__).resolve().parent.parent
+SLIDE_W = 12192000  # 13.333 in
+SLIDE_H = 6858000  # 7.5 in
+OLD_W = 9144000  # python-pptx's default template is 4:3, 10 in wide
+FIXED_DATE = dt.datetime(2024, 1, 1, 0, 0, 0)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+NSMAP = {"a": A}
+
+# Layouts kept in every theme (the rest of python-pptx's defaults are removed): what a
+# user adding slides by hand needs, and what corporate-template mode looks up by name.
+KEEP_LAYOUTS = (
+    "Title Slide",
+    "Title and Content",
+    "Section Header",
+    "Two Content",
+    "Title Only",
+    "Blank",
+)
+
+# Jinja fragments shared by the themes.
+BODY_LOOP = "{% for t in insight.body %}{{ t }}{{ '\\n' }}{% endfor %}"
+LABEL = "{% if insight.details|length == 1 %}{{ insight.details[0].label|upper }}{% endif %}"
+SLIDE_NO = "{% if slide.number %}{{ slide.number }} / {{ slide.total }}{% endif %}"
+CONCLUSION_BODY = "{% for p in conclusion.body %}{{ p }}{{ '\\n' }}{% endfor %}"
+CLOSING = "{% for c in conclusion.closing %}{{ c }}{{ '\\n' }}{% endfor %}"
+AGENDA_ALL = "{% for i in deck.insights %}{{ i.number }}. {{ i.title }}{{ '\\n' }}{% endfor %}"
+AGENDA_1 = (
+    "{% for i in deck.insights[:(deck.insights|length + 1) // 2] %}"
+    "{{ i.number }}. {{ i.title }}{{ '\\n' }}{% endfor %}"
+)
+AGENDA_2 = (
+    "{% for i in deck.insights[(deck.insights|length + 1) // 2:] %}"
+    "{{ i.number }}. {{ i.title }}{{ '\\n' }}{% endfor %}"
+)
+
+
+def emu(inches: float) -> int:
+    return int(round(inches * 914400))
+
+
+# --------------------------------------------------------------------------- theme data
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The theme's colour scheme; ``dark`` swaps the colour map so bg1 is dk1."""
+
+    dk1: str
+    lt1: str
+    dk2: str
+    lt2: str
+    accents: tuple[str, str, str, str, str, str]
+    hlink: str
+    fol_hlink: str
+    dark: bool = False
+
+
+@dataclass(frozen=True)
+class P:
+    """One prototype paragraph: Jinja text and its formatting."""
+
+    text: str
+    size: float
+    color: str = "tx1"
+    font: str | None = None  # None: the theme's body font
+    bold: bool = False
+    italic: bool = False
+    align: str = "l"
+    line: float = 1.0
+    before: float = 0.0
+    after: float = 0.0
+    heading: bool = False  # use the theme's heading font
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    name: str
+    label: str
+    description: str
+    palette: Palette
+    heading_font: str
+    body_font: str
+    design: Callable[[Designer], None]
+    notes_extra: str = ""
+
+
+# --------------------------------------------------------------------------- xml helpers
+
+
+def _color_el(color: str, alpha: float | None = None) -> etree._Element:
+    """``tx1``/``accent1``… → a:schemeClr; ``#RRGGBB`` → a:srgbClr."""
+    if color.startswith("#"):
+        el = etree.Element(qn("a:srgbClr"), val=color[1:].upper())
+    else:
+        el = etree.Element(qn("a:schemeClr"), val=color)
+    if alpha is not None:
+        etree.SubElement(el, qn("a:alpha"), val=str(int(alpha * 100000)))
+    return el
+
+
+def _solid(color: str, alpha: float | None = None) -> etree._Element:
+    fill = etree.Element(qn("a:solidFill"))
+    fill.append(_color_el(color, alpha))
+    return fill
+
+
+def _set_fill(sp_pr: etree._Element, color: str | None, alpha: float | None = None) -> None:
+    """Replace the fill of a p:spPr (None: no fill); keeps schema order (after geometry)."""
+    for tag in ("a:noFill", "a:solidFill", "a:gradFill", "a:blipFill", "a:pattFill"):
+        for el in sp_pr.findall(qn(tag)):
+            sp_pr.remove(el)
+    new = etree.Element(qn("a:noFill")) if color is None else _solid(color, alpha)
+    geom = sp_pr.find(qn("a:prstGeom"))
+    if geom is None:
+        geom = sp_pr.find(qn("a:custGeom"))
+    if geom is not None:
+        geom.addnext(new)
+    else:
+        sp_pr.append(new)
+
+
+def _set_line(sp_pr: etree._Element, color: str | None, width_pt: float = 0.0) -> None:
+    for el in sp_pr.findall(qn("a:ln")):
+        sp_pr.remove(el)
+    ln = etree.Element(qn("a:ln"))
+    if color is None:
+        etree.SubElement(ln, qn("a:noFill"))
+    else:
+        ln.set("w", str(int(width_pt * 12700)))
+        ln.append(_solid(color))
+    # a:ln comes after the fill
+    fill = None
+    for tag in ("a:noFill", "a:solidFill", "a:gradFill"):
+        fill = sp_pr.find(qn(tag))
+        if fill is not None:
+            break
+    if fill is not None:
+        fill.addnext(ln)
+    else:
+        sp_pr.append(ln)
+
+
+def _body_pr(
+    tx_body: etree._Element,
+    anchor: str,
+    insets: tuple[float, float, float, float],
+) -> None:
+    """Explicit bodyPr: square wrap, given insets (inches l, t, r, b), no autofit."""
+    old = tx_body.find(qn("a:bodyPr"))
+    new = etree.Element(qn("a:bodyPr"))
+    new.set("vert", "horz")
+    new.set("wrap", "square")
+    for key, val in zip(("lIns", "tIns", "rIns", "bIns"), insets, strict=True):
+        new.set(key, str(emu(val)))
+    new.set("rtlCol", "0")
+    new.set("anchor", anchor)
+    new.set("anchorCtr", "0")
+    etree.SubElement(new, qn("a:noAutofit"))
+    if old is not None:
+        old.addprevious(new)
+        tx_body.remove(old)
+    else:
+        tx_body.insert(0, new)
+
+
+def _paragraphs(tx_body: etree._Element, paras: Sequence[P], spec: ThemeSpec) -> None:
+    """Replace all paragraphs of a txBody with fully formatted ones."""
+    for p in tx_body.findall(qn("a:p")):
+        tx_body.remove(p)
+    if tx_body.find(qn("a:lstStyle")) is None:
+        tx_body.find(qn("a:bodyPr")).addnext(etree.Element(qn("a:lstStyle")))
+    for para in paras:
+        font = para.font or (spec.heading_font if para.heading else spec.body_font)
+        p = etree.SubElement(tx_body, qn("a:p"))
+        ppr = etree.SubElement(p, qn("a:pPr"), algn=para.align, marL="0", indent="0")
+        ln = etree.SubElement(etree.SubElement(ppr, qn("a:lnSpc")), qn("a:spcPct"))
+        ln.set("val", str(int(round(para.line * 100000))))
+        for tag, pts in (("a:spcBef", para.before), ("a:spcAft", para.after)):
+            etree.SubElement(
+                etree.SubElement(ppr, qn(tag)), qn("a:spcPts"), val=str(int(pts * 100))
+            )
+        etree.SubElement(ppr, qn("a:buNone"))
+
+        def rpr(tag: str, para: P = para, font: str = font) -> etree._Element:
+            el = etree.Element(qn(tag), lang="en-US", sz=str(int(round(para.size * 100))))
+            el.set("b", "1" if para.bold else "0")
+            el.set("i", "1" if para.italic else "0")
+            el.set("dirty", "0")
+            el.append(_solid(para.color))
+            etree.SubElement(el, qn("a:latin"), typeface=font)
+            etree.SubElement(el, qn("a:cs"), typeface=font)
+            return el
+
+        if para.text:
+            r = etree.SubElement(p, qn("a:r"))
+            r.append(rpr("a:rPr"))
+            etree.SubElement(r, qn("a:t")).text = para.text
+        p.append(rpr("a:endParaRPr"))
+
+
+# --------------------------------------------------------------------------- designer
+
+
+class Designer:
+    """Small drawing API over one presentation: the theme's design functions use it."""
+
+    def __init__(self, prs: PresentationT, spec: ThemeSpec):
+        self.prs = prs
+        self.spec = spec
+        self.slide: Slide | None = None
+
+    # -- slides
+
+    def prototype(self, kind: str, layout: str, hint: str) -> Slide:
+        lay = next(lo for lo in self.prs.slide_layouts if lo.name == layout)
+        slide = self.prs.slides.add_slide(lay)
+        notes = slide.notes_slide.notes_text_frame
+        notes.text = f"deckgen: {kind}\n{hint}"
+        self.slide = slide
+        return slide
+
+    def background(self, color: str) -> None:
+        """A solid slide background (overrides the master's)."""
+        assert self.slide is not None
+        csld = self.slide._element.find(qn("p:cSld"))
+        for bg in csld.findall(qn("p:bg")):
+            csld.remove(bg)
+        bg = etree.Element(qn("p:bg"))
+        bgpr = etree.SubElement(bg, qn("p:bgPr"))
+        bgpr.append(_solid(color))
+        etree.SubElement(bgpr, qn("a:effectLst"))
+        csld.insert(0, bg)
+
+    # -- shapes
+
+    def shape(
+        self,
+        kind: MSO_SHAPE,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        fill: str | None,
+        name: str,
+        *,
+        alpha: float | None = None,
+        line: str | None = None,
+        line_pt: float = 0.0,
+        rotation: float = 0.0,
+    ) -> None:
+        """A decorative autoshape without text (no theme style, so no stray shadow)."""
+        assert self.slide is not None
+        sh = self.slide.shapes.add_shape(kind, emu(x), emu(y), emu(w), emu(h))
+        sh.name = name
+        el = sh._element
+        style = el.find(qn("p:style"))
+        if style is not None:
+            el.remove(style)
+        sp_pr = el.find(qn("p:spPr"))
+        _set_fill(sp_pr, fill, alpha)
+        _set_line(sp_pr, line, line_pt)
+        if rotation:
+            sh.rotation = rotation
+        # no text: drop the empty txBody python-pptx adds so it is not a text shape
+        tx = el.find(qn("p:txBody"))
+        if tx is not None:
+            el.remove(tx)
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, name: str, **kw) -> None:
+        self.shape(MSO_SHAPE.RECTANGLE, x, y, w, h, fill, name, **kw)
+
+    def oval(self, x: float, y: float, d: float, fill: str | None, name: str, **kw) -> None:
+        self.shape(MSO_SHAPE.OVAL, x, y, d, d, fill, name, **kw)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        paras: Sequence[P],
+        name: str,
+        *,
+        anchor: str = "t",
+        insets: tuple[float, float, float, float] = (0, 0, 0, 0),
+        fill: str | None = None,
+    ) -> None:
+        assert self.slide is not None
+        tb = self.slide.shapes.add_textbox(emu(x), emu(y), emu(w), emu(h))
+        tb.name = name
+        el = tb._element
+        _set_fill(el.find(qn("p:spPr")), fill)
+        tx = el.find(qn("p:txBody"))
+        _body_pr(tx, anchor, insets)
+        _paragraphs(tx, paras, self.spec)
+
+    def placeholder(
+        self,
+        ph_type: str,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        paras: Sequence[P],
+        name: str,
+        *,
+        anchor: str = "t",
+        insets: tuple[float, float, float, float] = (0, 0, 0, 0),
+    ) -> None:
+        """Move and restyle the slide's placeholder of ``ph_type`` (title, ctrTitle, subTitle)."""
+        assert self.slide is not None
+        ph = next(
+            s for s in self.slide.placeholders if (s._element.ph.get("type") or "body") == ph_type
+        )
+        ph.left, ph.top, ph.width, ph.height = emu(x), emu(y), emu(w), emu(h)
+        ph.name = name
+        el = ph._element
+        # z-order follows the design's call order: decoration drawn before the title
+        # (a colour band, a sidebar) must stay behind it
+        tree = el.getparent()
+        tree.remove(el)
+        tree.append(el)
+        tx = el.find(qn("p:txBody"))
+        _body_pr(tx, anchor, insets)
+        _paragraphs(tx, paras, self.spec)
+
+    def drop_unused_placeholders(self, keep: Sequence[str]) -> None:
+        assert self.slide is not None
+        for s in list(self.slide.placeholders):
+            if (s._element.ph.get("type") or "body") not in keep:
+                s._element.getparent().remove(s._element)
+
+    # -- paragraph shorthands
+
+    def h(self, text: str, size: float, color: str = "tx1", **kw) -> P:
+        """A heading-font paragraph."""
+        kw.setdefault("bold", True)
+        return P(text, size, color, heading=True, **kw)
+
+    def b(self, text: str, size: float, color: str = "tx1", **kw) -> P:
+        """A body-font paragraph."""
+        return P(text, size, color, **kw)
+
+
+# --------------------------------------------------------------------------- package set-up
+
+
+def _theme_part(prs: PresentationT):
+    return prs.slide_master.part.part_related_by(RT.THEME)
+
+
+def _apply_theme_xml(prs: PresentationT, spec: ThemeSpec) -> None:
+    part = _theme_part(prs)
+    root = etree.fromstring(part.blob)
+    title = f"deckgen {spec.label}"
+    root.set("name", title)
+    pal = spec.palette
+    cs = root.find(".//a:clrScheme", NSMAP)
+    cs.set("name", title)
+    values = {
+        "dk1": pal.dk1,
+        "lt1": pal.lt1,
+        "dk2": pal.dk2,
+        "lt2": pal.lt2,
+        **{f"accent{i + 1}": c for i, c in enumerate(pal.accents)},
+        "hlink": pal.hlink,
+        "folHlink": pal.fol_hlink,
+    }
+    for key, val in values.items():
+        slot = cs.find(f"a:{key}", NSMAP)
+        for child in list(slot):
+            slot.remove(child)
+        etree.SubElement(slot, qn("a:srgbClr"), val=val.lstrip("#").upper())
+    fs = root.find(".//a:fontScheme", NSMAP)
+    fs.set("name", title)
+    fs.find("a:majorFont/a:latin", NSMAP).set("typeface", spec.heading_font)
+    fs.find("a:minorFont/a:latin", NSMAP).set("typeface", spec.body_font)
+    fmt = root.find(".//a:fmtScheme", NSMAP)
+    if fmt is not None:
+        fmt.set("name", title)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _scale_to_16x9(el: etree._Element) -> None:
+    """Stretch a 4:3 master/layout horizontally to 16:9 (the height is the same 7.5 in)."""
+    f = SLIDE_W / OLD_W
+    for off in el.iter(qn("a:off")):
+        off.set("x", str(int(round(int(off.get("x")) * f))))
+    for ext in el.iter(qn("a:ext")):
+        if ext.get("cx") is not None:
+            ext.set("cx", str(int(round(int(ext.get("cx")) * f))))
+
+
+def _prune_layouts(prs: PresentationT) -> None:
+    master = prs.slide_master
+    id_lst = master._element.find(qn("p:sldLayoutIdLst"))
+    for lid in list(id_lst):
+        rid = lid.get(qn("r:id"))
+        layout = master.part.related_part(rid)
+        name = layout.slide_layout.name
+        if name not in KEEP_LAYOUTS:
+            id_lst.remove(lid)
+            master.part.drop_rel(rid)
+
+
+def _style_master(prs: PresentationT, spec: ThemeSpec) -> None:
+    master = prs.slide_master
+    mel = master._element
+    if spec.palette.dark:
+        cm = mel.find(qn("p:clrMap"))
+        cm.set("bg1", "dk1")
+        cm.set("tx1", "lt1")
+        cm.set("bg2", "dk2")
+        cm.set("tx2", "lt2")
+    # master title style: left aligned, bold, heading font — for slides added by hand
+    lvl1 = mel.find(f"{qn('p:txStyles')}/{qn('p:titleStyle')}/{qn('a:lvl1pPr')}")
+    lvl1.set("algn", "l")
+    d = lvl1.find(qn("a:defRPr"))
+    d.set("sz", "3600")
+    d.set("b", "1")
+    _scale_to_16x9(mel.find(qn("p:cSld")))
+    for layout in master.slide_layouts:
+        _scale_to_16x9(layout._element.find(qn("p:cSld")))
+
+
+def _normalize_zip(data: bytes) -> bytes:
+    """Same bytes for the same design: fixed timestamps, stable order."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, src.read(info.filename))
+    return out.getvalue()
+
+
+def build_pptx(spec: ThemeSpec) -> bytes:
+    prs = Presentation()
+    prs.slide_width = Emu(SLIDE_W)
+    prs.slide_height = Emu(SLIDE_H)
+    _prune_layouts(prs)
+    _apply_theme_xml(prs, spec)
+    _style_master(prs, spec)
+    cp = prs.core_properties
+    cp.title = f"deckgen {spec.label} theme"
+    cp.subject = spec.description
+    cp.author = "deckgen"
+    cp.last_modified_by = "deckgen"
+    cp.keywords = "deckgen theme"
+    cp.revision = 1
+    cp.created = FIXED_DATE
+    cp.modified = FIXED_DATE
+    cp.last_printed = FIXED_DATE
+    spec.design(Designer(prs, spec))
+    buf = io.BytesIO()
+    prs.save(buf)
+    return _normalize_zip(buf.getvalue())
+
+
+# --------------------------------------------------------------------------- notes
+
+
+NOTES = """\
+{#- Speaker notes for every slide kind. Every word of the summary that is not on the slide
+    (labels such as "Key Point", the author's notes, the intro) is here, so nothing is lost. -#}
+{%- macro sentence(t) -%}
+{{ t }}{% if (t|string)[-1:] not in '.!?:;…。！？' %}.{% endif %}
+{%- endmacro -%}
+{%- if slide.kind == 'title' -%}
+{{ sentence(deck.title) }}
+{% if deck.subtitle %}{{ sentence(deck.subtitle) }}
+{% endif %}
+{%- if deck.author %}{{ deck.author }}
+{% endif %}
+{%- if deck.date %}{{ deck.date }}
+{% endif %}
+{%- for p in deck.intro %}
+{{ p }}
+{% endfor %}
+{%- elif slide.kind == 'agenda' -%}
+What we will cover:
+{% for i in deck.insights %}{{ i.number }}. {{ sentence(i.title) }}
+{% endfor %}
+{%- elif slide.kind == 'insight' -%}
+{% if slide.continued %}(Continued.) {% endif -%}
+Insight {{ insight.number }}: {{ sentence(insight.title) }}
+{% if not insight.fields and insight.key_point %}
+{{ insight.key_point }}
+{% endif %}
+{%- for f in insight.fields %}
+{{ f.label }}: {{ f.text }}
+{% endfor %}
+{%- for p in insight.points %}
+{{ p }}
+{% endfor %}
+{%- for n in insight.notes %}
+{{ n }}
+{% endfor %}
+{%- elif slide.kind in ('conclusion', 'closing') and conclusion -%}
+{{ sentence(conclusion.heading) }}
+{% if slide.kind == 'conclusion' %}
+{%- for p in conclusion.body %}
+{{ p }}
+{% endfor %}
+{%- endif %}
+{%- for c in conclusion.closing %}
+{{ c }}
+{% endfor %}
+{%- for n in conclusion.notes %}
+{{ n }}
+{% endfor %}
+{%- endif %}
+"""
+
+
+def theme_yaml(spec: ThemeSpec) -> str:
+    return (
+        f"# Generated by tools/make_themes.py — edit the script, not this file.\n"
+        f"description: {spec.description}\n"
+        f"min_body_size: 14\n"
+        f"min_title_size: 24\n"
+    )
+
+
+# --------------------------------------------------------------------------- the themes
+# Geometry is in inches on the 13.333 × 7.5 in slide. Margins 0.75 in left/right; a
+# 12-column grid of 0.77 in columns with 0.25 in gutters (content x = 0.75 … 12.583).
+
+M = 0.75
+CW = 13.333 - 2 * M  # content width
+
+HINTS = {
+    "title": "Prototype of the title slide. Names: deck.title, deck.subtitle, deck.author, "
+    "deck.date, deck.intro. deckgen clones this slide and removes it from the output.",
+    "agenda": "Prototype of the agenda slide (deckgen build --agenda). Names: deck.insights "
+    "(each has number and title).",
+    "insight": "Prototype of every insight slide. Names: insight.number, insight.title, "
+    "insight.key_point, insight.body, insight.details, insight.points, slide.number, "
+    "slide.total, deck.footer.",
+    "conclusion": "Prototype of the conclusion slide. Names: conclusion.heading, "
+    "conclusion.body, conclusion.closing, slide.number, slide.total, deck.footer.",
+}
+
+
+def _footer(d: Designer, x: float, w: float, y: float = 6.82, color: str = "tx2") -> None:
+    d.text(x, y, w, 0.4, [d.b("{{ deck.footer }}", 14, color)], "Footer", anchor="ctr")
+
+
+def _number(d: Designer, x: float, w: float, y: float = 6.82, color: str = "tx2", **kw) -> None:
+    d.text(x, y, w, 0.4, [d.b(SLIDE_NO, 14, color, align="r", **kw)], "Slide Number", anchor="ctr")
+
+
+# ---- default: light, calm, professional (Calibri) -------------------------------------
+
+
+def design_default(d: Designer) -> None:
+    rule = "#D5DEE8"
+
+    # title
+    d.prototype("title", "Title Slide", HINTS["title"])
+    d.rect(8.9, 0, 13.333 - 8.9, 7.5, "bg2", "Side Panel")
+    d.oval(9.55, 1.05, 3.3, "accent1", "Disc Large")
+    d.oval(11.35, 3.75, 1.5, "accent2", "Disc Small", alpha=0.9)
+    d.oval(9.95, 4.85, 0.55, "accent3", "Disc Dot")
+    d.oval(M, 0.62, 0.34, "accent1", "Logo Mark")
+    d.oval(M + 0.22, 0.62, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
+    d.placeholder(
+        "ctrTitle",
+        M,
+        1.35,
+        7.65,
+        3.25,
+        [d.h("{{ deck.title }}", 44, "tx1", line=0.95)],
+        "Title",
+        anchor="b",
+    )
+    d.rect(M, 4.9, 1.2, 0.08, "accent1", "Title Rule")
+    d.placeholder(
+        "subTitle",
+        M,
+        5.2,
+        7.65,
+        0.9,
+        [d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")],
+        "Subtitle",
+    )
+    d.text(M, 6.3, 7.65, 0.45, [d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)], "Date")
+    d.drop_unused_placeholders(("ctrTitle", "subTitle"))
+
+    # agenda
+    d.prototype("agenda", "Title Only", HINTS["agenda"])
+    d.oval(M, 0.62, 0.34, "accent1", "Logo Mark")
+    d.oval(M + 0.22, 0.62, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
+    d.placeholder("title", M, 1.1, CW, 0.9, [d.h("Agenda", 36)], "Title", anchor="b")
+    d.rect(M, 2.15, 1.2, 0.08, "accent1", "Title Rule")
+    col = (CW - 0.5) / 2
+    d.text(M, 2.6, col, 3.9, [d.b(AGENDA_1, 22, after=12, line=1.05)], "Agenda Left")
+    d.text(M + col + 0.5, 2.6, col, 3.9, [d.b(AGENDA_2, 22, after=12, line=1.05)], "Agenda Right")
+    _footer(d, M, 8.5)
+    _number(d, 10.58, 2.0)
+    d.drop_unused_placeholders(("title",))
+
+    # insight
+    d.prototype("insight", "Title Only", HINTS["insight"])
+    d.oval(M, 0.55, 1.2, "accent1", "Number Disc")
+    d.text(
+        M,
+        0.55,
+        1.2,
+        1.2,
+        [d.h("{{ insight.number }}", 40, "bg1", align="ctr")],
+        "Insight Number",
+        anchor="ctr",
+    )
+    d.placeholder(
+        "title",
+        2.25,
+        0.5,
+        13.333 - M - 2.25,
+        1.3,
+        [d.h("{{ insight.title }}", 34, "tx1", line=0.95)],
+        "Title",
+        anchor="ctr",
+    )
+    d.rect(M, 2.05, CW, 0.03, rule, "Title Rule")
+    d.text(
+        M,
+        2.3,
+        CW,
+        2.05,
+        [d.b("{{ insight.key_point }}", 28, "tx1", line=1.05)],
+        "Key Point",
+        anchor="ctr",
+    )
+    d.rect(M, 4.55, 0.1, 1.95, "accent1", "Explanation Bar")
+    d.text(
+        M + 0.1,
+        4.55,
+        CW - 0.1,
+        1.95,
+        [
+            d.b(LABEL, 14, "accent1", bold=True, after=4),
+            d.b(BODY_LOOP, 20, "tx2", line=1.05, after=6),
+        ],
+        "Explanation",
+        anchor="ctr",
+        insets=(0.35, 0.15, 0.35, 0.15),
+        fill="bg2",
+    )
+    d.oval(M, 6.915, 0.22, "accent1", "Footer Mark")
+    _footer(d, M + 0.35, 8.5)
+    _number(d, 10.58, 2.0)
+    d.drop_unused_placeholders(("title",))
+
+    # conclusion
+    d.prototype("conclusion", "Title Only", HINTS["conclusion"])
+    d.oval(M, 0.62, 0.34, "accent1", "Logo Mark")
+    d.oval(M + 0.22, 0.62, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
+    d.placeholder(
+        "title", M, 1.1, CW, 0.9, [d.h("{{ conclusion.heading }}", 36)], "Title", anchor="b"
+    )
+    d.rect(M, 2.15, 1.2, 0.08, "accent1", "Title Rule")
+    d.text(
+        M,
+        2.5,
+        CW,
+        2.75,
+        [d.b(CONCLUSION_BODY, 24, "tx1", line=1.08, after=8)],
+        "Conclusion",
+        anchor="t",
+    )
+    d.text(
+        0,
+        5.55,
+        13.333,
+        1.95,
+        [d.b(CLOSING, 18, "tx2", line=1.05, after=4)],
+        "Closing",
+        anchor="ctr",
+        insets=(M, 0.2, M, 0.55),
+        fill="bg2",
+    )
+    _number(d, 10.58, 2.0, y=6.9)
+    d.drop_unused_placeholders(("title",))
+
+
+DEFAULT = ThemeSpec(
+    name="default",
+    label="Default",
+    description="Light and calm: Calibri, white with mist panels and a teal accent disc.",
+    palette=Palette(
+        dk1="1F2A37",
+        lt1="FFFFFF",
+        dk2="56677A",
+        lt2="EEF3F8",
+        accents=("0F7C90", "F2A541", "3D5A80", "98C1D9", "E07A5F", "6C8EAD"),
+        hlink="0F7C90",
+        fol_hlink="5E548E",
+    ),
+    heading_font="Calibri",
+    body_font="Calibri",
+    design=design_default,
+)
+
+
+# ---- dark: dark background, bright accent (Arial) -------------------------------------
+
+
+def design_dark(d: Designer) -> None:
+    side = 4.3  # sidebar width
+    rx = side + 0.6  # right column x
+    rw = 13.333 - M - rx
+
+    # title
+    d.prototype("title", "Title Slide", HINTS["title"])
+    d.oval(8.6, -1.3, 6.2, None, "Ring Large", line="accent1", line_pt=2.5)
+    d.oval(10.2, 2.6, 3.6, None, "Ring Small", line="accent2", line_pt=2.5)
+    d.oval(9.55, 4.9, 0.5, "accent1", "Dot")
+    d.shape(MSO_SHAPE.DIAMOND, M, 0.6, 0.4, 0.4, "accent1", "Logo Mark")
+    d.placeholder(
+        "ctrTitle",
+        M,
+        1.3,
+        9.2,
+        3.5,
+        [d.h("{{ deck.title }}", 44, "tx1", line=0.95)],
+        "Title",
+        anchor="b",
+    )
+    d.rect(M, 5.05, 1.5, 0.1, "accent1", "Title Rule")
+    d.placeholder(
+        "subTitle",
+        M,
+        5.4,
+        9.2,
+        0.8,
+        [d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")],
+        "Subtitle",
+    )
+    d.text(M, 6.35, 9.2, 0.45, [d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)], "Date")
+    d.drop_unused_placeholders(("ctrTitle", "subTitle"))
+
+    # agenda
+    d.prototype("agenda", "Title Only", HINTS["agenda"])
+    d.rect(0, 0, side, 7.5, "bg2", "Sidebar")
+    d.shape(MSO_SHAPE.DIAMOND, M, 0.6, 0.4, 0.4, "accent1", "Logo Mark")
+    d.placeholder("title", M, 2.6, side - M - 0.4, 1.2, [d.h("Agenda", 40)], "Title", anchor="t")
+    d.rect(M, 2.3, 0.9, 0.08, "accent1", "Title Rule")
+    d.text(rx, 0.75, rw, 5.8, [d.b(AGENDA_ALL, 22, "tx1", after=10)], "Agenda", anchor="ctr")
+    _footer(d, rx, rw)
+    _number(d, M, side - M - 0.4, color="accent1", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+    # insight
+    d.prototype("insight", "Title Only", HINTS["insight"])
+    d.rect(0, 0, side, 7.5, "bg2", "Sidebar")
+    d.text(
+        M - 0.05,
+        0.45,
+        side - M,
+        1.9,
+        [d.h("{{ insight.number }}", 110, "accent1", line=0.9)],
+        "Insight Number",
+        anchor="b",
+    )
+    d.rect(M, 2.6, 0.9, 0.08, "accent1", "Number Rule")
+    d.placeholder(
+        "title",
+        M,
+        2.95,
+        side - M - 0.4,
+        3.3,
+        [d.h("{{ insight.title }}", 28, "tx1", line=1.0)],
+        "Title",
+        anchor="t",
+    )
+    d.text(
+        rx,
+        0.75,
+        rw,
+        2.95,
+        [d.b("{{ insight.key_point }}", 28, "tx1", line=1.05)],
+        "Key Point",
+        anchor="b",
+    )
+    d.rect(rx, 3.95, rw, 0.03, "accent1", "Divider")
+    d.text(
+        rx,
+        4.2,
+        rw,
+        2.35,
+        [
+            d.b(LABEL, 14, "accent2", bold=True, after=4),
+            d.b(BODY_LOOP, 20, "tx2", line=1.05, after=6),
+        ],
+        "Explanation",
+        anchor="t",
+    )
+    _footer(d, rx, rw)
+    _number(d, M, side - M - 0.4, color="accent1", bold=True)
+    d.drop_unused_placeholders(("title",))
+    # slide number belongs to the sidebar: left aligned there
+    _left_align_last(d)
+
+    # conclusion
+    d.prototype("conclusion", "Title Only", HINTS["conclusion"])
+    d.rect(0, 0, 13.333, 0.12, "accent1", "Top Bar")
+    d.shape(MSO_SHAPE.DIAMOND, M, 0.6, 0.4, 0.4, "accent1", "Logo Mark")
+    d.placeholder(
+        "title", M, 1.15, CW, 0.9, [d.h("{{ conclusion.heading }}", 40)], "Title", anchor="b"
+    )
+    d.text(
+        M,
+        2.35,
+        CW,
+        2.95,
+        [d.b(CONCLUSION_BODY, 24, "tx1", line=1.08, after=8)],
+        "Conclusion",
+        anchor="t",
+    )
+    d.text(
+        M + 0.08,
+        5.5,
+        CW - 0.08,
+        1.25,
+        [d.b(CLOSING, 18, "tx2", line=1.05, after=4)],
+        "Closing",
+        anchor="t",
+        insets=(0.3, 0.15, 0.3, 0.1),
+        fill="bg2",
+    )
+    d.rect(M, 5.5, 0.08, 1.25, "accent1", "Closing Bar")
+    _number(d, 10.58, 2.0, y=6.9)
+    d.drop_unused_placeholders(("title",))
+
+
+def _left_align_last(d: Designer) -> None:
+    """Left-align the paragraphs of the slide's last text box (the sidebar slide number)."""
+    assert d.slide is not None
+    sp = [s for s in d.slide.shapes if s.has_text_frame][-1]
+    for p in sp._element.iter(qn("a:pPr")):
+        p.set("algn", "l")
+
+
+DARK = ThemeSpec(
+    name="dark",
+    label="Dark",
+    description="Dark navy with a bright amber accent: Arial, sidebar with a giant number.",
+    palette=Palette(
+        dk1="0E1525",
+        lt1="F4F6FA",
+        dk2="1B2538",
+        lt2="A7B4C8",
+        accents=("FFC233", "3DD6D0", "FF6B6B", "7C8CF8", "5BD68A", "F78FB3"),
+        hlink="3DD6D0",
+        fol_hlink="B69CFF",
+        dark=True,
+    ),
+    heading_font="Arial",
+    body_font="Arial",
+    design=design_dark,
+)
+
+
+# ---- bold: big type, strong colour blocks (Cambria headings, Calibri body) ------------
+
+
+def design_bold(d: Designer) -> None:
+    band = 2.35  # height of the insight slide's colour band
+
+    # title
+    d.prototype("title", "Title Slide", HINTS["title"])
+    d.background("accent1")
+    d.rect(13.333 - 2.4, 0, 2.4, 2.4, "accent2", "Corner Block")
+    d.rect(13.333 - 2.4, 2.4, 1.2, 1.2, "bg1", "Corner Step")
+    d.rect(M, 0.75, 0.45, 0.45, "bg1", "Logo Mark")
+    d.placeholder(
+        "ctrTitle",
+        M,
+        1.0,
+        10.0,
+        4.0,
+        [d.h("{{ deck.title }}", 54, "bg1", line=0.92)],
+        "Title",
+        anchor="b",
+    )
+    d.rect(M, 5.3, 2.0, 0.14, "bg1", "Title Rule")
+    d.placeholder(
+        "subTitle",
+        M,
+        5.65,
+        10.0,
+        0.75,
+        [d.b("{{ deck.subtitle or deck.author or '' }}", 24, "bg1")],
+        "Subtitle",
+    )
+    d.text(M, 6.45, 10.0, 0.45, [d.b("{{ deck.date or '' }}", 18, "accent2", bold=True)], "Date")
+    d.drop_unused_placeholders(("ctrTitle", "subTitle"))
+
+    # agenda
+    d.prototype("agenda", "Title Only", HINTS["agenda"])
+    d.rect(0, 0, 4.2, 7.5, "accent1", "Colour Block")
+    d.rect(M, 0.75, 0.45, 0.45, "bg1", "Logo Mark")
+    d.placeholder("title", M, 4.6, 3.2, 1.6, [d.h("Agenda", 48, "bg1")], "Title", anchor="b")
+    d.text(
+        4.95,
+        0.75,
+        13.333 - M - 4.95,
+        5.8,
+        [d.b(AGENDA_ALL, 22, "tx1", bold=True, after=10)],
+        "Agenda",
+        anchor="ctr",
+    )
+    _number(d, 10.58, 2.0, color="accent1", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+    # insight
+    d.prototype("insight", "Title Only", HINTS["insight"])
+    d.rect(0, 0, 13.333, band, "accent1", "Colour Band")
+    d.rect(13.333 - 0.9, 0, 0.9, band, "accent2", "Band Corner")
+    d.text(
+        M - 0.05,
+        0.2,
+        2.4,
+        band - 0.4,
+        [d.h("{{ insight.number }}", 96, "bg1", line=0.9)],
+        "Insight Number",
+        anchor="ctr",
+    )
+    d.rect(3.15, 0.55, 0.05, band - 1.1, "bg1", "Number Divider")
+    d.placeholder(
+        "title",
+        3.5,
+        0.3,
+        13.333 - 0.9 - 0.45 - 3.5,
+        band - 0.6,
+        [d.h("{{ insight.title }}", 36, "bg1", line=0.95)],
+        "Title",
+        anchor="ctr",
+    )
+    d.text(
+        M,
+        band + 0.45,
+        CW,
+        2.0,
+        [d.b("{{ insight.key_point }}", 28, "tx1", bold=True, line=1.05)],
+        "Key Point",
+        anchor="t",
+    )
+    d.rect(M, 4.95, 0.6, 0.1, "accent1", "Explanation Rule")
+    d.text(
+        M,
+        5.2,
+        CW - 1.0,
+        1.5,
+        [
+            d.b(LABEL, 14, "accent1", bold=True, after=2),
+            d.b(BODY_LOOP, 20, "tx2", line=1.05, after=6),
+        ],
+        "Explanation",
+        anchor="t",
+    )
+    _footer(d, M, 8.5)
+    _number(d, 10.58, 2.0, color="accent1", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+    # conclusion
+    d.prototype("conclusion", "Title Only", HINTS["conclusion"])
+    d.background("accent2")
+    d.rect(0, 0, 0.35, 7.5, "accent1", "Edge Block")
+    d.rect(M, 0.75, 0.45, 0.45, "accent1", "Logo Mark")
+    d.placeholder(
+        "title", M, 1.3, CW, 1.0, [d.h("{{ conclusion.heading }}", 48, "bg1")], "Title", anchor="b"
+    )
+    d.text(
+        M,
+        2.6,
+        CW,
+        2.75,
+        [d.b(CONCLUSION_BODY, 24, "bg1", line=1.08, after=8)],
+        "Conclusion",
+        anchor="t",
+    )
+    d.rect(M, 5.55, 0.6, 0.1, "accent1", "Closing Rule")
+    d.text(
+        M,
+        5.8,
+        CW - 2.3,
+        1.2,
+        [d.b(CLOSING, 18, "#B9BEDD", line=1.05, after=4)],
+        "Closing",
+        anchor="t",
+    )
+    _number(d, 10.58, 2.0, y=6.9, color="#B9BEDD")
+    d.drop_unused_placeholders(("title",))
+
+
+BOLD = ThemeSpec(
+    name="bold",
+    label="Bold",
+    description="Bold minimal: Cambria display type on vermilion and indigo colour blocks.",
+    palette=Palette(
+        dk1="141414",
+        lt1="FBF8F3",
+        dk2="57524B",
+        lt2="F1EAE0",
+        accents=("E0452B", "1F2A6B", "F4B400", "2E8B57", "7A5BD0", "3A86FF"),
+        hlink="1F2A6B",
+        fol_hlink="7A5BD0",
+    ),
+    heading_font="Cambria",
+    body_font="Calibri",
+    design=design_bold,
+)
+
+
+THEMES = {t.name: t for t in (DEFAULT, DARK, BOLD)}
+
+
+# --------------------------------------------------------------------------- main
+
+
+def write_theme(spec: ThemeSpec, out: Path) -> Path:
+    folder = out / spec.name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "template.pptx").write_bytes(build_pptx(spec))
+    (folder / "notes.j2").write_text(NOTES, encoding="utf-8")
+    (folder / "theme.yaml").write_text(theme_yaml(spec), encoding="utf-8")
+    return folder
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("names", nargs="*", help=f"themes to build (default: all of {list(THEMES)})")
+    ap.add_argument("--out", type=Path, default=ROOT / "templates", help="templates folder")
+    args = ap.parse_args(argv)
+    names = args.names or list(THEMES)
+    unknown = [n for n in names if n not in THEMES]
+    if unknown:
+        ap.error(f"unknown theme(s): {', '.join(unknown)}")
+    for name in names:
+        print(write_theme(THEMES[name], args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
