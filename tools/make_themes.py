@@ -487,8 +487,16 @@ def _normalize_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _drop_printer_settings(prs: PresentationT) -> None:
+    """python-pptx's default carries a binary printer-settings part nobody needs."""
+    for rid, rel in list(prs.part.rels.items()):
+        if rel.reltype.endswith("/printerSettings"):
+            prs.part.drop_rel(rid)
+
+
 def build_pptx(spec: ThemeSpec) -> bytes:
     prs = Presentation()
+    _drop_printer_settings(prs)
     prs.slide_width = Emu(SLIDE_W)
     prs.slide_height = Emu(SLIDE_H)
     _prune_layouts(prs)
