@@ -535,6 +535,7 @@ class _Plan:
     starts: list[int]  # indices into lines
     conclusion: int | None
     title_index: int | None  # heading used as the title
+    subtitle_index: int | None = None
 
 
 def _title_heading(lines: list[_Line]) -> int | None:
@@ -557,14 +558,41 @@ def _title_heading(lines: list[_Line]) -> int | None:
     return None
 
 
+def _subtitle(lines: list[_Line], title_index: int) -> int | None:
+    """A subheading with no text of its own, or a one-line italic paragraph, right after
+    the title heading."""
+    k = title_index + 1
+    if k >= len(lines):
+        return None
+    ln = lines[k]
+    after = lines[k + 1] if k + 1 < len(lines) else None
+    if ln.kind == "heading" and ln.role == "heading" and ln.start_number is None:
+        if ln.level > lines[title_index].level and (
+            after is None or (after.kind == "heading" and after.level <= ln.level)
+        ):
+            return k
+    if (
+        ln.kind == "text"
+        and ln.role != "start"
+        and ln.number is None
+        and not ln.bullet
+        and ln.spans
+        and all(s.italic for s in ln.spans)
+        and (after is None or after.block != ln.block)
+    ):
+        return k
+    return None
+
+
 def _choose_starts(lines: list[_Line], has_fm_title: bool) -> _Plan:
     """Rule 3: the kind of line that repeats is the insight's start."""
     title_index = None if has_fm_title else _title_heading(lines)
+    subtitle_index = None if title_index is None else _subtitle(lines, title_index)
 
     # headings, per level
     by_level: dict[int, list[int]] = {}
     for i, ln in enumerate(lines):
-        if ln.kind == "heading" and ln.role == "heading" and i != title_index:
+        if ln.kind == "heading" and ln.role == "heading" and i not in (title_index, subtitle_index):
             by_level.setdefault(ln.level, []).append(i)
     heading_pick: list[int] = []
     numbered_level = False
@@ -655,7 +683,7 @@ def _choose_starts(lines: list[_Line], has_fm_title: bool) -> _Plan:
         if conclusion is not None:
             starts = [i for i in starts if i < conclusion]
         # the last numbered item may itself be named "Conclusion"
-    return _Plan(mode, starts, conclusion, title_index)
+    return _Plan(mode, starts, conclusion, title_index, subtitle_index)
 
 
 @dataclass
@@ -869,14 +897,10 @@ def parse(text: str, *, source: str = "<string>") -> Document:
         head = lines[plan.title_index]
         title = _rich(_strip(head.spans), head.line)
         intro_lines.remove(head)
-        nxt = lines[plan.title_index + 1] if plan.title_index + 1 < first_start else None
-        if (
-            nxt is not None
-            and "subtitle" not in meta
-            and (nxt.kind == "heading" or (nxt.spans and all(s.italic for s in nxt.spans)))
-        ):
-            subtitle = _rich(_strip(nxt.spans), nxt.line)
-            intro_lines.remove(nxt)
+        if plan.subtitle_index is not None and plan.subtitle_index < first_start:
+            sub = lines[plan.subtitle_index]
+            intro_lines.remove(sub)
+            subtitle = _rich(_strip(sub.spans), sub.line)
     intro_units = _units(intro_lines)
     author = _meta_text(meta.get("author"))
     date_ = _meta_text(meta.get("date"))
@@ -891,9 +915,10 @@ def parse(text: str, *, source: str = "<string>") -> Document:
             kept.append(u)
     intro_units = kept
     if title is None:
-        if intro_units and intro_units[0].kind in ("point", "heading"):
+        if intro_units and intro_units[0].kind != "notes":
             u = intro_units.pop(0)
-            title = _rich(_strip(u.spans, " :："), u.line)
+            spans = [Span(f"{u.label}: "), *u.spans] if u.kind == "field" else u.spans
+            title = _rich(_strip(spans, " :："), u.line)
         else:
             stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             name = stem if stem and not stem.startswith("<") else "Untitled"

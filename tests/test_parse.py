@@ -26,7 +26,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
 
 # Syntax words a fixture uses that are not content ("Insight 3:" is the number's marker).
-SYNTAX_WORDS: dict[str, set[str]] = {"insight_word_numbers": {"Insight", "Lesson"}}
+SYNTAX_WORDS: dict[str, set[str]] = {
+    "insight_word_numbers": {"Insight"},
+    "heading_word_numbers": {"Lesson"},
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -105,7 +108,9 @@ def _texts(doc: Document) -> list[str]:
     return out
 
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")
+# "Notes:" labels and "<!-- notes:" are syntax: they route text to the speaker notes.
+_NOTES_MARK = re.compile(r"(?im)^([\s>*+-]*)\**(?:speaker\s+)?notes\**\s*[:：]|<!--\s*notes\s*:")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _FENCE_INFO = re.compile(r"^(\s*)(```+|~~~+)\s*\S*\s*$", re.MULTILINE)
 
@@ -114,6 +119,7 @@ def missing_words(source: str, doc: Document, syntax: set[str] = frozenset()) ->
     """Words of the source (minus Markdown/HTML syntax) that the Document does not hold,
     counted: a line that is dropped shows up even if its words occur elsewhere too."""
     src = _FENCE_INFO.sub(r"\1", source)
+    src = _NOTES_MARK.sub(r"\1", src)
     src = _HTML_TAG.sub(" ", src)
     src = html.unescape(src)
     want = Counter(w.casefold() for w in _WORD.findall(src) if w not in syntax)
