@@ -1,0 +1,383 @@
+"""The package level: opening untrusted templates safely, naming parts, saving reproducibly.
+
+python-pptx is used for the object model, but three of its package operations do not fit a
+generator of large decks, so this module replaces them *at our level* (no patched copy):
+
+- opening: python-pptx inflates every zip member before anyone can look at sizes; we check
+  the zip directory (sizes, ratios, DOCTYPE/ENTITY declarations, main content type) first and
+  hand python-pptx an in-memory copy (with a .potx/.ppsx main content type patched);
+- naming: ``OpcPackage.next_partname`` walks every part for each new part (quadratic);
+  :class:`PartNamer` scans once and counts;
+- saving: python-pptx stamps zip entries with the current time; :func:`save_package` writes
+  fixed timestamps and a deterministic entry order so identical input gives identical bytes.
+
+The only private python-pptx members used are ``_Relationships._add_relationship`` (an O(1)
+relationship add; the public ``relate_to`` rescans all relationships of the part) and
+``OpcPackage._rels`` (the package-level relationships, which have no public accessor).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from lxml import etree
+
+from deckgen.errors import OutputError, TemplateError
+from deckgen.render._xml import SAFE_PARSER, declares_dtd
+
+if TYPE_CHECKING:
+    from pptx.opc.package import OpcPackage, Part
+    from pptx.presentation import Presentation
+
+# --------------------------------------------------------------------------- limits
+
+MAX_FILE = 200 * 2**20
+MAX_PART = 50 * 2**20
+MAX_TOTAL = 200 * 2**20
+MAX_ENTRIES = 20_000
+MAX_RATIO = 200  # inflated / compressed, checked for members over RATIO_FLOOR
+RATIO_FLOOR = 2**20
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+PRES_MAIN = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+OTHER_MAINS = {
+    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml": "template",
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml": "slideshow",
+}
+MACRO_MAINS = {
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+    "application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml",
+}
+RT_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def read_checked(path: str | Path) -> bytes:
+    """The bytes of a template package that is safe to hand to python-pptx.
+
+    Raises TemplateError for anything that is not a presentation, too big, a zip bomb or
+    XML with a DTD (entity expansion / external entities).
+    """
+    p = Path(path)
+    where = str(path)
+    try:
+        if p.is_dir():
+            raise TemplateError("is a folder, not a .pptx/.potx file", where=where)
+        size = p.stat().st_size
+        if size > MAX_FILE:
+            raise TemplateError(f"file is larger than {_mb(MAX_FILE)}", where=where)
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise TemplateError("template file not found", where=where) from None
+    except OSError as e:
+        raise TemplateError(f"cannot read template: {e.strerror or e}", where=where) from None
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise TemplateError(
+            "not a PowerPoint file (not a zip package)",
+            where=where,
+            hint="give a .pptx or .potx saved by PowerPoint, LibreOffice or Keynote",
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise TemplateError(f"zip has {len(infos)} entries, refusing", where=where)
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_PART:
+                raise TemplateError(
+                    f"part {info.filename} inflates to {_mb(info.file_size)} "
+                    f"(limit {_mb(MAX_PART)}); refusing a possible zip bomb",
+                    where=where,
+                )
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                ratio = info.file_size // max(info.compress_size, 1)
+                raise TemplateError(
+                    f"part {info.filename} compresses {ratio}:1; refusing a possible zip bomb",
+                    where=where,
+                )
+        if total > MAX_TOTAL:
+            raise TemplateError(
+                f"package inflates to {_mb(total)} (limit {_mb(MAX_TOTAL)}); refusing a "
+                "possible zip bomb",
+                where=where,
+            )
+        names = {i.filename for i in infos}
+        try:
+            members = {i.filename: zf.read(i) for i in infos if not i.is_dir()}
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as e:
+            raise TemplateError(f"damaged zip package: {e}", where=where) from None
+
+    ct_blob = members.get("[Content_Types].xml")
+    if ct_blob is None or "_rels/.rels" not in names:
+        raise TemplateError(
+            "zip file is not a presentation (no [Content_Types].xml or _rels/.rels)",
+            where=where,
+        )
+    overrides, defaults = _content_types(ct_blob, where)
+
+    # every part python-pptx will parse as XML: refuse DTDs outright
+    for name, blob in members.items():
+        xml = name.endswith((".rels", ".xml")) or _is_xml_ct(name, overrides, defaults)
+        if xml and declares_dtd(blob):
+            raise TemplateError(
+                f"part {name} declares a DOCTYPE/ENTITY; refusing XML with entity declarations",
+                where=where,
+            )
+
+    main = _main_part(members["_rels/.rels"], where)
+    main_ct = overrides.get(main.lower()) or defaults.get(main.rsplit(".", 1)[-1].lower())
+    if main_ct in MACRO_MAINS:
+        raise TemplateError(
+            "macro-enabled presentations are not accepted as templates",
+            where=where,
+            hint="save it as .pptx or .potx",
+        )
+    if main_ct != PRES_MAIN and main_ct not in OTHER_MAINS:
+        raise TemplateError(
+            f"zip file is not a presentation (main part type {main_ct or 'missing'})",
+            where=where,
+        )
+    if main_ct in OTHER_MAINS:
+        # python-pptx only opens presentation.main; a template/slideshow differs only in
+        # this content type, so patch it in memory and re-pack (stored, cheap).
+        patched = ct_blob.replace(main_ct.encode(), PRES_MAIN.encode())
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
+            for info in infos:
+                if info.is_dir():
+                    continue
+                blob = patched if info.filename == "[Content_Types].xml" else members[info.filename]
+                out.writestr(info.filename, blob)
+        data = buf.getvalue()
+    return data
+
+
+def _content_types(blob: bytes, where: str) -> tuple[dict[str, str], dict[str, str]]:
+    try:
+        root = etree.fromstring(blob, SAFE_PARSER)
+    except etree.XMLSyntaxError as e:
+        raise TemplateError(f"[Content_Types].xml is not valid XML: {e}", where=where) from None
+    overrides = {
+        el.get("PartName", "").lower(): el.get("ContentType", "")
+        for el in root.iter(f"{{{CT_NS}}}Override")
+    }
+    defaults = {
+        el.get("Extension", "").lower(): el.get("ContentType", "")
+        for el in root.iter(f"{{{CT_NS}}}Default")
+    }
+    return overrides, defaults
+
+
+def _is_xml_ct(name: str, overrides: dict[str, str], defaults: dict[str, str]) -> bool:
+    ct = overrides.get("/" + name.lower()) or defaults.get(name.rsplit(".", 1)[-1].lower(), "")
+    return (ct.endswith("+xml") or ct in ("application/xml", "text/xml")) and ct != "image/svg+xml"
+
+
+def _main_part(rels_blob: bytes, where: str) -> str:
+    if declares_dtd(rels_blob):
+        raise TemplateError("_rels/.rels declares a DOCTYPE/ENTITY; refusing", where=where)
+    try:
+        root = etree.fromstring(rels_blob, SAFE_PARSER)
+    except etree.XMLSyntaxError as e:
+        raise TemplateError(f"_rels/.rels is not valid XML: {e}", where=where) from None
+    for rel in root.iter(f"{{{RELS_NS}}}Relationship"):
+        if rel.get("Type") == RT_OFFICE_DOC:
+            target = rel.get("Target", "")
+            return target if target.startswith("/") else "/" + target
+    raise TemplateError("zip file is not a presentation (no main document)", where=where)
+
+
+def open_presentation(path: str | Path) -> Presentation:
+    """A python-pptx Presentation of a checked template (TemplateError on any failure)."""
+    from pptx import Presentation as open_pptx
+
+    data = read_checked(path)
+    try:
+        return open_pptx(io.BytesIO(data))
+    except TemplateError:
+        raise
+    except Exception as e:  # python-pptx raises many kinds on malformed packages
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise TemplateError(f"cannot read presentation: {msg}", where=str(path)) from None
+
+
+# --------------------------------------------------------------------------- part names
+
+_NUMBERED = re.compile(r"^(.*?)(\d*)(\.[^./]+)$")
+
+
+class PartNamer:
+    """Hands out unused part names (``/ppt/slides/slide%d.xml`` …) in O(1) each."""
+
+    def __init__(self, package: OpcPackage):
+        self._next: dict[tuple[str, str], int] = {}
+        for part in package.iter_parts():
+            self._see(str(part.partname))
+
+    def _see(self, name: str) -> None:
+        m = _NUMBERED.match(name)
+        if m:
+            key = (m.group(1), m.group(3))
+            n = int(m.group(2) or 0)
+            if self._next.get(key, 1) <= n:
+                self._next[key] = n + 1
+
+    def like(self, name: str) -> str:
+        """A new name shaped like ``name`` (same folder, stem and extension)."""
+        m = _NUMBERED.match(name)
+        if not m:
+            return self.like(name + ".bin")
+        return self.new(m.group(1) + "%d" + m.group(3))
+
+    def new(self, tmpl: str) -> str:
+        stem, ext = tmpl.split("%d")
+        n = self._next.get((stem, ext), 1)
+        self._next[(stem, ext)] = n + 1
+        return tmpl % n
+
+
+def add_rel(part: Part, reltype: str, target: Part | str, external: bool = False) -> str:
+    """Relate ``part`` → ``target`` without python-pptx's linear duplicate scan.
+
+    Only for relationships known to be new (e.g. to a freshly created part).
+    """
+    fast: Callable[..., str] | None = getattr(part.rels, "_add_relationship", None)
+    if fast is None:  # pragma: no cover - python-pptx changed; stay correct, if slower
+        return part.relate_to(target, reltype, is_external=external)
+    return fast(reltype, target, external)
+
+
+def package_rels(package: OpcPackage) -> Any:
+    return package._rels  # noqa: SLF001 - no public accessor for package-level rels
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def _content_types_xml(parts: Iterable[Part]) -> bytes:
+    from pptx.opc.spec import default_content_types
+
+    known = {(ext, ct) for ext, ct in default_content_types}
+    defaults = {
+        "rels": "application/vnd.openxmlformats-package.relationships+xml",
+        "xml": "application/xml",
+    }
+    overrides: dict[str, str] = {}
+    for part in parts:
+        name = str(part.partname)
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+        ct = part.content_type
+        if ext and (ext, ct) in known and defaults.get(ext, ct) == ct:
+            defaults[ext] = ct
+        else:
+            overrides[name] = ct
+    root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
+    for ext, ct in sorted(defaults.items()):
+        etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=ct)
+    for name, ct in sorted(overrides.items()):
+        etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=name, ContentType=ct)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def save_package(package: OpcPackage, stream: IO[bytes]) -> None:
+    """Write the package with fixed entry timestamps in a deterministic order."""
+    parts = list(package.iter_parts())
+
+    def entries() -> Iterable[tuple[str, bytes]]:
+        yield "[Content_Types].xml", _content_types_xml(parts)
+        yield "_rels/.rels", package_rels(package).xml
+        for part in parts:
+            yield part.partname.membername, part.blob
+            if len(part.rels):
+                yield part.partname.rels_uri.membername, part.rels.xml
+
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in entries():
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            zf.writestr(info, blob)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def check_output(out: str | Path) -> Path:
+    """The folder ``out`` goes in, if it can be written there (else OutputError)."""
+    target = Path(out)
+    where = str(out)
+    if target.is_dir():
+        raise OutputError("output path is a folder", where=where, hint="give a file name")
+    folder = target.parent
+    if not folder.exists():
+        raise OutputError(f"output folder {folder} does not exist", where=where)
+    if not folder.is_dir():
+        raise OutputError(f"{folder} is not a folder", where=where)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"output folder {folder} is not writable", where=where)
+    return folder
+
+
+def atomic_write(out: str | Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write via a temporary file in the target's folder, fsync, then rename into place.
+
+    On any exception (KeyboardInterrupt too) the temporary file is removed and an existing
+    file at ``out`` is left untouched.
+    """
+    target = Path(out)
+    where = str(out)
+    folder = check_output(out)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise OutputError(
+            f"cannot write in folder {folder}: {e.strerror or e}", where=where
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write output: {e.strerror or e}", where=where) from None
+        raise
+    with contextlib.suppress(OSError):  # make the rename durable; not all systems allow it
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)

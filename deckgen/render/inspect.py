@@ -1,0 +1,659 @@
+"""Reading a template: what plan and fit need to know about it, as plain data (`Theme`).
+
+Two kinds of template:
+
+- *prototype templates*: slides whose speaker notes start with ``deckgen: KIND``; every
+  text-bearing shape becomes a :class:`ShapeProto` with its Jinja source and the formatting
+  PowerPoint would show (resolved through the whole inheritance chain);
+- *corporate templates* (no prototypes): layouts are chosen by name, with fallbacks, and
+  their placeholders get default Jinja templates. A slide made from the layout in memory is
+  analysed exactly like a prototype, and :func:`deckgen.render.write` makes the same slide
+  the same way, so shape ids agree.
+
+A prototype slide with no title placeholder is accepted with a warning in
+``Theme.warnings`` (screen readers and the outline then find no title on its clones).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from deckgen.errors import TemplateError
+from deckgen.model import SLIDE_KINDS, ParaProto, Prototype, ShapeProto, Theme
+from deckgen.render import _xml as X
+from deckgen.render._package import open_presentation
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation
+    from pptx.slide import Slide, SlideLayout
+
+RT_THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+MARKER = re.compile(r"^\s*deckgen\s*:\s*([A-Za-z_-]+)", re.IGNORECASE)
+DEFAULT_SIZE = 18.0
+DEFAULT_INSETS = (91440, 45720, 91440, 45720)
+# PowerPoint's "single" line is about 1.2 em for the fonts it ships
+SINGLE_LINE = 1.2
+
+
+def load_theme(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    description: str = "",
+    notes_template: str = "",
+    min_body_size: float = 14,
+    min_title_size: float = 24,
+) -> Theme:
+    """Read a .pptx/.potx template into a :class:`Theme` (TemplateError if it cannot)."""
+    prs = open_presentation(path)
+    where = str(path)
+    try:
+        width = prs.slide_width or 9144000
+        height = prs.slide_height or 6858000
+        warnings: list[str] = []
+        protos = _prototypes_from_slides(prs, where, warnings)
+        from_layouts = not protos
+        if from_layouts:
+            protos = _prototypes_from_layouts(prs, where, warnings)
+    except TemplateError:
+        raise
+    except Exception as e:  # malformed XML in odd places: one line, never a traceback
+        raise TemplateError(f"cannot understand template: {e}", where=where) from None
+    p = Path(path)
+    if name is None:
+        name = p.parent.name if p.stem == "template" and p.parent.name else p.stem
+    return Theme(
+        name=name,
+        path=str(path),
+        description=description,
+        slide_width=int(width),
+        slide_height=int(height),
+        prototypes=protos,
+        notes_template=notes_template,
+        min_body_size=float(min_body_size),
+        min_title_size=float(min_title_size),
+        from_layouts=from_layouts,
+        warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------- prototypes
+
+
+def prototype_kind(slide: Slide) -> str | None:
+    """The KIND of a slide whose notes start with ``deckgen: KIND`` (lower-cased), else None."""
+    if not slide.has_notes_slide:
+        return None
+    frame = slide.notes_slide.notes_text_frame
+    if frame is None:
+        return None
+    m = MARKER.match(frame.text)
+    return m.group(1).lower() if m else None
+
+
+def _prototypes_from_slides(
+    prs: Presentation, where: str, warnings: list[str]
+) -> dict[str, Prototype]:
+    protos: dict[str, Prototype] = {}
+    for index, slide in enumerate(prs.slides):
+        kind = prototype_kind(slide)
+        if kind is None:
+            continue
+        label = f"slide {index + 1}"
+        if kind not in SLIDE_KINDS:
+            warnings.append(
+                f"{where}, {label}: unknown prototype kind {kind!r} ignored "
+                f"(known: {', '.join(SLIDE_KINDS)})"
+            )
+            continue
+        if kind in protos:
+            warnings.append(
+                f"{where}, {label}: second prototype for {kind!r} ignored "
+                f"(the first is slide {(protos[kind].slide_index or 0) + 1})"
+            )
+            continue
+        ctx = _SlideStyles(prs, slide)
+        shapes = tuple(_shape_protos(ctx, slide.shapes._spTree))
+        if not any(s.is_title for s in shapes):
+            warnings.append(
+                f"{where}, {label} ({kind} prototype): no title placeholder; put the title "
+                "in the slide's title placeholder so screen readers and the outline find it"
+            )
+        protos[kind] = Prototype(kind=kind, shapes=shapes, slide_index=index)
+    return protos
+
+
+# --------------------------------------------------------------------------- layouts
+
+# kind → (layout name, placeholder role → paragraph templates)
+_BODY_LOOP = ("{% for t in insight.body %}", "{{ t }}", "{% endfor %}")
+LAYOUT_DEFAULTS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "title": (
+        "Title Slide",
+        {"title": ("{{ deck.title }}",), "body": ("{{ deck.subtitle or deck.author or '' }}",)},
+    ),
+    "agenda": (
+        "Title and Content",
+        {
+            "title": ("Agenda",),
+            "body": (
+                "{% for i in deck.insights %}",
+                "{{ i.number }}. {{ i.title }}",
+                "{% endfor %}",
+            ),
+        },
+    ),
+    "insight": (
+        "Title and Content",
+        {
+            "title": ("{{ insight.number }}. {{ insight.title }}",),
+            "body": ("{{ insight.key_point }}", *_BODY_LOOP),
+        },
+    ),
+    "conclusion": (
+        "Title and Content",
+        {
+            "title": ("{{ conclusion.heading }}",),
+            "body": (
+                "{% for t in conclusion.body %}",
+                "{{ t }}",
+                "{% endfor %}",
+                "{% for t in conclusion.closing %}",
+                "{{ t }}",
+                "{% endfor %}",
+            ),
+        },
+    ),
+}
+_BODY_TYPES = ("body", "obj", "subTitle")
+
+
+def _layout_ph_types(layout: SlideLayout) -> list[str]:
+    out = []
+    for sp in X.iter_sp(layout.shapes._spTree):
+        ph = X.ph_of(sp)
+        if ph is not None:
+            out.append(X.ph_type(ph))
+    return out
+
+
+def iter_layouts(prs: Presentation) -> Iterable[SlideLayout]:
+    for master in prs.slide_masters:
+        yield from master.slide_layouts
+
+
+def find_layout(prs: Presentation, kind: str) -> tuple[SlideLayout, str | None]:
+    """The layout used for ``kind`` in corporate-template mode and a warning if it fell back.
+
+    Deterministic, so that :func:`load_theme` and :func:`write` pick the same layout.
+    """
+    wanted = LAYOUT_DEFAULTS[kind][0]
+    layouts = list(iter_layouts(prs))
+    for layout in layouts:
+        if layout.name.strip().lower() == wanted.lower():
+            return layout, None
+
+    def has_title(lay: SlideLayout) -> bool:
+        return any(t in X.TITLE_TYPES for t in _layout_ph_types(lay))
+
+    def has_body(lay: SlideLayout, types: tuple[str, ...]) -> bool:
+        return any(t in types for t in _layout_ph_types(lay))
+
+    candidates: list[SlideLayout] = []
+    if kind == "title":
+        candidates += [
+            lay
+            for lay in layouts
+            if "ctrTitle" in _layout_ph_types(lay) and has_body(lay, _BODY_TYPES)
+        ]
+    candidates += [lay for lay in layouts if has_title(lay) and has_body(lay, ("body", "obj"))]
+    candidates += [lay for lay in layouts if has_title(lay)]
+    if not candidates:
+        raise TemplateError("template has no prototype slides and no layout with a title")
+    chosen = candidates[0]
+    return (
+        chosen,
+        f"template has no layout named {wanted!r}; using {chosen.name!r} for {kind} slides",
+    )
+
+
+def layout_slide(prs: Presentation, kind: str) -> tuple[Slide, SlideLayout, str | None]:
+    layout, warning = find_layout(prs, kind)
+    return prs.slides.add_slide(layout), layout, warning
+
+
+def _prototypes_from_layouts(
+    prs: Presentation, where: str, warnings: list[str]
+) -> dict[str, Prototype]:
+    protos: dict[str, Prototype] = {}
+    for kind, (_, templates) in LAYOUT_DEFAULTS.items():
+        slide, layout, warning = layout_slide(prs, kind)
+        if warning:
+            warnings.append(f"{where}: {warning}")
+        ctx = _SlideStyles(prs, slide)
+        assigned = _assign_layout_templates(slide, templates)
+        if "body" in templates and not any(r == "body" for r, _ in assigned.values()):
+            warnings.append(
+                f"{where}: layout {layout.name!r} has no body placeholder; {kind} slides "
+                "show only their title"
+            )
+        shapes = tuple(
+            s
+            for s in _shape_protos(ctx, slide.shapes._spTree, overrides=assigned)
+            if s.shape_id in assigned
+        )
+        protos[kind] = Prototype(kind=kind, shapes=shapes, layout_name=layout.name)
+    return protos
+
+
+def _assign_layout_templates(
+    slide: Slide, templates: Mapping[str, tuple[str, ...]]
+) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """shape id → (role, paragraph templates) for the title and the first body placeholder."""
+    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    best_body: tuple[int, int] | None = None  # (type rank, shape id)
+    for sp in X.iter_sp(slide.shapes._spTree):
+        ph, sid = X.ph_of(sp), X.sp_id(sp)
+        if ph is None or sid is None or sp.find(X.P_TXBODY) is None:
+            continue
+        t = X.ph_type(ph)
+        if (
+            t in X.TITLE_TYPES
+            and "title" in templates
+            and not any(r == "title" for r, _ in out.values())
+        ):
+            out[sid] = ("title", templates["title"])
+        elif t in _BODY_TYPES and "body" in templates:
+            rank = _BODY_TYPES.index(t) if t != "subTitle" else -1  # a subtitle first, then body
+            if best_body is None or rank < best_body[0]:
+                best_body = (rank, sid)
+    if best_body is not None:
+        out[best_body[1]] = ("body", templates["body"])
+    return out
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def _fl(v: str | None) -> float | None:
+    try:
+        return float(v) if v is not None else None
+    except ValueError:
+        return None
+
+
+def _lvl(lst: etree._Element | None, level: int) -> etree._Element | None:
+    if lst is None:
+        return None
+    return lst.find(X.qn(f"a:lvl{level + 1}pPr"))
+
+
+def _base_ph_type(t: str) -> str:
+    if t in X.TITLE_TYPES:
+        return "title"
+    if t in ("dt", "ftr", "sldNum"):
+        return t
+    return "body"
+
+
+def _ph_index(spTree: etree._Element) -> tuple[dict[int, Any], dict[str, Any]]:
+    by_idx: dict[int, etree._Element] = {}
+    by_type: dict[str, etree._Element] = {}
+    for sp in X.iter_sp(spTree):
+        ph = X.ph_of(sp)
+        if ph is None:
+            continue
+        by_idx.setdefault(X.ph_idx(ph), sp)
+        by_type.setdefault(X.ph_type(ph), sp)
+    return by_idx, by_type
+
+
+@dataclass
+class _SlideStyles:
+    """The inheritance context of one slide: layout, master, theme fonts, default styles."""
+
+    prs: Presentation
+    slide: Any
+    layout_idx: dict[int, Any] = field(init=False)
+    layout_type: dict[str, Any] = field(init=False)
+    master_type: dict[str, Any] = field(init=False)
+    tx_styles: Any = field(init=False)
+    default_style: Any = field(init=False)
+    major: str = field(init=False)
+    minor: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        layout = self.slide.slide_layout
+        master = layout.slide_master
+        self.layout_idx, self.layout_type = _ph_index(layout.shapes._spTree)
+        _, self.master_type = _ph_index(master.shapes._spTree)
+        self.tx_styles = master._element.find(X.qn("p:txStyles"))
+        self.default_style = self.prs.part._element.find(X.qn("p:defaultTextStyle"))
+        self.major, self.minor = _theme_fonts(master.part)
+
+    def chain(self, sp: etree._Element) -> list[etree._Element]:
+        """The shape itself, then its layout and master placeholders (most specific first)."""
+        out = [sp]
+        ph = X.ph_of(sp)
+        if ph is None:
+            return out
+        t = X.ph_type(ph)
+        lay = self.layout_idx.get(X.ph_idx(ph)) if ph.get("idx") is not None else None
+        if lay is None:
+            lay = self.layout_type.get(t)
+        if lay is not None:
+            out.append(lay)
+            lph = X.ph_of(lay)
+            t = X.ph_type(lph) if lph is not None else t
+        mas = self.master_type.get(_base_ph_type(t))
+        if mas is None:
+            mas = self.master_type.get(t)
+        if mas is not None:
+            out.append(mas)
+        return out
+
+    def list_styles(self, sp: etree._Element, level: int) -> list[etree._Element]:
+        """Paragraph-property elements that apply at ``level``, most specific first."""
+        out: list[etree._Element] = []
+        for s in self.chain(sp):
+            lvl = _lvl(s.find(f"{X.P_TXBODY}/{X.qn('a:lstStyle')}"), level)
+            if lvl is not None:
+                out.append(lvl)
+        ph = X.ph_of(sp)
+        if self.tx_styles is not None:
+            if ph is None:
+                styles = ["p:otherStyle"]
+            elif _base_ph_type(X.ph_type(ph)) == "title":
+                styles = ["p:titleStyle"]
+            elif X.ph_type(ph) in ("dt", "ftr", "sldNum"):
+                styles = ["p:otherStyle"]
+            else:
+                styles = ["p:bodyStyle"]
+            if ph is None:
+                out.extend(self._defaults(level))
+            for name in styles:
+                lvl = _lvl(self.tx_styles.find(X.qn(name)), level)
+                if lvl is not None:
+                    out.append(lvl)
+        out.extend(self._defaults(level))
+        return out
+
+    def _defaults(self, level: int) -> list[etree._Element]:
+        out = []
+        if self.default_style is not None:
+            lvl = _lvl(self.default_style, level)
+            if lvl is not None:
+                out.append(lvl)
+            d = self.default_style.find(X.qn("a:defPPr"))
+            if d is not None:
+                out.append(d)
+        return out
+
+    def font(self, typeface: str | None, title: bool) -> str:
+        if not typeface:
+            typeface = "+mj-lt" if title else "+mn-lt"
+        if typeface.startswith("+mj"):
+            return self.major
+        if typeface.startswith("+mn") or typeface.startswith("+"):
+            return self.minor
+        return typeface
+
+
+def _theme_fonts(master_part: Any) -> tuple[str, str]:
+    major = minor = ""
+    try:
+        theme_part = master_part.part_related_by(RT_THEME)
+        root = etree.fromstring(theme_part.blob, X.SAFE_PARSER)
+        scheme = root.find(f".//{X.qn('a:fontScheme')}")
+        if scheme is not None:
+            major = scheme.find(f"{X.qn('a:majorFont')}/{X.qn('a:latin')}").get("typeface", "")
+            minor = scheme.find(f"{X.qn('a:minorFont')}/{X.qn('a:latin')}").get("typeface", "")
+    except (KeyError, AttributeError, etree.XMLSyntaxError):
+        pass
+    return major or minor or "Calibri", minor or major or "Calibri"
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def _xfrm(sp: etree._Element) -> tuple[int, int, int, int] | None:
+    xfrm = sp.find(f"{X.qn('p:spPr')}/{X.qn('a:xfrm')}")
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(X.qn("a:off")), xfrm.find(X.qn("a:ext"))
+    if off is None or ext is None:
+        return None
+    return int(off.get("x", 0)), int(off.get("y", 0)), int(ext.get("cx", 0)), int(ext.get("cy", 0))
+
+
+def _group_to_slide(
+    sp: etree._Element, box: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    for grp in sp.iterancestors(X.P_GRPSP):
+        xfrm = grp.find(f"{X.qn('p:grpSpPr')}/{X.qn('a:xfrm')}")
+        if xfrm is None:
+            continue
+        off, ext = xfrm.find(X.qn("a:off")), xfrm.find(X.qn("a:ext"))
+        choff, chext = xfrm.find(X.qn("a:chOff")), xfrm.find(X.qn("a:chExt"))
+        if off is None or ext is None or choff is None or chext is None:
+            continue
+        sx = int(ext.get("cx", 0)) / (int(chext.get("cx", 0)) or 1)
+        sy = int(ext.get("cy", 0)) / (int(chext.get("cy", 0)) or 1)
+        x = int(off.get("x", 0)) + round((x - int(choff.get("x", 0))) * sx)
+        y = int(off.get("y", 0)) + round((y - int(choff.get("y", 0))) * sy)
+        w, h = round(w * sx), round(h * sy)
+    return x, y, w, h
+
+
+def _body_props(chain: list[etree._Element]) -> tuple[tuple[int, int, int, int], bool]:
+    bodies = [
+        b for b in (s.find(f"{X.P_TXBODY}/{X.qn('a:bodyPr')}") for s in chain) if b is not None
+    ]
+
+    def attr(name: str) -> str | None:
+        for b in bodies:
+            if b.get(name) is not None:
+                return b.get(name)
+        return None
+
+    insets = tuple(
+        int(v) if (v := attr(n)) is not None and v.lstrip("-").isdigit() else d
+        for n, d in zip(("lIns", "tIns", "rIns", "bIns"), DEFAULT_INSETS, strict=True)
+    )
+    wrap = attr("wrap") != "none"
+    return insets, wrap  # type: ignore[return-value]
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*")
+_TAGS = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_FILTERS = re.compile(r"\|\s*[A-Za-z_][A-Za-z0-9_]*|\bis\s+(?:not\s+)?[A-Za-z_][A-Za-z0-9_]*")
+_JINJA_WORDS = (
+    "for in if elif else endif endfor not and or is set endset with endwith true false none "
+    "True False None loop recursive macro endmacro call endcall filter endfilter raw endraw "
+    "block endblock include import from as extends range"
+)
+_KEYWORDS = frozenset(_JINJA_WORDS.split())
+
+
+def names_in(template: str) -> set[str]:
+    """Dotted names a Jinja source reads (``insight.title``), minus loop/set variables.
+
+    A regex, not jinja2's AST: ``meta.find_undeclared_variables`` only gives the roots.
+    """
+    names: set[str] = set()
+    local: set[str] = set()
+    for m in _TAGS.finditer(template):
+        expr = m.group(1) if m.group(1) is not None else m.group(2)
+        expr = _FILTERS.sub(" ", _STRINGS.sub(" ", expr))
+        stmt = m.group(2)
+        if stmt is not None:
+            fm = re.match(r"\s*for\s+(.+?)\s+in\s", stmt)
+            if fm:
+                local.update(v.strip() for v in fm.group(1).split(","))
+            sm = re.match(r"\s*set\s+([A-Za-z_]\w*)", stmt)
+            if sm:
+                local.add(sm.group(1))
+        for nm in _NAME.finditer(expr):
+            # skip method calls' names after a dot handled by _NAME; skip call keywords
+            dotted = re.sub(r"\s+", "", nm.group(0))
+            if dotted.split(".")[0] in _KEYWORDS:
+                continue
+            rest = expr[nm.end() :].lstrip()
+            if rest.startswith("=") and not rest.startswith("=="):
+                continue  # keyword argument name
+            names.add(dotted)
+    return {n for n in names if n.split(".")[0] not in local}
+
+
+_CHROME_ROOTS = ("slide",)
+_CHROME_NAMES = {"deck.footer", "deck.title"}
+
+
+def role_for(template: str, is_title: bool) -> str:
+    if is_title:
+        return "title"
+    used = names_in(template)
+    if all(
+        n.split(".")[0] in _CHROME_ROOTS or n in _CHROME_NAMES or n.endswith(".number")
+        for n in used
+    ):
+        return "chrome"
+    return "content"
+
+
+def _shape_protos(
+    ctx: _SlideStyles,
+    spTree: etree._Element,
+    overrides: Mapping[int, tuple[str, tuple[str, ...]]] | None = None,
+) -> Iterable[ShapeProto]:
+    slide_w = ctx.prs.slide_width or 9144000
+    slide_h = ctx.prs.slide_height or 6858000
+    for sp in X.iter_sp(spTree):
+        txBody = sp.find(X.P_TXBODY)
+        sid = X.sp_id(sp)
+        if txBody is None or sid is None:
+            continue
+        ph = X.ph_of(sp)
+        paras = txBody.findall(X.A_P)
+        texts = [X.paragraph_text(p)[0] for p in paras]
+        if overrides is None and ph is None and not any(t.strip() for t in texts):
+            continue
+        chain = ctx.chain(sp)
+        box = None
+        for s in chain:
+            box = _xfrm(s)
+            if box is not None:
+                break
+        if box is None:
+            box = (0, 0, slide_w, slide_h)
+        box = _group_to_slide(sp, box)
+        insets, wrap = _body_props(chain)
+        is_title = ph is not None and X.ph_type(ph) in X.TITLE_TYPES
+        if overrides is not None and sid in overrides:
+            tmpl = overrides[sid][1]
+            p0 = paras[0] if paras else None
+            para_protos = tuple(_para_proto(ctx, sp, p0, t, is_title) for t in tmpl)
+        else:
+            para_protos = tuple(
+                _para_proto(ctx, sp, p, t, is_title) for p, t in zip(paras, texts, strict=True)
+            )
+        template = "\n".join(p.template for p in para_protos)
+        c_nv = sp.find(f"{X.qn('p:nvSpPr')}/{X.qn('p:cNvPr')}")
+        yield ShapeProto(
+            shape_id=sid,
+            name=c_nv.get("name", "") if c_nv is not None else "",
+            box=box,
+            insets=insets,
+            paragraphs=para_protos,
+            is_title=is_title,
+            placeholder_idx=X.ph_idx(ph) if ph is not None else None,
+            wrap=wrap,
+            role=role_for(template, is_title),
+        )
+
+
+def _para_proto(
+    ctx: _SlideStyles, sp: etree._Element, p: etree._Element | None, template: str, title: bool
+) -> ParaProto:
+    ppr = p.find(X.A_PPR) if p is not None else None
+    level = int(ppr.get("lvl", "0")) if ppr is not None and ppr.get("lvl", "0").isdigit() else 0
+    pprs = ([ppr] if ppr is not None else []) + ctx.list_styles(sp, level)
+    rprs: list[etree._Element] = []
+    if p is not None:
+        rpr = X.run_props(p)
+        if rpr is not None:
+            rprs.append(rpr)
+    rprs += [d for d in (e.find(X.qn("a:defRPr")) for e in pprs) if d is not None]
+
+    def rattr(name: str) -> str | None:
+        for r in rprs:
+            v = r.get(name)
+            if v is not None:
+                return v
+        return None
+
+    typeface = None
+    for r in rprs:
+        latin = r.find(X.qn("a:latin"))
+        if latin is not None and latin.get("typeface"):
+            typeface = latin.get("typeface")
+            break
+    size = (_fl(rattr("sz")) or DEFAULT_SIZE * 100) / 100
+
+    def spacing(tag: str) -> etree._Element | None:
+        for e in pprs:
+            s = e.find(X.qn(f"a:{tag}"))
+            if s is not None:
+                return s
+        return None
+
+    line = 1.0
+    ln = spacing("lnSpc")
+    if ln is not None:
+        pct, pts = ln.find(X.qn("a:spcPct")), ln.find(X.qn("a:spcPts"))
+        if pct is not None and _fl(pct.get("val")):
+            line = (_fl(pct.get("val")) or 100000) / 100000
+        elif pts is not None and _fl(pts.get("val")):
+            line = (_fl(pts.get("val")) or 0) / 100 / (SINGLE_LINE * size)
+
+    def space(tag: str) -> float:
+        s = spacing(tag)
+        if s is None:
+            return 0.0
+        pct, pts = s.find(X.qn("a:spcPct")), s.find(X.qn("a:spcPts"))
+        if pts is not None:
+            return (_fl(pts.get("val")) or 0) / 100
+        if pct is not None:
+            return (_fl(pct.get("val")) or 0) / 100000 * size * SINGLE_LINE
+        return 0.0
+
+    return ParaProto(
+        template=template,
+        font=ctx.font(typeface, title),
+        size=size,
+        bold=rattr("b") in ("1", "true"),
+        italic=rattr("i") in ("1", "true"),
+        line_spacing=round(line, 4),
+        space_before=round(space("spcBef"), 2),
+        space_after=round(space("spcAft"), 2),
+    )
+
+
+# --------------------------------------------------------------------------- names
+
+
+def template_names(theme_or_path: Theme | str | Path) -> dict[str, set[str]]:
+    """Per slide kind, the dotted names its templates read (for ``templates check``)."""
+    theme = theme_or_path if isinstance(theme_or_path, Theme) else load_theme(theme_or_path)
+    return {
+        kind: set().union(*(names_in(s.template) for s in proto.shapes)) if proto.shapes else set()
+        for kind, proto in theme.prototypes.items()
+    }
