@@ -35,8 +35,9 @@ import json
 import sys
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from pptx import Presentation
@@ -69,8 +70,15 @@ KEEP_LAYOUTS = (
 )
 
 # Jinja fragments shared by the themes.
-BODY_LOOP = "{% for t in insight.body %}{{ t }}{{ '\\n' }}{% endfor %}"
-LABEL = "{% if insight.details|length == 1 %}{{ insight.details[0].label|upper }}{% endif %}"
+# The explanation: every labelled field but the statement as LABEL + text (so "Insight",
+# "Why it matters" … each read as such), then the unlabelled points. The loop starts in a
+# paragraph of its own so that each field's label and text take their own paragraph's
+# formatting on every iteration (plan marks paragraphs where they start in the source).
+EXPLAIN_FOR = "{% for f in insight.details %}"
+EXPLAIN_LABEL = "{{ f.label|upper }}"
+EXPLAIN_TEXT = "{{ f.text }}"
+EXPLAIN_END = "{% endfor %}"
+EXPLAIN_POINTS = "{% for t in insight.points %}{{ t }}{{ '\\n' }}{% endfor %}"
 SLIDE_NO = "{% if slide.number %}{{ slide.number }} / {{ slide.total }}{% endif %}"
 CONCLUSION_BODY = "{% for p in conclusion.body %}{{ p }}{{ '\\n' }}{% endfor %}"
 CLOSING = "{% for c in conclusion.closing %}{{ c }}{{ '\\n' }}{% endfor %}"
@@ -83,6 +91,10 @@ AGENDA_2 = (
     "{% for i in deck.insights[(deck.insights|length + 1) // 2:] %}"
     "{{ i.number }}. {{ i.title }}{{ '\\n' }}{% endfor %}"
 )
+
+
+Box = tuple[float, float, float, float]
+"""x, y, width, height in inches (or left, top, right, bottom insets)."""
 
 
 def emu(inches: float) -> int:
@@ -194,7 +206,7 @@ def _set_line(sp_pr: etree._Element, color: str | None, width_pt: float = 0.0) -
 def _body_pr(
     tx_body: etree._Element,
     anchor: str,
-    insets: tuple[float, float, float, float],
+    insets: Box,
 ) -> None:
     """Explicit bodyPr: square wrap, given insets (inches l, t, r, b), no autofit."""
     old = tx_body.find(qn("a:bodyPr"))
@@ -287,21 +299,17 @@ class Designer:
     def shape(
         self,
         kind: MSO_SHAPE,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
+        box: Box,
         fill: str | None,
         name: str,
         *,
         alpha: float | None = None,
         line: str | None = None,
         line_pt: float = 0.0,
-        rotation: float = 0.0,
     ) -> None:
         """A decorative autoshape without text (no theme style, so no stray shadow)."""
         assert self.slide is not None
-        sh = self.slide.shapes.add_shape(kind, emu(x), emu(y), emu(w), emu(h))
+        sh = self.slide.shapes.add_shape(kind, *(emu(v) for v in box))
         sh.name = name
         el = sh._element
         style = el.find(qn("p:style"))
@@ -310,34 +318,30 @@ class Designer:
         sp_pr = el.find(qn("p:spPr"))
         _set_fill(sp_pr, fill, alpha)
         _set_line(sp_pr, line, line_pt)
-        if rotation:
-            sh.rotation = rotation
-        # no text: drop the empty txBody python-pptx adds so it is not a text shape
+        # no text: drop the empty txBody python-pptx adds, so it is not a text shape
         tx = el.find(qn("p:txBody"))
         if tx is not None:
             el.remove(tx)
 
-    def rect(self, x: float, y: float, w: float, h: float, fill: str, name: str, **kw) -> None:
-        self.shape(MSO_SHAPE.RECTANGLE, x, y, w, h, fill, name, **kw)
+    def rect(self, box: Box, fill: str, name: str, **kw: Any) -> None:
+        self.shape(MSO_SHAPE.RECTANGLE, box, fill, name, **kw)
 
-    def oval(self, x: float, y: float, d: float, fill: str | None, name: str, **kw) -> None:
-        self.shape(MSO_SHAPE.OVAL, x, y, d, d, fill, name, **kw)
+    def oval(self, x: float, y: float, d: float, fill: str | None, name: str, **kw: Any) -> None:
+        self.shape(MSO_SHAPE.OVAL, (x, y, d, d), fill, name, **kw)
 
     def text(
         self,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
+        box: Box,
         paras: Sequence[P],
         name: str,
         *,
         anchor: str = "t",
-        insets: tuple[float, float, float, float] = (0, 0, 0, 0),
+        insets: Box = (0, 0, 0, 0),
         fill: str | None = None,
     ) -> None:
+        """A text box holding Jinja paragraphs."""
         assert self.slide is not None
-        tb = self.slide.shapes.add_textbox(emu(x), emu(y), emu(w), emu(h))
+        tb = self.slide.shapes.add_textbox(*(emu(v) for v in box))
         tb.name = name
         el = tb._element
         _set_fill(el.find(qn("p:spPr")), fill)
@@ -348,22 +352,19 @@ class Designer:
     def placeholder(
         self,
         ph_type: str,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
+        box: Box,
         paras: Sequence[P],
         name: str,
         *,
         anchor: str = "t",
-        insets: tuple[float, float, float, float] = (0, 0, 0, 0),
+        insets: Box = (0, 0, 0, 0),
     ) -> None:
         """Move and restyle the slide's placeholder of ``ph_type`` (title, ctrTitle, subTitle)."""
         assert self.slide is not None
         ph = next(
             s for s in self.slide.placeholders if (s._element.ph.get("type") or "body") == ph_type
         )
-        ph.left, ph.top, ph.width, ph.height = emu(x), emu(y), emu(w), emu(h)
+        ph.left, ph.top, ph.width, ph.height = (emu(v) for v in box)
         ph.name = name
         el = ph._element
         # z-order follows the design's call order: decoration drawn before the title
@@ -382,6 +383,18 @@ class Designer:
                 s._element.getparent().remove(s._element)
 
     # -- paragraph shorthands
+
+    def explanation(self, label_color: str, size: float = 22, color: str = "tx2") -> list[P]:
+        """Paragraphs of an explanation box: label (small caps-like) over text, per field."""
+        label = self.b(EXPLAIN_LABEL, 14, label_color, bold=True, after=2)
+        text = self.b(EXPLAIN_TEXT, size, color, line=1.05, after=10)
+        return [
+            replace(label, text=EXPLAIN_FOR),
+            label,
+            text,
+            replace(label, text=EXPLAIN_END),
+            replace(text, text=EXPLAIN_POINTS),
+        ]
 
     def h(self, text: str, size: float, color: str = "tx1", **kw) -> P:
         """A heading-font paragraph."""
@@ -604,105 +617,76 @@ HINTS = {
 
 
 def _footer(d: Designer, x: float, w: float, y: float = 6.82, color: str = "tx2") -> None:
-    d.text(x, y, w, 0.4, [d.b("{{ deck.footer }}", 14, color)], "Footer", anchor="ctr")
+    d.text((x, y, w, 0.4), [d.b("{{ deck.footer }}", 14, color)], "Footer", anchor="ctr")
 
 
-def _number(d: Designer, x: float, w: float, y: float = 6.82, color: str = "tx2", **kw) -> None:
-    d.text(x, y, w, 0.4, [d.b(SLIDE_NO, 14, color, align="r", **kw)], "Slide Number", anchor="ctr")
+def _number(
+    d: Designer,
+    x: float,
+    w: float,
+    y: float = 6.82,
+    color: str = "tx2",
+    align: str = "r",
+    bold: bool = False,
+) -> None:
+    para = d.b(SLIDE_NO, 14, color, align=align, bold=bold)
+    d.text((x, y, w, 0.4), [para], "Slide Number", anchor="ctr")
 
 
 # ---- default: light, calm, professional (Calibri) -------------------------------------
+# White slides, a mist-blue side panel and a teal disc. Insight: the number in a teal disc
+# beside the title, the key point large in ink, the explanation in a mist panel with a teal
+# edge and a small teal label.
+
+
+def _default_logo(d: Designer, y: float = 0.62) -> None:
+    d.oval(M, y, 0.34, "accent1", "Logo Mark")
+    d.oval(M + 0.22, y, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
 
 
 def design_default(d: Designer) -> None:
-    rule = "#D5DEE8"
+    hairline = "#D5DEE8"
+    right = 13.333 - M
 
-    # title
     d.prototype("title", "Title Slide", HINTS["title"])
-    d.rect(8.9, 0, 13.333 - 8.9, 7.5, "bg2", "Side Panel")
+    d.rect((8.9, 0, 13.333 - 8.9, 7.5), "bg2", "Side Panel")
     d.oval(9.55, 1.05, 3.3, "accent1", "Disc Large")
     d.oval(11.35, 3.75, 1.5, "accent2", "Disc Small", alpha=0.9)
     d.oval(9.95, 4.85, 0.55, "accent3", "Disc Dot")
-    d.oval(M, 0.62, 0.34, "accent1", "Logo Mark")
-    d.oval(M + 0.22, 0.62, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
-    d.placeholder(
-        "ctrTitle",
-        M,
-        1.35,
-        7.65,
-        3.25,
-        [d.h("{{ deck.title }}", 44, "tx1", line=0.95)],
-        "Title",
-        anchor="b",
-    )
-    d.rect(M, 4.9, 1.2, 0.08, "accent1", "Title Rule")
-    d.placeholder(
-        "subTitle",
-        M,
-        5.2,
-        7.65,
-        0.9,
-        [d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")],
-        "Subtitle",
-    )
-    d.text(M, 6.3, 7.65, 0.45, [d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)], "Date")
+    _default_logo(d)
+    title = d.h("{{ deck.title }}", 48, line=0.95)
+    d.placeholder("ctrTitle", (M, 1.75, 7.7, 3.45), [title], "Title", anchor="b")
+    d.rect((M, 5.45, 1.2, 0.08), "accent1", "Title Rule")
+    sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")
+    d.placeholder("subTitle", (M, 5.75, 7.7, 0.7), [sub], "Subtitle")
+    date = d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)
+    d.text((M, 6.55, 7.7, 0.4), [date], "Date")
     d.drop_unused_placeholders(("ctrTitle", "subTitle"))
 
-    # agenda
     d.prototype("agenda", "Title Only", HINTS["agenda"])
-    d.oval(M, 0.62, 0.34, "accent1", "Logo Mark")
-    d.oval(M + 0.22, 0.62, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
-    d.placeholder("title", M, 1.1, CW, 0.9, [d.h("Agenda", 36)], "Title", anchor="b")
-    d.rect(M, 2.15, 1.2, 0.08, "accent1", "Title Rule")
+    _default_logo(d)
+    d.placeholder("title", (M, 1.1, CW, 0.9), [d.h("Agenda", 40)], "Title", anchor="b")
+    d.rect((M, 2.15, 1.2, 0.08), "accent1", "Title Rule")
     col = (CW - 0.5) / 2
-    d.text(M, 2.6, col, 3.9, [d.b(AGENDA_1, 22, after=12, line=1.05)], "Agenda Left")
-    d.text(M + col + 0.5, 2.6, col, 3.9, [d.b(AGENDA_2, 22, after=12, line=1.05)], "Agenda Right")
+    d.text((M, 2.6, col, 3.9), [d.b(AGENDA_1, 22, after=14, line=1.05)], "Agenda Left")
+    d.text((M + col + 0.5, 2.6, col, 3.9), [d.b(AGENDA_2, 22, after=14, line=1.05)], "Agenda Right")
     _footer(d, M, 8.5)
-    _number(d, 10.58, 2.0)
+    _number(d, right - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
 
-    # insight
     d.prototype("insight", "Title Only", HINTS["insight"])
     d.oval(M, 0.55, 1.2, "accent1", "Number Disc")
+    number = d.h("{{ insight.number }}", 40, "bg1", align="ctr")
+    d.text((M, 0.55, 1.2, 1.2), [number], "Insight Number", anchor="ctr")
+    title = d.h("{{ insight.title }}", 34, line=0.95)
+    d.placeholder("title", (2.25, 0.5, right - 2.25, 1.3), [title], "Title", anchor="ctr")
+    d.rect((M, 2.05, CW, 0.03), hairline, "Title Rule")
+    key = d.b("{{ insight.key_point }}", 32, line=1.05)
+    d.text((M, 2.3, CW, 2.1), [key], "Key Point", anchor="ctr")
+    d.rect((M, 4.6, 0.1, 1.95), "accent1", "Explanation Edge")
     d.text(
-        M,
-        0.55,
-        1.2,
-        1.2,
-        [d.h("{{ insight.number }}", 40, "bg1", align="ctr")],
-        "Insight Number",
-        anchor="ctr",
-    )
-    d.placeholder(
-        "title",
-        2.25,
-        0.5,
-        13.333 - M - 2.25,
-        1.3,
-        [d.h("{{ insight.title }}", 34, "tx1", line=0.95)],
-        "Title",
-        anchor="ctr",
-    )
-    d.rect(M, 2.05, CW, 0.03, rule, "Title Rule")
-    d.text(
-        M,
-        2.3,
-        CW,
-        2.05,
-        [d.b("{{ insight.key_point }}", 28, "tx1", line=1.05)],
-        "Key Point",
-        anchor="ctr",
-    )
-    d.rect(M, 4.55, 0.1, 1.95, "accent1", "Explanation Bar")
-    d.text(
-        M + 0.1,
-        4.55,
-        CW - 0.1,
-        1.95,
-        [
-            d.b(LABEL, 14, "accent1", bold=True, after=4),
-            d.b(BODY_LOOP, 20, "tx2", line=1.05, after=6),
-        ],
+        (M + 0.1, 4.6, CW - 0.1, 1.95),
+        d.explanation("accent1"),
         "Explanation",
         anchor="ctr",
         insets=(0.35, 0.15, 0.35, 0.15),
@@ -710,45 +694,33 @@ def design_default(d: Designer) -> None:
     )
     d.oval(M, 6.915, 0.22, "accent1", "Footer Mark")
     _footer(d, M + 0.35, 8.5)
-    _number(d, 10.58, 2.0)
+    _number(d, right - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
 
-    # conclusion
     d.prototype("conclusion", "Title Only", HINTS["conclusion"])
-    d.oval(M, 0.62, 0.34, "accent1", "Logo Mark")
-    d.oval(M + 0.22, 0.62, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
-    d.placeholder(
-        "title", M, 1.1, CW, 0.9, [d.h("{{ conclusion.heading }}", 36)], "Title", anchor="b"
-    )
-    d.rect(M, 2.15, 1.2, 0.08, "accent1", "Title Rule")
+    _default_logo(d)
+    heading = d.h("{{ conclusion.heading }}", 40)
+    d.placeholder("title", (M, 1.1, CW, 0.9), [heading], "Title", anchor="b")
+    d.rect((M, 2.15, 1.2, 0.08), "accent1", "Title Rule")
+    body = d.b(CONCLUSION_BODY, 24, line=1.08, after=10)
+    d.text((M, 2.5, CW, 2.8), [body], "Conclusion")
+    closing = d.b(CLOSING, 18, "tx2", line=1.05, after=4)
     d.text(
-        M,
-        2.5,
-        CW,
-        2.75,
-        [d.b(CONCLUSION_BODY, 24, "tx1", line=1.08, after=8)],
-        "Conclusion",
-        anchor="t",
-    )
-    d.text(
-        0,
-        5.55,
-        13.333,
-        1.95,
-        [d.b(CLOSING, 18, "tx2", line=1.05, after=4)],
+        (0, 5.6, 13.333, 1.9),
+        [closing],
         "Closing",
         anchor="ctr",
-        insets=(M, 0.2, M, 0.55),
+        insets=(M, 0.2, M, 0.5),
         fill="bg2",
     )
-    _number(d, 10.58, 2.0, y=6.9)
+    _number(d, right - 2.0, 2.0, y=6.92)
     d.drop_unused_placeholders(("title",))
 
 
 DEFAULT = ThemeSpec(
     name="default",
     label="Default",
-    description="Light and calm: Calibri, white with mist panels and a teal accent disc.",
+    description="Light and calm: Calibri on white, mist panels, the number in a teal disc.",
     palette=Palette(
         dk1="1F2A37",
         lt1="FFFFFF",
@@ -765,148 +737,85 @@ DEFAULT = ThemeSpec(
 
 
 # ---- dark: dark background, bright accent (Arial) -------------------------------------
+# Near-black navy with amber and aqua. Insight: a slate sidebar with a giant amber number
+# and the title; the key point in white on the right, an amber divider, the explanation in
+# muted blue-grey under an aqua label.
+
+
+def _dark_logo(d: Designer) -> None:
+    d.shape(MSO_SHAPE.DIAMOND, (M, 0.6, 0.4, 0.4), "accent1", "Logo Mark")
 
 
 def design_dark(d: Designer) -> None:
     side = 4.3  # sidebar width
-    rx = side + 0.6  # right column x
+    rx = side + 0.6  # right column
     rw = 13.333 - M - rx
 
-    # title
     d.prototype("title", "Title Slide", HINTS["title"])
-    d.oval(8.6, -1.3, 6.2, None, "Ring Large", line="accent1", line_pt=2.5)
-    d.oval(10.2, 2.6, 3.6, None, "Ring Small", line="accent2", line_pt=2.5)
-    d.oval(9.55, 4.9, 0.5, "accent1", "Dot")
-    d.shape(MSO_SHAPE.DIAMOND, M, 0.6, 0.4, 0.4, "accent1", "Logo Mark")
-    d.placeholder(
-        "ctrTitle",
-        M,
-        1.3,
-        9.2,
-        3.5,
-        [d.h("{{ deck.title }}", 44, "tx1", line=0.95)],
-        "Title",
-        anchor="b",
-    )
-    d.rect(M, 5.05, 1.5, 0.1, "accent1", "Title Rule")
-    d.placeholder(
-        "subTitle",
-        M,
-        5.4,
-        9.2,
-        0.8,
-        [d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")],
-        "Subtitle",
-    )
-    d.text(M, 6.35, 9.2, 0.45, [d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)], "Date")
+    d.oval(9.45, -1.6, 6.1, None, "Ring Large", line="accent1", line_pt=2.5)
+    d.oval(11.0, 2.75, 3.4, None, "Ring Small", line="accent2", line_pt=2.5)
+    d.oval(10.35, 5.3, 0.5, "accent1", "Dot")
+    _dark_logo(d)
+    title = d.h("{{ deck.title }}", 48, line=0.95)
+    d.placeholder("ctrTitle", (M, 1.75, 8.4, 3.45), [title], "Title", anchor="b")
+    d.rect((M, 5.45, 1.5, 0.1), "accent1", "Title Rule")
+    sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")
+    d.placeholder("subTitle", (M, 5.8, 8.4, 0.7), [sub], "Subtitle")
+    date = d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)
+    d.text((M, 6.6, 8.4, 0.4), [date], "Date")
     d.drop_unused_placeholders(("ctrTitle", "subTitle"))
 
-    # agenda
     d.prototype("agenda", "Title Only", HINTS["agenda"])
-    d.rect(0, 0, side, 7.5, "bg2", "Sidebar")
-    d.shape(MSO_SHAPE.DIAMOND, M, 0.6, 0.4, 0.4, "accent1", "Logo Mark")
-    d.placeholder("title", M, 2.6, side - M - 0.4, 1.2, [d.h("Agenda", 40)], "Title", anchor="t")
-    d.rect(M, 2.3, 0.9, 0.08, "accent1", "Title Rule")
-    d.text(rx, 0.75, rw, 5.8, [d.b(AGENDA_ALL, 22, "tx1", after=10)], "Agenda", anchor="ctr")
+    d.rect((0, 0, side, 7.5), "bg2", "Sidebar")
+    _dark_logo(d)
+    d.rect((M, 2.3, 0.9, 0.08), "accent1", "Title Rule")
+    agenda = d.h("Agenda", 40)
+    d.placeholder("title", (M, 2.6, side - M - 0.4, 1.2), [agenda], "Title")
+    d.text((rx, 0.75, rw, 5.8), [d.b(AGENDA_ALL, 22, after=12)], "Agenda", anchor="ctr")
     _footer(d, rx, rw)
-    _number(d, M, side - M - 0.4, color="accent1", bold=True)
+    _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
     d.drop_unused_placeholders(("title",))
 
-    # insight
     d.prototype("insight", "Title Only", HINTS["insight"])
-    d.rect(0, 0, side, 7.5, "bg2", "Sidebar")
-    d.text(
-        M - 0.05,
-        0.45,
-        side - M,
-        1.9,
-        [d.h("{{ insight.number }}", 110, "accent1", line=0.9)],
-        "Insight Number",
-        anchor="b",
-    )
-    d.rect(M, 2.6, 0.9, 0.08, "accent1", "Number Rule")
-    d.placeholder(
-        "title",
-        M,
-        2.95,
-        side - M - 0.4,
-        3.3,
-        [d.h("{{ insight.title }}", 28, "tx1", line=1.0)],
-        "Title",
-        anchor="t",
-    )
-    d.text(
-        rx,
-        0.75,
-        rw,
-        2.95,
-        [d.b("{{ insight.key_point }}", 28, "tx1", line=1.05)],
-        "Key Point",
-        anchor="b",
-    )
-    d.rect(rx, 3.95, rw, 0.03, "accent1", "Divider")
-    d.text(
-        rx,
-        4.2,
-        rw,
-        2.35,
-        [
-            d.b(LABEL, 14, "accent2", bold=True, after=4),
-            d.b(BODY_LOOP, 20, "tx2", line=1.05, after=6),
-        ],
-        "Explanation",
-        anchor="t",
-    )
+    d.rect((0, 0, side, 7.5), "bg2", "Sidebar")
+    number = d.h("{{ insight.number }}", 110, "accent1", line=0.9)
+    d.text((M - 0.05, 0.45, side - M, 1.9), [number], "Insight Number", anchor="b")
+    d.rect((M, 2.6, 0.9, 0.08), "accent1", "Number Rule")
+    title = d.h("{{ insight.title }}", 28, line=1.0)
+    d.placeholder("title", (M, 2.95, side - M - 0.4, 3.3), [title], "Title")
+    key = d.b("{{ insight.key_point }}", 30, line=1.05)
+    d.text((rx, 0.75, rw, 2.95), [key], "Key Point", anchor="b")
+    d.rect((rx, 3.95, rw, 0.03), "accent1", "Divider")
+    d.text((rx, 4.2, rw, 2.4), d.explanation("accent2"), "Explanation")
     _footer(d, rx, rw)
-    _number(d, M, side - M - 0.4, color="accent1", bold=True)
+    _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
     d.drop_unused_placeholders(("title",))
-    # slide number belongs to the sidebar: left aligned there
-    _left_align_last(d)
 
-    # conclusion
     d.prototype("conclusion", "Title Only", HINTS["conclusion"])
-    d.rect(0, 0, 13.333, 0.12, "accent1", "Top Bar")
-    d.shape(MSO_SHAPE.DIAMOND, M, 0.6, 0.4, 0.4, "accent1", "Logo Mark")
-    d.placeholder(
-        "title", M, 1.15, CW, 0.9, [d.h("{{ conclusion.heading }}", 40)], "Title", anchor="b"
-    )
+    d.rect((0, 0, 13.333, 0.12), "accent1", "Top Bar")
+    _dark_logo(d)
+    heading = d.h("{{ conclusion.heading }}", 40)
+    d.placeholder("title", (M, 1.15, CW, 0.9), [heading], "Title", anchor="b")
+    body = d.b(CONCLUSION_BODY, 24, line=1.08, after=10)
+    d.text((M, 2.35, CW, 2.95), [body], "Conclusion")
+    closing = d.b(CLOSING, 18, "tx2", line=1.05, after=4)
     d.text(
-        M,
-        2.35,
-        CW,
-        2.95,
-        [d.b(CONCLUSION_BODY, 24, "tx1", line=1.08, after=8)],
-        "Conclusion",
-        anchor="t",
-    )
-    d.text(
-        M + 0.08,
-        5.5,
-        CW - 0.08,
-        1.25,
-        [d.b(CLOSING, 18, "tx2", line=1.05, after=4)],
+        (M + 0.08, 5.5, CW - 0.08, 1.25),
+        [closing],
         "Closing",
-        anchor="t",
-        insets=(0.3, 0.15, 0.3, 0.1),
+        anchor="ctr",
+        insets=(0.3, 0.12, 0.3, 0.12),
         fill="bg2",
     )
-    d.rect(M, 5.5, 0.08, 1.25, "accent1", "Closing Bar")
-    _number(d, 10.58, 2.0, y=6.9)
+    d.rect((M, 5.5, 0.08, 1.25), "accent1", "Closing Edge")
+    _number(d, 13.333 - M - 2.0, 2.0, y=6.92)
     d.drop_unused_placeholders(("title",))
-
-
-def _left_align_last(d: Designer) -> None:
-    """Left-align the paragraphs of the slide's last text box (the sidebar slide number)."""
-    assert d.slide is not None
-    sp = [s for s in d.slide.shapes if s.has_text_frame][-1]
-    for p in sp._element.iter(qn("a:pPr")):
-        p.set("algn", "l")
 
 
 DARK = ThemeSpec(
     name="dark",
     label="Dark",
-    description="Dark navy with a bright amber accent: Arial, sidebar with a giant number.",
+    description="Dark navy with a bright amber accent: Arial, a sidebar with a giant number.",
     palette=Palette(
         dk1="0E1525",
         lt1="F4F6FA",
@@ -924,142 +833,77 @@ DARK = ThemeSpec(
 
 
 # ---- bold: big type, strong colour blocks (Cambria headings, Calibri body) ------------
+# Warm paper, vermilion and indigo blocks, Cambria display type. Insight: a full-width
+# vermilion band with a big paper-white number and the title; the key point bold in ink,
+# the explanation under a short vermilion rule.
 
 
 def design_bold(d: Designer) -> None:
     band = 2.35  # height of the insight slide's colour band
+    right = 13.333 - M
+    muted_on_indigo = "#B9BEDD"
 
-    # title
     d.prototype("title", "Title Slide", HINTS["title"])
     d.background("accent1")
-    d.rect(13.333 - 2.4, 0, 2.4, 2.4, "accent2", "Corner Block")
-    d.rect(13.333 - 2.4, 2.4, 1.2, 1.2, "bg1", "Corner Step")
-    d.rect(M, 0.75, 0.45, 0.45, "bg1", "Logo Mark")
-    d.placeholder(
-        "ctrTitle",
-        M,
-        1.0,
-        10.0,
-        4.0,
-        [d.h("{{ deck.title }}", 54, "bg1", line=0.92)],
-        "Title",
-        anchor="b",
-    )
-    d.rect(M, 5.3, 2.0, 0.14, "bg1", "Title Rule")
-    d.placeholder(
-        "subTitle",
-        M,
-        5.65,
-        10.0,
-        0.75,
-        [d.b("{{ deck.subtitle or deck.author or '' }}", 24, "bg1")],
-        "Subtitle",
-    )
-    d.text(M, 6.45, 10.0, 0.45, [d.b("{{ deck.date or '' }}", 18, "accent2", bold=True)], "Date")
+    d.rect((13.333 - 2.4, 0, 2.4, 2.4), "accent2", "Corner Block")
+    d.rect((13.333 - 2.4, 2.4, 1.2, 1.2), "bg1", "Corner Step")
+    d.rect((M, 0.75, 0.45, 0.45), "bg1", "Logo Mark")
+    title = d.h("{{ deck.title }}", 58, "bg1", line=0.92)
+    d.placeholder("ctrTitle", (M, 1.45, 10.0, 3.8), [title], "Title", anchor="b")
+    d.rect((M, 5.5, 2.0, 0.14), "bg1", "Title Rule")
+    sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "bg1")
+    d.placeholder("subTitle", (M, 5.85, 10.0, 0.65), [sub], "Subtitle")
+    date = d.b("{{ deck.date or '' }}", 18, "accent2", bold=True)
+    d.text((M, 6.6, 10.0, 0.45), [date], "Date")
     d.drop_unused_placeholders(("ctrTitle", "subTitle"))
 
-    # agenda
     d.prototype("agenda", "Title Only", HINTS["agenda"])
-    d.rect(0, 0, 4.2, 7.5, "accent1", "Colour Block")
-    d.rect(M, 0.75, 0.45, 0.45, "bg1", "Logo Mark")
-    d.placeholder("title", M, 4.6, 3.2, 1.6, [d.h("Agenda", 48, "bg1")], "Title", anchor="b")
-    d.text(
-        4.95,
-        0.75,
-        13.333 - M - 4.95,
-        5.8,
-        [d.b(AGENDA_ALL, 22, "tx1", bold=True, after=10)],
-        "Agenda",
-        anchor="ctr",
-    )
-    _number(d, 10.58, 2.0, color="accent1", bold=True)
+    d.rect((0, 0, 4.2, 7.5), "accent1", "Colour Block")
+    d.rect((M, 0.75, 0.45, 0.45), "bg1", "Logo Mark")
+    agenda = d.h("Agenda", 48, "bg1")
+    d.placeholder("title", (M, 4.6, 3.2, 1.6), [agenda], "Title", anchor="b")
+    items = d.b(AGENDA_ALL, 22, bold=True, after=12)
+    d.text((4.95, 0.75, right - 4.95, 5.8), [items], "Agenda", anchor="ctr")
+    _number(d, right - 2.0, 2.0, color="accent1", bold=True)
     d.drop_unused_placeholders(("title",))
 
-    # insight
     d.prototype("insight", "Title Only", HINTS["insight"])
-    d.rect(0, 0, 13.333, band, "accent1", "Colour Band")
-    d.rect(13.333 - 0.9, 0, 0.9, band, "accent2", "Band Corner")
-    d.text(
-        M - 0.05,
-        0.2,
-        2.4,
-        band - 0.4,
-        [d.h("{{ insight.number }}", 96, "bg1", line=0.9)],
-        "Insight Number",
-        anchor="ctr",
-    )
-    d.rect(3.15, 0.55, 0.05, band - 1.1, "bg1", "Number Divider")
+    d.rect((0, 0, 13.333, band), "accent1", "Colour Band")
+    d.rect((13.333 - 0.9, 0, 0.9, band), "accent2", "Band Corner")
+    number = d.h("{{ insight.number }}", 120, "bg1", line=0.9)
+    d.text((M - 0.05, 0.2, 2.4, band - 0.4), [number], "Insight Number", anchor="ctr")
+    d.rect((3.15, 0.55, 0.05, band - 1.1), "bg1", "Number Divider")
+    title = d.h("{{ insight.title }}", 36, "bg1", line=0.95)
     d.placeholder(
-        "title",
-        3.5,
-        0.3,
-        13.333 - 0.9 - 0.45 - 3.5,
-        band - 0.6,
-        [d.h("{{ insight.title }}", 36, "bg1", line=0.95)],
-        "Title",
-        anchor="ctr",
+        "title", (3.5, 0.3, 13.333 - 0.9 - 0.45 - 3.5, band - 0.6), [title], "Title", anchor="ctr"
     )
-    d.text(
-        M,
-        band + 0.45,
-        CW,
-        2.0,
-        [d.b("{{ insight.key_point }}", 28, "tx1", bold=True, line=1.05)],
-        "Key Point",
-        anchor="t",
-    )
-    d.rect(M, 4.95, 0.6, 0.1, "accent1", "Explanation Rule")
-    d.text(
-        M,
-        5.2,
-        CW - 1.0,
-        1.5,
-        [
-            d.b(LABEL, 14, "accent1", bold=True, after=2),
-            d.b(BODY_LOOP, 20, "tx2", line=1.05, after=6),
-        ],
-        "Explanation",
-        anchor="t",
-    )
+    key = d.b("{{ insight.key_point }}", 30, bold=True, line=1.05)
+    d.text((M, band + 0.45, CW, 1.9), [key], "Key Point")
+    d.rect((M, 4.85, 0.6, 0.1), "accent1", "Explanation Rule")
+    d.text((M, 5.08, CW, 1.67), d.explanation("accent1"), "Explanation")
     _footer(d, M, 8.5)
-    _number(d, 10.58, 2.0, color="accent1", bold=True)
+    _number(d, right - 2.0, 2.0, color="accent1", bold=True)
     d.drop_unused_placeholders(("title",))
 
-    # conclusion
     d.prototype("conclusion", "Title Only", HINTS["conclusion"])
     d.background("accent2")
-    d.rect(0, 0, 0.35, 7.5, "accent1", "Edge Block")
-    d.rect(M, 0.75, 0.45, 0.45, "accent1", "Logo Mark")
-    d.placeholder(
-        "title", M, 1.3, CW, 1.0, [d.h("{{ conclusion.heading }}", 48, "bg1")], "Title", anchor="b"
-    )
-    d.text(
-        M,
-        2.6,
-        CW,
-        2.75,
-        [d.b(CONCLUSION_BODY, 24, "bg1", line=1.08, after=8)],
-        "Conclusion",
-        anchor="t",
-    )
-    d.rect(M, 5.55, 0.6, 0.1, "accent1", "Closing Rule")
-    d.text(
-        M,
-        5.8,
-        CW - 2.3,
-        1.2,
-        [d.b(CLOSING, 18, "#B9BEDD", line=1.05, after=4)],
-        "Closing",
-        anchor="t",
-    )
-    _number(d, 10.58, 2.0, y=6.9, color="#B9BEDD")
+    d.rect((0, 0, 0.35, 7.5), "accent1", "Edge Block")
+    d.rect((M, 0.75, 0.45, 0.45), "accent1", "Logo Mark")
+    heading = d.h("{{ conclusion.heading }}", 48, "bg1")
+    d.placeholder("title", (M, 1.3, CW, 1.0), [heading], "Title", anchor="b")
+    body = d.b(CONCLUSION_BODY, 24, "bg1", line=1.08, after=10)
+    d.text((M, 2.6, CW, 2.75), [body], "Conclusion")
+    d.rect((M, 5.55, 0.6, 0.1), "accent1", "Closing Rule")
+    closing = d.b(CLOSING, 18, muted_on_indigo, line=1.05, after=4)
+    d.text((M, 5.8, CW - 2.3, 1.2), [closing], "Closing")
+    _number(d, right - 2.0, 2.0, y=6.92, color=muted_on_indigo)
     d.drop_unused_placeholders(("title",))
 
 
 BOLD = ThemeSpec(
     name="bold",
     label="Bold",
-    description="Bold minimal: Cambria display type on vermilion and indigo colour blocks.",
+    description="Bold minimal: big Cambria type on vermilion and indigo colour blocks.",
     palette=Palette(
         dk1="141414",
         lt1="FBF8F3",
@@ -1073,7 +917,6 @@ BOLD = ThemeSpec(
     body_font="Calibri",
     design=design_bold,
 )
-
 
 THEMES = {t.name: t for t in (DEFAULT, DARK, BOLD)}
 
