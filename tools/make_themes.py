@@ -616,21 +616,28 @@ HINTS = {
 }
 
 
-def _footer(d: Designer, x: float, w: float, y: float = 6.82, color: str = "tx2") -> None:
-    d.text((x, y, w, 0.4), [d.b("{{ deck.footer }}", 14, color)], "Footer", anchor="ctr")
+# The bottom strip (y 6.66 … 7.22) holds footer and slide number, bottom-aligned so a
+# single line sits on the same baseline everywhere and a long footer grows upwards into a
+# second line instead of out of the slide.
+FOOT_Y = 6.66
+FOOT_H = 0.56
+
+
+def _footer(d: Designer, x: float, w: float, color: str = "tx2") -> None:
+    para = d.b("{{ deck.footer }}", 14, color)
+    d.text((x, FOOT_Y, w, FOOT_H), [para], "Footer", anchor="b")
 
 
 def _number(
     d: Designer,
     x: float,
     w: float,
-    y: float = 6.82,
     color: str = "tx2",
     align: str = "r",
     bold: bool = False,
 ) -> None:
     para = d.b(SLIDE_NO, 14, color, align=align, bold=bold)
-    d.text((x, y, w, 0.4), [para], "Slide Number", anchor="ctr")
+    d.text((x, FOOT_Y, w, FOOT_H), [para], "Slide Number", anchor="b")
 
 
 # ---- default: light, calm, professional (Calibri) -------------------------------------
@@ -654,7 +661,7 @@ def design_default(d: Designer) -> None:
     d.oval(11.35, 3.75, 1.5, "accent2", "Disc Small", alpha=0.9)
     d.oval(9.95, 4.85, 0.55, "accent3", "Disc Dot")
     _default_logo(d)
-    title = d.h("{{ deck.title }}", 48, line=0.95)
+    title = d.h("{{ deck.title }}", 48)
     d.placeholder("ctrTitle", (M, 1.75, 7.7, 3.45), [title], "Title", anchor="b")
     d.rect((M, 5.45, 1.2, 0.08), "accent1", "Title Rule")
     sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")
@@ -678,7 +685,7 @@ def design_default(d: Designer) -> None:
     d.oval(M, 0.55, 1.2, "accent1", "Number Disc")
     number = d.h("{{ insight.number }}", 40, "bg1", align="ctr")
     d.text((M, 0.55, 1.2, 1.2), [number], "Insight Number", anchor="ctr")
-    title = d.h("{{ insight.title }}", 34, line=0.95)
+    title = d.h("{{ insight.title }}", 34)
     d.placeholder("title", (2.25, 0.5, right - 2.25, 1.3), [title], "Title", anchor="ctr")
     d.rect((M, 2.05, CW, 0.03), hairline, "Title Rule")
     key = d.b("{{ insight.key_point }}", 32, line=1.05)
@@ -692,7 +699,7 @@ def design_default(d: Designer) -> None:
         insets=(0.35, 0.15, 0.35, 0.15),
         fill="bg2",
     )
-    d.oval(M, 6.915, 0.22, "accent1", "Footer Mark")
+    d.oval(M, 6.98, 0.2, "accent1", "Footer Mark")
     _footer(d, M + 0.35, 8.5)
     _number(d, right - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
@@ -713,7 +720,7 @@ def design_default(d: Designer) -> None:
         insets=(M, 0.2, M, 0.5),
         fill="bg2",
     )
-    _number(d, right - 2.0, 2.0, y=6.92)
+    _number(d, right - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
 
 
@@ -756,7 +763,7 @@ def design_dark(d: Designer) -> None:
     d.oval(11.0, 2.75, 3.4, None, "Ring Small", line="accent2", line_pt=2.5)
     d.oval(10.35, 5.3, 0.5, "accent1", "Dot")
     _dark_logo(d)
-    title = d.h("{{ deck.title }}", 48, line=0.95)
+    title = d.h("{{ deck.title }}", 48)
     d.placeholder("ctrTitle", (M, 1.75, 8.4, 3.45), [title], "Title", anchor="b")
     d.rect((M, 5.45, 1.5, 0.1), "accent1", "Title Rule")
     sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")
@@ -778,7 +785,7 @@ def design_dark(d: Designer) -> None:
 
     d.prototype("insight", "Title Only", HINTS["insight"])
     d.rect((0, 0, side, 7.5), "bg2", "Sidebar")
-    number = d.h("{{ insight.number }}", 110, "accent1", line=0.9)
+    number = d.h("{{ insight.number }}", 110, "accent1", line=1.0)
     d.text((M - 0.05, 0.45, side - M, 1.9), [number], "Insight Number", anchor="b")
     d.rect((M, 2.6, 0.9, 0.08), "accent1", "Number Rule")
     title = d.h("{{ insight.title }}", 28, line=1.0)
@@ -808,7 +815,7 @@ def design_dark(d: Designer) -> None:
         fill="bg2",
     )
     d.rect((M, 5.5, 0.08, 1.25), "accent1", "Closing Edge")
-    _number(d, 13.333 - M - 2.0, 2.0, y=6.92)
+    _number(d, 13.333 - M - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
 
 
@@ -848,7 +855,7 @@ def design_bold(d: Designer) -> None:
     d.rect((13.333 - 2.4, 0, 2.4, 2.4), "accent2", "Corner Block")
     d.rect((13.333 - 2.4, 2.4, 1.2, 1.2), "bg1", "Corner Step")
     d.rect((M, 0.75, 0.45, 0.45), "bg1", "Logo Mark")
-    title = d.h("{{ deck.title }}", 58, "bg1", line=0.92)
+    title = d.h("{{ deck.title }}", 58, "bg1")
     d.placeholder("ctrTitle", (M, 1.45, 10.0, 3.8), [title], "Title", anchor="b")
     d.rect((M, 5.5, 2.0, 0.14), "bg1", "Title Rule")
     sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "bg1")
@@ -870,17 +877,17 @@ def design_bold(d: Designer) -> None:
     d.prototype("insight", "Title Only", HINTS["insight"])
     d.rect((0, 0, 13.333, band), "accent1", "Colour Band")
     d.rect((13.333 - 0.9, 0, 0.9, band), "accent2", "Band Corner")
-    number = d.h("{{ insight.number }}", 120, "bg1", line=0.9)
-    d.text((M - 0.05, 0.2, 2.4, band - 0.4), [number], "Insight Number", anchor="ctr")
+    number = d.h("{{ insight.number }}", 110, "bg1", line=1.0)
+    d.text((M - 0.05, 0.15, 2.4, band - 0.3), [number], "Insight Number", anchor="ctr")
     d.rect((3.15, 0.55, 0.05, band - 1.1), "bg1", "Number Divider")
-    title = d.h("{{ insight.title }}", 36, "bg1", line=0.95)
+    title = d.h("{{ insight.title }}", 36, "bg1")
     d.placeholder(
         "title", (3.5, 0.3, 13.333 - 0.9 - 0.45 - 3.5, band - 0.6), [title], "Title", anchor="ctr"
     )
     key = d.b("{{ insight.key_point }}", 30, bold=True, line=1.05)
     d.text((M, band + 0.45, CW, 1.9), [key], "Key Point")
     d.rect((M, 4.85, 0.6, 0.1), "accent1", "Explanation Rule")
-    d.text((M, 5.08, CW, 1.67), d.explanation("accent1"), "Explanation")
+    d.text((M, 5.08, CW, 1.55), d.explanation("accent1"), "Explanation")
     _footer(d, M, 8.5)
     _number(d, right - 2.0, 2.0, color="accent1", bold=True)
     d.drop_unused_placeholders(("title",))
@@ -896,7 +903,7 @@ def design_bold(d: Designer) -> None:
     d.rect((M, 5.55, 0.6, 0.1), "accent1", "Closing Rule")
     closing = d.b(CLOSING, 18, muted_on_indigo, line=1.05, after=4)
     d.text((M, 5.8, CW - 2.3, 1.2), [closing], "Closing")
-    _number(d, right - 2.0, 2.0, y=6.92, color=muted_on_indigo)
+    _number(d, right - 2.0, 2.0, color=muted_on_indigo)
     d.drop_unused_placeholders(("title",))
 
 
