@@ -35,6 +35,9 @@ STEP = 0.5
 
 CONTINUED = " (continued)"
 
+LEVEL_INDENT = 36.0
+"""Points of indentation assumed per list level (PowerPoint's masters use 0.5 inch steps)."""
+
 _DEFAULT_PROTO = ParaProto(template="", font="Calibri", size=18.0)
 
 
@@ -93,7 +96,14 @@ class _Box:
             )
             for s in para.runs
         )
-        return MeasurePara(runs, size, pp.line_spacing, pp.space_before, pp.space_after)
+        return MeasurePara(
+            runs,
+            size,
+            pp.line_spacing,
+            pp.space_before,
+            pp.space_after,
+            indent=LEVEL_INDENT * max(para.level, 0),
+        )
 
     def layout(self, paras: Sequence[Para], sizes: Sequence[float]) -> Layout:
         mps = [self.measure_para(p, s) for p, s in zip(paras, sizes, strict=True)]

@@ -33,7 +33,7 @@ from typing import Any
 
 from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL
 
-WIDTH_MARGIN = 0.04
+WIDTH_MARGIN = 0.03
 """Fraction of a box's width kept free, for renderer differences we do not model."""
 
 MIN_LINE_FACTOR = 1.2
@@ -43,48 +43,45 @@ CODE_FONT = "Courier New"
 """The font code spans are measured in (Liberation Mono metrics, 0.6 em per character):
 at least as wide as Consolas, Menlo or Courier New, whichever the renderer uses."""
 
+_EPS = 1e-6
+
 TAB_WIDTH_PT = 72.0
 """A tab advances to the next stop; PowerPoint's default stops are one inch apart."""
 
-DEFAULT_FAMILY = "Liberation Sans"
+UNKNOWN_FAMILY = "Unknown"
+"""Per code point the widest of DejaVu Sans, DejaVu Serif and Liberation Sans: what
+LibreOffice shows a font without a metric-compatible twin in, and wider than most such fonts
+in PowerPoint (Segoe UI, Aptos, Calibri Light, Georgia …)."""
 
-# Proprietary and common names → (twin family in our data, width scale). Names not listed
-# are measured as Liberation Sans made UNKNOWN_SCALE wider, which covers the wide sans
-# serifs (Verdana, Tahoma, DejaVu Sans, which LibreOffice substitutes for unknown fonts).
+# Typeface names (lower case, single spaces) → (family in the shipped data, width scale).
+# Only the fonts whose twins are metric-compatible are "known": LibreOffice substitutes
+# those twins; everything else it shows in DejaVu (measured: even "Calibri Light").
 ALIASES: dict[str, tuple[str, float]] = {
     "calibri": ("Carlito", 1.0),
     "carlito": ("Carlito", 1.0),
-    "calibri light": ("Carlito", 1.02),
     "cambria": ("Caladea", 1.0),
     "caladea": ("Caladea", 1.0),
     "arial": ("Liberation Sans", 1.0),
     "helvetica": ("Liberation Sans", 1.0),
     "arimo": ("Liberation Sans", 1.0),
     "liberation sans": ("Liberation Sans", 1.0),
-    "arial narrow": ("Liberation Sans", 1.0),
-    "liberation sans narrow": ("Liberation Sans", 1.0),
-    "helvetica neue": ("Liberation Sans", 1.05),
-    "segoe ui": ("Liberation Sans", 1.06),
-    "aptos": ("Liberation Sans", 1.06),
     "times new roman": ("Liberation Serif", 1.0),
     "times": ("Liberation Serif", 1.0),
     "tinos": ("Liberation Serif", 1.0),
     "liberation serif": ("Liberation Serif", 1.0),
-    "georgia": ("Liberation Serif", 1.15),
     "courier new": ("Liberation Mono", 1.0),
     "courier": ("Liberation Mono", 1.0),
     "cousine": ("Liberation Mono", 1.0),
     "liberation mono": ("Liberation Mono", 1.0),
-    "consolas": ("Liberation Mono", 1.0),
-    "menlo": ("Liberation Mono", 1.0),
-    "monaco": ("Liberation Mono", 1.0),
-    "dejavu sans mono": ("Liberation Mono", 1.0),
-    "verdana": ("Liberation Sans", 1.2),
-    "tahoma": ("Liberation Sans", 1.12),
-    "dejavu sans": ("Liberation Sans", 1.15),
+    # wider than DejaVu Sans in PowerPoint
+    "verdana": (UNKNOWN_FAMILY, 1.05),
+    "arial black": (UNKNOWN_FAMILY, 1.15),
 }
-UNKNOWN_SCALE = 1.15
-UNKNOWN_LINE_FACTOR = 1.25
+MONO_WORDS = ("mono", "code", "consol", "courier", "menlo", "monaco", "typewriter")
+"""An unknown name with one of these is a monospaced font: 0.6 em (DejaVu Sans Mono's
+0.602 em, Consolas' 0.55 em), measured as Liberation Mono plus 1 %."""
+UNKNOWN_LINE_FACTOR = 1.3
+"""Single spacing for unknown fonts (Segoe UI's own is 1.33 em)."""
 
 # CJK punctuation that may not start a line / may not end one (kinsoku); we simply do not
 # break next to it, which can only add lines.
@@ -94,6 +91,7 @@ _NO_LINE_START = set(
 )
 _NO_LINE_END = set("([（［｛〔〈《「『【〘〖〝‘“｟«")
 _HYPHENS = set("-\u2010\u2012\u2013\u2014")
+_SOFT_AFTER = set("/\\|?!") | _HYPHENS  # where LibreOffice breaks inside a long URL
 _SPACES = set(" \u00a0\u2002\u2003\u2009")  # nbsp does not allow a break, see _breaks
 _FORCED = set("\n\v\u2028\u2029")
 _ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff")
@@ -185,8 +183,10 @@ def resolve_font(name: str) -> tuple[str, float, bool]:
     key = " ".join(name.lower().split())
     if key in ALIASES:
         fam, scale = ALIASES[key]
-        return fam, scale, True
-    return DEFAULT_FAMILY, UNKNOWN_SCALE, False
+        return fam, scale, fam != UNKNOWN_FAMILY
+    if any(w in key for w in MONO_WORDS):
+        return "Liberation Mono", 1.01, False
+    return UNKNOWN_FAMILY, 1.0, False
 
 
 @cache
@@ -219,6 +219,8 @@ class MeasurePara:
     line_spacing: float = 1.0
     space_before: float = 0.0
     space_after: float = 0.0
+    indent: float = 0.0
+    """Points taken from the box width (list levels, margins)."""
 
     @property
     def text(self) -> str:
@@ -260,6 +262,11 @@ class Layout:
         return max((ln.width for p in self.paragraphs for ln in p.lines), default=0.0)
 
 
+def _is_emoji(ch: str) -> bool:
+    cp = ord(ch)
+    return cp in _fallback()[1] or 0x1F000 <= cp <= 0x1FAFF
+
+
 def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") and ord(ch) < 0x1F000
 
@@ -279,25 +286,41 @@ def _char_metrics(para: MeasurePara) -> tuple[str, list[float], list[float]]:
 
 
 def _breaks(text: str, hyphens: bool) -> list[int]:
-    """0 = no break before text[i]; 1 = a break is allowed; 2 = a break is forced."""
+    """0 = no break before text[i]; 1 = a break is allowed; 2 = a break is forced.
+
+    Only opportunities every renderer takes: fewer opportunities can only add lines. (Not
+    after ``/``: LibreOffice does not break ``and/or`` at a line's end.)
+    """
     out = [0] * len(text)
     for i in range(1, len(text)):
         prev, ch = text[i - 1], text[i]
         if prev in _FORCED:
             out[i] = 2
-        elif ch in _SPACES or ch in _FORCED or ch == "\t":
-            continue
+        elif ch in _SPACES or ch in _FORCED or ch == "\t" or _is_emoji(ch):
+            continue  # LibreOffice keeps "word 🚀" together (measured)
         elif prev in _SPACES and prev != "\u00a0" or prev in "\t\u200b\u3000":
             out[i] = 1
         elif _is_cjk(prev) or _is_cjk(ch):
             if ch not in _NO_LINE_START and prev not in _NO_LINE_END:
                 out[i] = 1
-        elif hyphens and (
-            (prev in _HYPHENS and i >= 2 and text[i - 2].isalnum() and ch.isalnum())
-            or (prev == "/" and not ch.isdigit() and ch != "/")
-        ):
+        elif hyphens and prev in _HYPHENS and i >= 2 and text[i - 2].isalnum() and ch.isalnum():
             out[i] = 1
     return out
+
+
+def _soft_break(text: str, pos: int, end: int) -> int:
+    """Where a word too long for any line is broken, given that ``text[pos:end]`` fits.
+
+    Renderers break it between characters, or after ``/``, ``-``, ``?`` … (LibreOffice does
+    both within one URL, measured); the last such mark that fits ends the line no later than
+    a break between characters would.
+    """
+    if end >= len(text):
+        return end
+    for k in range(end, pos + 1, -1):
+        if text[k - 1] in _SOFT_AFTER and not text[k].isspace():
+            return k
+    return end
 
 
 def _is_space(ch: str) -> bool:
@@ -335,18 +358,20 @@ def _break_lines(
             ce -= 1
         cw = sum(widths[a:ce])
         tw = sum(widths[ce:b])
-        if cur_start >= 0 and cur_w + pending + cw <= avail:
+        if cur_start >= 0 and cur_w + pending + cw <= avail + _EPS:
             cur_end, cur_w, pending = ce, cur_w + pending + cw, tw
         else:
             if cur_start >= 0:
                 lines.append(make(cur_start, cur_end, cur_w))
             pos, rest = a, cw
-            while rest > avail:  # a word longer than the line: break between characters
+            while rest > avail + _EPS:  # a word longer than a line: break inside it
                 w = 0.0
                 j = pos
-                while j < ce and (j == pos or w + widths[j] <= avail):
+                while j < ce and (j == pos or w + widths[j] <= avail + _EPS):
                     w += widths[j]
                     j += 1
+                j = _soft_break(text, pos, j)
+                w = sum(widths[pos:j])
                 lines.append(make(pos, j, w))
                 pos, rest = j, rest - w
             cur_start, cur_end, cur_w, pending = pos, ce, rest, tw
@@ -364,7 +389,7 @@ def _break_lines(
 def layout_paragraph(para: MeasurePara, width: float, margin: float = WIDTH_MARGIN) -> ParaLayout:
     """Lines of one paragraph in a box ``width`` points wide (insets already removed)."""
     text, widths, factors = _char_metrics(para)
-    avail = max(width * (1.0 - margin), 1.0)
+    avail = max((width - para.indent) * (1.0 - margin), 1.0)
     best: list[Line] | None = None
     for hyphens in (True, False):
         lines = _break_lines(

@@ -42,6 +42,20 @@ FALLBACK_FILES = [
     "LiberationSans-Regular.ttf",
     "LiberationSans-Bold.ttf",
 ]
+# Fonts without a twin are shown by LibreOffice in its default fonts (DejaVu Sans or Serif,
+# per fontconfig), which are wider than most such fonts (Segoe UI, Aptos, Calibri Light …).
+# Per code point and style, the widest of these is what an unknown font is measured as.
+UNKNOWN = "Unknown"
+UNKNOWN_FILES = {
+    "regular": ["DejaVuSans.ttf", "DejaVuSerif.ttf", "LiberationSans-Regular.ttf"],
+    "bold": ["DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf", "LiberationSans-Bold.ttf"],
+    "italic": ["DejaVuSans-Oblique.ttf", "DejaVuSerif-Italic.ttf", "LiberationSans-Italic.ttf"],
+    "bolditalic": [
+        "DejaVuSans-BoldOblique.ttf",
+        "DejaVuSerif-BoldItalic.ttf",
+        "LiberationSans-BoldItalic.ttf",
+    ],
+}
 EMOJI_FILE = "NotoColorEmoji.ttf"
 CJK_FILES = ["NotoSansCJK-Regular.ttc", "NotoSerifCJK-Regular.ttc"]
 
@@ -76,16 +90,32 @@ def vertical(font: TTFont) -> dict[str, Any]:
 
 
 def line_factor(v: dict[str, Any], upm: int) -> float:
-    """Single-spacing line height in em: the largest of the ways renderers compute it.
+    """The font's own single-spacing line height in em (hhea, or typo when flagged).
 
-    LibreOffice on Linux uses hhea ascent+descent+lineGap (typo metrics when USE_TYPO_METRICS
-    is set), on Windows the win metrics; PowerPoint is close to the win metrics, and about
-    1.2 for most fonts. Taking the largest keeps every renderer inside what we measured.
+    Measured: LibreOffice lays out PPTX text at 1.2 em per line at 100 % spacing for every
+    font we ship (Carlito's 1.22, Caladea's 1.15 alike), as PowerPoint does; deckgen uses
+    the larger of 1.2 and this value. The win metrics are not used: the twins' win values
+    are not the originals' (Caladea 1.30, Cambria 1.17).
     """
     a, d, g = v["hhea"]
     ta, td, tg = v["typo"]
-    wa, wd = v["win"]
-    return round(max(a + d + g, ta + td + tg, wa + wd) / upm, 4)
+    lines = [a + d + g] + ([ta + td + tg] if v["use_typo"] else [])
+    return round(max(lines) / upm, 4)
+
+
+def unknown_face(files: list[str]) -> dict[str, Any]:
+    """Per code point the widest of several fonts, in units of 1000 per em."""
+    widths: dict[int, int] = {}
+    line = 0.0
+    for name in files:
+        font = TTFont(find(name), lazy=True)
+        upm = font["head"].unitsPerEm
+        hmtx = font["hmtx"]
+        line = max(line, line_factor(vertical(font), upm))
+        for cp, g in font.getBestCmap().items():
+            if cp >= 0x20:
+                widths[cp] = max(widths.get(cp, 0), -(-hmtx[g][0] * 1000 // upm))
+    return {"upm": 1000, "line": line, "widths": segments(widths)}
 
 
 def face_data(path: Path) -> dict[str, Any]:
@@ -133,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             cps = {cp for first, ws in data["widths"] for cp in range(first, first + len(ws))}
             covered = cps if covered is None else covered & cps
     assert covered is not None
+    families[UNKNOWN] = {style: unknown_face(files) for style, files in UNKNOWN_FILES.items()}
 
     fb = {cp: w for cp, w in fallback_widths().items() if cp not in covered}
 

@@ -1,0 +1,388 @@
+"""deckgen.fit on synthetic themes and decks (no .pptx involved)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deckgen import metrics as M
+from deckgen.fit import CONTINUED, fit
+from deckgen.model import (
+    EMU_PER_PT,
+    SLIDE_NUMBER,
+    SLIDE_TOTAL,
+    Deck,
+    Frame,
+    Para,
+    ParaProto,
+    Prototype,
+    ShapeProto,
+    SlideSpec,
+    Span,
+    Theme,
+)
+
+IN = 914400
+TITLE, STATEMENT, BODY, NUMBER = 1, 2, 3, 4
+
+
+def pt(v: float) -> int:
+    return int(v * EMU_PER_PT)
+
+
+def make_theme(
+    *,
+    title_size: float = 40,
+    statement_size: float = 28,
+    body_size: float = 20,
+    statement_box: tuple[int, int, int, int] = (IN, 2 * IN, 11 * IN, 2 * IN),
+    font: str = "Calibri",
+) -> Theme:
+    shapes = (
+        ShapeProto(
+            TITLE,
+            "Title",
+            (IN, IN // 2, 11 * IN, IN + IN // 4),
+            paragraphs=(ParaProto("{{ insight.title }}", font, title_size, bold=True),),
+            is_title=True,
+            role="title",
+        ),
+        ShapeProto(
+            STATEMENT,
+            "Statement",
+            statement_box,
+            paragraphs=(ParaProto("{{ insight.key_point }}", font, statement_size),),
+        ),
+        ShapeProto(
+            BODY,
+            "Body",
+            (IN, 4 * IN + IN // 2, 11 * IN, 2 * IN),
+            paragraphs=(
+                ParaProto("{{ label }}", font, body_size, bold=True, space_after=6),
+                ParaProto("{{ text }}", font, body_size - 2, line_spacing=1.1),
+            ),
+        ),
+        ShapeProto(
+            NUMBER,
+            "Number",
+            (12 * IN, 7 * IN - IN // 2, IN, IN // 3),
+            paragraphs=(ParaProto("{{ slide.number }}", font, 12),),
+            role="chrome",
+        ),
+    )
+    return Theme("test", "test.pptx", prototypes={"insight": Prototype("insight", shapes)})
+
+
+def p(text: str, proto: int = 0, **kw: object) -> Para:
+    return Para((Span(text, **kw),), proto=proto)  # type: ignore[arg-type]
+
+
+def insight(
+    title: str, statement: str | list[Para], body: list[Para] | None = None, number: int = 1
+) -> SlideSpec:
+    st_paras = [p(statement)] if isinstance(statement, str) else statement
+    frames = [
+        Frame(TITLE, (p(title),)),
+        Frame(STATEMENT, tuple(st_paras)),
+        Frame(NUMBER, (p(SLIDE_NUMBER),)),
+    ]
+    if body is not None:
+        frames.insert(2, Frame(BODY, tuple(body)))
+    return SlideSpec("insight", title, tuple(frames), context={"insight": {"number": number}})
+
+
+def deck(*slides: SlideSpec, theme: Theme | None = None) -> Deck:
+    return Deck(tuple(slides), theme or make_theme(), "Deck")
+
+
+def frame(slide: SlideSpec, shape_id: int) -> Frame:
+    return next(f for f in slide.frames if f.shape_id == shape_id)
+
+
+def words(frames: list[Frame]) -> list[str]:
+    return [w for f in frames for para in f.paragraphs for w in para.text.split()]
+
+
+def content_words(d: Deck, shape_id: int) -> str:
+    """All text of one content shape over the deck, white space removed."""
+    return "".join(
+        "".join(frame(s, shape_id).text.split())
+        for s in d.slides
+        if any(f.shape_id == shape_id for f in s.frames)
+    )
+
+
+def shape(theme: Theme, shape_id: int) -> ShapeProto:
+    return next(s for s in theme.prototypes["insight"].shapes if s.shape_id == shape_id)
+
+
+def frame_fits(theme: Theme, slide: SlideSpec, shape_id: int) -> bool:
+    sh = shape(theme, shape_id)
+    fr = frame(slide, shape_id)
+    width = (sh.box[2] - sh.insets[0] - sh.insets[2]) / EMU_PER_PT
+    height = (sh.box[3] - sh.insets[1] - sh.insets[3]) / EMU_PER_PT
+    paras = []
+    for para in fr.paragraphs:
+        pp = sh.paragraphs[para.proto]
+        assert para.size is not None
+        runs = tuple(
+            M.TextRun(s.text, pp.font, s.bold or pp.bold, s.italic or pp.italic, s.code)
+            for s in para.runs
+        )
+        paras.append(
+            M.MeasurePara(runs, para.size, pp.line_spacing, pp.space_before, pp.space_after)
+        )
+    return M.layout(paras, width).height <= height + 1e-6
+
+
+LOREM = (
+    "Open-source AI models are changing who can build with artificial intelligence, and "
+    "Llama 3.1 shows that open weights can compete with the best closed systems while "
+    "letting developers fine-tune, distill and deploy them on their own infrastructure. "
+)
+
+
+def n_words(n: int) -> str:
+    base = LOREM.split()
+    return " ".join(base[i % len(base)] for i in range(n))
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def test_short_text_keeps_preferred_sizes() -> None:
+    d = fit(deck(insight("Short title", "A short statement.", [p("Label"), p("Text", 1)])))
+    (s,) = d.slides
+    assert frame(s, TITLE).paragraphs[0].size == 40.0
+    assert frame(s, STATEMENT).paragraphs[0].size == 28.0
+    assert [x.size for x in frame(s, BODY).paragraphs] == [20.0, 18.0]
+    assert frame(s, NUMBER).paragraphs[0].size == 12.0  # below the minimum: stays preferred
+    assert d.warnings == ()
+
+
+def test_every_paragraph_gets_a_float_size() -> None:
+    d = fit(deck(insight("T", n_words(120), [p("L"), p(n_words(80), 1)])))
+    for s in d.slides:
+        for f in s.frames:
+            for para in f.paragraphs:
+                assert isinstance(para.size, float)
+
+
+def test_longer_text_shrinks_but_not_below_minimum() -> None:
+    theme = make_theme()
+    d = fit(deck(insight("T", n_words(60)), theme=theme))
+    (s,) = d.slides
+    size = frame(s, STATEMENT).paragraphs[0].size
+    assert size is not None and 14.0 <= size < 28.0
+    assert size * 2 == int(size * 2)  # half-point steps
+    assert frame_fits(theme, s, STATEMENT)
+    # the largest size that fits: half a point more would not
+    bigger = replace(
+        s,
+        frames=tuple(
+            replace(f, paragraphs=(replace(f.paragraphs[0], size=size + 0.5),))
+            if f.shape_id == STATEMENT
+            else f
+            for f in s.frames
+        ),
+    )
+    assert not frame_fits(theme, bigger, STATEMENT)
+
+
+def test_paragraphs_of_a_frame_shrink_together() -> None:
+    d = fit(deck(insight("T", "S", [p("A label"), p(n_words(110), 1)])))
+    s = d.slides[0]
+    label, text = frame(s, BODY).paragraphs
+    assert label.size is not None and text.size is not None
+    assert label.size < 20.0
+    assert label.size >= text.size  # hierarchy kept
+    assert text.size >= 14.0
+
+
+def test_shape_min_size_overrides_the_theme() -> None:
+    theme = make_theme()
+    shapes = tuple(
+        replace(s, min_size=20.0) if s.shape_id == STATEMENT else s
+        for s in theme.prototypes["insight"].shapes
+    )
+    theme = replace(theme, prototypes={"insight": Prototype("insight", shapes)})
+    d = fit(deck(insight("T", n_words(300)), theme=theme))
+    assert all(para.size == 20.0 for s in d.slides for para in frame(s, STATEMENT).paragraphs)
+
+
+def test_frames_of_unknown_shapes_and_kinds_are_left_alone() -> None:
+    s = insight("T", "S")
+    s = replace(s, frames=(*s.frames, Frame(99, (p("stray"),))))
+    other = SlideSpec("closing", "Bye", (Frame(1, (p("Thanks"),)),))
+    d = fit(deck(s, other))
+    assert frame(d.slides[0], 99) == Frame(99, (p("stray"),))
+    assert d.slides[1] == other
+
+
+# --------------------------------------------------------------------------- continuation
+
+
+def test_400_word_key_point_continues_with_a_warning_and_nothing_lost() -> None:
+    theme = make_theme()
+    text = n_words(400)
+    src = insight("Open models win", text, [p("Insight"), p("Short explanation.", 1)], 3)
+    d = fit(deck(src, theme=theme))
+    assert len(d.slides) > 1
+    assert [s.continued for s in d.slides] == list(range(len(d.slides)))
+    assert content_words(d, STATEMENT) == "".join(text.split())
+    assert len(d.warnings) == 1
+    follow = len(d.slides) - 1
+    plural = "slide" if follow == 1 else "slides"
+    assert d.warnings[0] == (
+        f'insight 3 "Open models win" does not fit on one slide at 14 pt; '
+        f"continued on {follow} follow-up {plural}"
+    )
+    for k, s in enumerate(d.slides):
+        assert all(para.size == 14.0 for para in frame(s, STATEMENT).paragraphs)
+        assert frame_fits(theme, s, STATEMENT)
+        assert frame(s, NUMBER) == frame(d.slides[0], NUMBER)  # chrome repeats
+        if k:
+            assert s.title == "Open models win" + CONTINUED
+            assert frame(s, TITLE).text == "Open models win" + CONTINUED
+            assert frame(s, BODY).paragraphs == ()  # complete on the first slide
+        else:
+            assert frame(s, TITLE).text == "Open models win"
+            assert frame(s, BODY).text == "Insight\nShort explanation."
+
+
+def test_split_between_paragraphs_keeps_formatting() -> None:
+    paras = [p(f"Point {i}: " + n_words(40), bold=(i % 2 == 0)) for i in range(8)]
+    d = fit(deck(insight("Many points", paras)))
+    assert len(d.slides) > 1
+    out = [para for s in d.slides for para in frame(s, STATEMENT).paragraphs]
+    assert "".join(para.text for para in out).replace(" ", "") == "".join(
+        para.text for para in paras
+    ).replace(" ", "")
+    for para in out:
+        n = int(para.text.split()[1].rstrip(":")) if para.text.startswith("Point") else None
+        if n is not None:
+            assert para.runs[0].bold == (n % 2 == 0)
+
+
+def test_links_survive_a_split() -> None:
+    runs = (Span(n_words(200)), Span("the docs", link="https://example.com"), Span(n_words(200)))
+    d = fit(deck(insight("Links", [Para(runs)])))
+    spans = [r for s in d.slides for para in frame(s, STATEMENT).paragraphs for r in para.runs]
+    assert any(r.link == "https://example.com" and "docs" in r.text for r in spans)
+    assert "".join("".join(r.text.split()) for r in spans) == "".join(
+        "".join(r.text.split()) for r in runs
+    )
+
+
+def test_every_content_frame_continues_independently() -> None:
+    d = fit(deck(insight("Both", n_words(300), [p("Label"), p(n_words(500), 1)])))
+    assert content_words(d, STATEMENT) == "".join(n_words(300).split())
+    assert content_words(d, BODY) == "Label" + "".join(n_words(500).split())
+    assert len(d.warnings) == 1
+
+
+def test_a_60_character_word_and_urls_fit_without_loss() -> None:
+    word = "Pneumonoultramicroscopicsilicovolcanoconiosis" + "x" * 15
+    url = "https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/MODEL_CARD.md"
+    theme = make_theme(statement_box=(IN, 2 * IN, 3 * IN, 2 * IN))  # a narrow box
+    text = f"{word} see {url} and {url}?ref=deckgen#section"
+    d = fit(deck(insight("Long words", text), theme=theme))
+    assert content_words(d, STATEMENT) == "".join(text.split())
+    for s in d.slides:
+        assert frame_fits(theme, s, STATEMENT)
+
+
+def test_cjk_text_continues_between_characters() -> None:
+    text = (
+        "大型语言模型在数万亿个标记的文本上进行训练，其行为取决于数据质量、来源组合和仔细的过滤。"
+        * 12
+    )
+    d = fit(deck(insight("中文", text)))
+    assert len(d.slides) > 1
+    assert content_words(d, STATEMENT) == text
+
+
+def test_rtl_and_emoji_text_fit() -> None:
+    text = "שלום עולם, זהו משפט בעברית 🚀 مرحبا بالعالم، هذه جملة 👍🏽 " * 3
+    theme = make_theme()
+    d = fit(deck(insight("RTL 🚀", text), theme=theme))
+    assert content_words(d, STATEMENT) == "".join(text.split())
+    assert all(frame_fits(theme, s, STATEMENT) for s in d.slides)
+
+
+def test_title_of_300_characters_shrinks_wraps_and_continues_if_needed() -> None:
+    title = ("A remarkably long title that keeps going " * 8)[:300]
+    theme = make_theme()
+    d = fit(deck(insight(title, "Short."), theme=theme))
+    sizes = [para.size for s in d.slides for para in frame(s, TITLE).paragraphs]
+    assert all(size is not None and size >= 24.0 for size in sizes)
+    first = frame(d.slides[0], TITLE)
+    assert first.paragraphs[0].size is not None and first.paragraphs[0].size < 40
+    # all the title's words are on the slides' title frames (the repeat marks aside)
+    shown = "".join(frame(s, TITLE).text.replace(CONTINUED, "").replace(" ", "") for s in d.slides)
+    assert "".join(title.split()) in shown or shown == "".join(title.split())
+    for s in d.slides:
+        assert frame_fits(theme, s, TITLE)
+
+
+def test_continuation_is_stable_when_fitted_again() -> None:
+    d = fit(deck(insight("Again", n_words(400))))
+    again = fit(d)
+    assert len(again.slides) == len(d.slides)
+
+
+def test_slide_number_frames_are_measured_as_two_digits() -> None:
+    s = insight("T", "S")
+    s = replace(
+        s,
+        frames=tuple(
+            replace(f, paragraphs=(p(f"{SLIDE_NUMBER} / {SLIDE_TOTAL}"),))
+            if f.shape_id == NUMBER
+            else f
+            for f in s.frames
+        ),
+    )
+    d = fit(deck(s))
+    assert frame(d.slides[0], NUMBER).paragraphs[0].size == 12.0
+
+
+def test_many_slides_fit_quickly() -> None:
+    slides = [
+        insight(f"Insight {i}", n_words(30 + i % 50), [p("L"), p(n_words(40), 1)], i)
+        for i in range(200)
+    ]
+    t = time.perf_counter()
+    fit(deck(*slides))
+    assert time.perf_counter() - t < 10
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    statement=st.lists(st.integers(0, 250), min_size=1, max_size=5),
+    body=st.lists(st.integers(0, 200), max_size=4),
+    title=st.integers(1, 60),
+)
+def test_nothing_is_ever_lost(statement: list[int], body: list[int], title: int) -> None:
+    theme = make_theme()
+    st_paras = [p(n_words(n)) for n in statement]
+    body_paras = [p(n_words(n), proto=min(i, 1)) for i, n in enumerate(body)]
+    src = insight(n_words(title), st_paras, body_paras)
+    d = fit(deck(src, theme=theme))
+    assert content_words(d, STATEMENT) == "".join(f.text for f in st_paras).replace(" ", "")
+    assert content_words(d, BODY) == "".join(f.text for f in body_paras).replace(" ", "")
+    for s in d.slides:
+        for sid in (STATEMENT, BODY):
+            fr = next((f for f in s.frames if f.shape_id == sid), None)
+            if fr is not None and fr.paragraphs:
+                assert frame_fits(theme, s, sid)
+
+
+@pytest.mark.parametrize("font", ["Calibri", "Cambria", "Arial", "Georgia"])
+def test_fonts(font: str) -> None:
+    theme = make_theme(font=font)
+    d = fit(deck(insight("T", n_words(100)), theme=theme))
+    assert all(frame_fits(theme, s, STATEMENT) for s in d.slides)
