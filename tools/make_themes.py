@@ -551,6 +551,10 @@ NOTES = """\
 {%- for p in deck.intro %}
 {{ p }}
 {% endfor %}
+{%- if deck.insights|length > 1 %}
+{{ deck.insights|length }} insights follow
+{%- if conclusion %}, then {{ conclusion.heading }}{% endif %}.
+{% endif %}
 {%- elif slide.kind == 'agenda' -%}
 What we will cover:
 {% for i in deck.insights %}{{ i.number }}. {{ sentence(i.title) }}
@@ -675,8 +679,8 @@ def design_default(d: Designer) -> None:
     d.placeholder("title", (M, 1.1, CW, 0.9), [d.h("Agenda", 40)], "Title", anchor="b")
     d.rect((M, 2.15, 1.2, 0.08), "accent1", "Title Rule")
     col = (CW - 0.5) / 2
-    d.text((M, 2.6, col, 3.9), [d.b(AGENDA_1, 22, after=14, line=1.05)], "Agenda Left")
-    d.text((M + col + 0.5, 2.6, col, 3.9), [d.b(AGENDA_2, 22, after=14, line=1.05)], "Agenda Right")
+    d.text((M, 2.6, col, 3.9), [d.b(AGENDA_1, 24, after=14, line=1.05)], "Agenda Left")
+    d.text((M + col + 0.5, 2.6, col, 3.9), [d.b(AGENDA_2, 24, after=14, line=1.05)], "Agenda Right")
     _footer(d, M, 8.5)
     _number(d, right - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
@@ -860,7 +864,7 @@ def design_bold(d: Designer) -> None:
     d.rect((M, 5.5, 2.0, 0.14), "bg1", "Title Rule")
     sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "bg1")
     d.placeholder("subTitle", (M, 5.85, 10.0, 0.65), [sub], "Subtitle")
-    date = d.b("{{ deck.date or '' }}", 18, "accent2", bold=True)
+    date = d.b("{{ deck.date or '' }}", 18, "bg1", bold=True)
     d.text((M, 6.6, 10.0, 0.45), [date], "Date")
     d.drop_unused_placeholders(("ctrTitle", "subTitle"))
 
