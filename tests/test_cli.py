@@ -141,7 +141,7 @@ def test_outline_text_lists_slides():
     "setup, args, message",
     [
         (None, ["build", "nope.md"], "not found"),
-        ("dir", ["build", "adir"], "folder"),
+        ("dir", ["build", "adir"], "directory"),
         ("binary", ["build", "bin.md"], "not a text file"),
         ("noinsight", ["build", "plain.md"], "no insights"),
         ("content", ["build", "c.md", "-o", "missing/deck.pptx"], "does not exist"),
