@@ -713,8 +713,8 @@ def design_default(d: Designer) -> None:
     heading = d.h("{{ conclusion.heading }}", 40)
     d.placeholder("title", (M, 1.1, CW, 0.9), [heading], "Title", anchor="b")
     d.rect((M, 2.15, 1.2, 0.08), "accent1", "Title Rule")
-    body = d.b(CONCLUSION_BODY, 24, line=1.08, after=10)
-    d.text((M, 2.5, CW, 2.8), [body], "Conclusion")
+    body = d.b(CONCLUSION_BODY, 26, line=1.08, after=10)
+    d.text((M, 2.45, CW, 3.0), [body], "Conclusion")
     closing = d.b(CLOSING, 18, "tx2", line=1.05, after=4)
     d.text(
         (0, 5.6, 13.333, 1.9),
@@ -807,7 +807,7 @@ def design_dark(d: Designer) -> None:
     _dark_logo(d)
     heading = d.h("{{ conclusion.heading }}", 40)
     d.placeholder("title", (M, 1.15, CW, 0.9), [heading], "Title", anchor="b")
-    body = d.b(CONCLUSION_BODY, 24, line=1.08, after=10)
+    body = d.b(CONCLUSION_BODY, 26, line=1.08, after=10)
     d.text((M, 2.35, CW, 2.95), [body], "Conclusion")
     closing = d.b(CLOSING, 18, "tx2", line=1.05, after=4)
     d.text(
@@ -902,8 +902,8 @@ def design_bold(d: Designer) -> None:
     d.rect((M, 0.75, 0.45, 0.45), "accent1", "Logo Mark")
     heading = d.h("{{ conclusion.heading }}", 48, "bg1")
     d.placeholder("title", (M, 1.3, CW, 1.0), [heading], "Title", anchor="b")
-    body = d.b(CONCLUSION_BODY, 24, "bg1", line=1.08, after=10)
-    d.text((M, 2.6, CW, 2.75), [body], "Conclusion")
+    body = d.b(CONCLUSION_BODY, 26, "bg1", line=1.08, after=10)
+    d.text((M, 2.55, CW, 2.9), [body], "Conclusion")
     d.rect((M, 5.55, 0.6, 0.1), "accent1", "Closing Rule")
     closing = d.b(CLOSING, 18, muted_on_indigo, line=1.05, after=4)
     d.text((M, 5.8, CW - 2.3, 1.2), [closing], "Closing")
