@@ -881,13 +881,13 @@ def design_bold(d: Designer) -> None:
     d.prototype("insight", "Title Only", HINTS["insight"])
     d.rect((0, 0, 13.333, band), "accent1", "Colour Band")
     d.rect((13.333 - 0.9, 0, 0.9, band), "accent2", "Band Corner")
-    number = d.h("{{ insight.number }}", 110, "bg1", line=1.0)
-    d.text((M - 0.05, 0.15, 2.4, band - 0.3), [number], "Insight Number", anchor="ctr")
-    d.rect((3.15, 0.55, 0.05, band - 1.1), "bg1", "Number Divider")
+    number = d.h("{{ insight.number }}", 110, "bg1", align="ctr")
+    d.text((M - 0.2, 0.15, 2.2, band - 0.3), [number], "Insight Number", anchor="ctr")
+    d.rect((2.95, 0.55, 0.05, band - 1.1), "bg1", "Number Divider")
     title = d.h("{{ insight.title }}", 36, "bg1")
-    d.placeholder(
-        "title", (3.5, 0.3, 13.333 - 0.9 - 0.45 - 3.5, band - 0.6), [title], "Title", anchor="ctr"
-    )
+    title_x = 3.35
+    title_w = 13.333 - 0.9 - 0.45 - title_x
+    d.placeholder("title", (title_x, 0.3, title_w, band - 0.6), [title], "Title", anchor="ctr")
     key = d.b("{{ insight.key_point }}", 30, bold=True, line=1.05)
     d.text((M, band + 0.45, CW, 1.9), [key], "Key Point")
     d.rect((M, 4.85, 0.6, 0.1), "accent1", "Explanation Rule")
