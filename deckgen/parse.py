@@ -21,6 +21,7 @@ skip (nesting deeper than its limit) is put back from the raw source lines.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -31,17 +32,19 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from deckgen.errors import SourceError, where
 from deckgen.model import Conclusion, Document, Field, Insight, RichText, Span
-from deckgen.source import normalize
+from deckgen.source import check_not_empty, normalize
 
 __all__ = ["parse", "CONCLUSION_NAMES", "NOTES_LABELS"]
 
 # markdown-it stops descending (and silently skips the rest of the block) past this depth;
 # it recurses in Python, so it cannot be unbounded. Skipped lines are restored raw.
 _MAX_NESTING = 100
+_MAX_INLINE_NESTING = 20
 
 CONCLUSION_NAMES = frozenset(
     s.casefold()
@@ -79,11 +82,11 @@ _NUM_WORD = re.compile(rf"(?i)(?:{_NUMBER_WORDS})\s+#?(\d{{1,4}})\s*(?:[.):：\-
 _NUM_KEYCAP = re.compile(r"(\d)\ufe0f?\u20e3\s*|\U0001f51f\s*")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?'\"”’)]}*_"
-_TAG = re.compile(r"<[^>]*>")
-_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_TAG = re.compile(r"<[^<>]*>")
 _NOTES_COMMENT = re.compile(r"^\s*(?:speaker\s+)?notes?\s*[:：]\s*", re.IGNORECASE)
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
-_MARKERS = re.compile(r"^(?:\s*(?:>|[-*+]|\d{1,9}[.)])(?=\s|$))*\s*")
+_MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])(?:[ \t]+|$))*")
+_COLON = re.compile("[:：]")
 _TERMINAL = frozenset(".!?:;。！？：；…")
 _CLOSERS = "\"'”’»)]*_ "
 _INTRO_META = {
@@ -133,13 +136,22 @@ def _cut(spans: Sequence[Span], n: int) -> tuple[list[Span], list[Span]]:
 
 def _strip(spans: Sequence[Span], chars: str | None = None) -> list[Span]:
     """``str.strip`` across spans (only the outermost text changes)."""
-    text = _plain(spans)
-    lead = len(text) - len(text.lstrip(chars))
-    _, rest = _cut(spans, lead)
-    text = _plain(rest)
-    keep = len(text.rstrip(chars))
-    rest, _ = _cut(rest, keep)
-    return _merge(rest)
+    out = [s for s in spans if s.text]
+    while out and not out[0].text.strip(chars):
+        out.pop(0)
+    while out and not out[-1].text.strip(chars):
+        out.pop()
+    if not out:
+        return out
+    s = out[0]
+    text = s.text.lstrip(chars)
+    if len(text) != len(s.text):
+        out[0] = Span(text, s.bold, s.italic, s.code, s.link)
+    s = out[-1]
+    text = s.text.rstrip(chars)
+    if len(text) != len(s.text):
+        out[-1] = Span(text, s.bold, s.italic, s.code, s.link)
+    return out
 
 
 def _linkify(span: Span) -> list[Span]:
@@ -210,6 +222,7 @@ class _Walker:
         self.lists: list[list[int]] = []  # [id, next number or -1 for bullets]
         self.pending: tuple[int | None, bool, int | None] | None = None
         self.next_id = 0
+        self.row: list[Span] | None = None  # the table row being read
 
     def indent(self, lineno: int) -> int:
         raw = self.src[lineno - 1] if 0 < lineno <= len(self.src) else ""
@@ -241,8 +254,6 @@ class _Walker:
                     self.lists[-1][1] = nxt + 1
                 else:
                     self.pending = (None, True, lid)
-                if t.map:
-                    self.covered[t.map[0] + 1] = 1  # the marker line, even if the item is empty
             elif typ == "heading_open":
                 inline = tokens[i + 1]
                 self.cover(t.map)
@@ -255,9 +266,24 @@ class _Walker:
                     spans.extend(ln)
                 self.add("heading", spans, start, level=int(t.tag[1:]), notes=notes)
                 i += 2
+            elif typ == "inline" and self.row is not None:
+                cell = _strip([s for ln in _inline_lines(t.children or [])[0] for s in ln])
+                if self.row:
+                    self.row.append(Span(" | "))
+                self.row.extend(cell)
             elif typ == "inline":
                 self.cover(t.map)
                 self.paragraph(t)
+            elif typ == "tr_open":
+                self.cover(t.map)
+                self.row = []
+            elif typ == "tr_close":
+                if self.row and _plain(self.row).strip(" |"):
+                    self.next_id += 1
+                    self.add("text", self.row, t.map[0] + 1 if t.map else 0, block=self.next_id)
+                self.row = None
+            elif typ == "table_open":
+                self.cover(t.map)
             elif typ in ("fence", "code_block"):
                 self.cover(t.map)
                 start = t.map[0] + 1 + (1 if typ == "fence" else 0) if t.map else 0
@@ -303,11 +329,7 @@ class _Walker:
     def html(self, content: str, lineno: int) -> None:
         """Raw HTML keeps its text: comments become notes, other markup is stripped."""
         notes: list[str] = []
-        for m in _COMMENT.finditer(content):
-            body = _NOTES_COMMENT.sub("", m.group(1).strip(), count=1).strip()
-            if body:
-                notes.append(body)
-        rest = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), content)
+        rest = _take_comments(content, notes)
         self.next_id += 1
         emitted = False
         for k, raw in enumerate(rest.split("\n")):
@@ -335,6 +357,32 @@ class _Walker:
                 missing.append(_Line("text", [Span(text)], i, self.indent(i), block=self.next_id))
         if missing:
             self.lines = sorted(self.lines + missing, key=lambda ln: ln.line)
+
+
+def _take_comments(content: str, notes: list[str]) -> str:
+    """Remove ``<!-- … -->`` comments (keeping their line breaks) and collect their text.
+
+    A scan with ``str.find`` rather than a lazy regex, which is quadratic on many
+    unclosed ``<!--``.
+    """
+    out: list[str] = []
+    pos = 0
+    while True:
+        a = content.find("<!--", pos)
+        if a < 0:
+            break
+        b = content.find("-->", a + 4)
+        if b < 0:
+            break
+        out.append(content[pos:a])
+        inner = content[a + 4 : b]
+        out.append("\n" * inner.count("\n"))
+        body = _NOTES_COMMENT.sub("", inner.strip(), count=1).strip()
+        if body:
+            notes.append(body)
+        pos = b + 3
+    out.append(content[pos:])
+    return "".join(out)
 
 
 def _inline_lines(children: list[Token]) -> tuple[list[list[Span]], list[str]]:
@@ -371,11 +419,8 @@ def _inline_lines(children: list[Token]) -> tuple[list[list[Span]], list[str]]:
             src = str(c.attrGet("src") or "")
             lines[-1].append(Span(alt or src, bold > 0, italic > 0, False, src or link))
         elif typ == "html_inline":
-            m = _COMMENT.fullmatch(c.content)
-            if m:
-                body = _NOTES_COMMENT.sub("", m.group(1).strip(), count=1).strip()
-                if body:
-                    notes.append(body)
+            if c.content.startswith("<!--"):
+                _take_comments(c.content, notes)
             elif c.content.lower().startswith("<br"):
                 lines.append([])
         elif c.content:
@@ -414,25 +459,23 @@ def _split_label(text: str) -> tuple[str, int] | None:
     A label is a short prefix (≤ 6 words, ≤ 50 characters) ending in ``:`` or ``：`` that
     is followed by a space or the end of the line, in any language.
     """
-    limit = min(len(text), 52)
-    for i in range(limit):
-        ch = text[i]
-        if ch not in ":：":
-            continue
-        if ch == ":" and i + 1 < len(text) and not text[i + 1].isspace():
-            return None  # "https://", "10:30", "a:b"
-        label = text[:i].strip(" *_")
-        if not label or len(label) > 50 or len(label.split()) > 6:
-            return None
-        if not any(c.isalpha() for c in label) or ", " in label or ". " in label:
-            return None
-        if label[0] in "([\"'“‘" or label.endswith(("?", "!")):
-            return None
-        n = i + 1
-        while n < len(text) and text[n].isspace():
-            n += 1
-        return label, n
-    return None
+    m = _COLON.search(text, 0, 52)
+    if m is None:
+        return None
+    i = m.start()
+    if text[i] == ":" and i + 1 < len(text) and not text[i + 1].isspace():
+        return None  # "https://", "10:30", "a:b"
+    label = text[:i].strip(" *_")
+    if not label or len(label) > 50 or len(label.split()) > 6:
+        return None
+    if not any(c.isalpha() for c in label) or ", " in label or ". " in label:
+        return None
+    if label[0] in "([\"'“‘" or label.endswith(("?", "!")):
+        return None
+    n = i + 1
+    while n < len(text) and text[n].isspace():
+        n += 1
+    return label, n
 
 
 def _number_prefix(text: str, heading: bool) -> tuple[int, int] | None:
@@ -566,11 +609,19 @@ def _subtitle(lines: list[_Line], title_index: int) -> int | None:
         return None
     ln = lines[k]
     after = lines[k + 1] if k + 1 < len(lines) else None
-    if ln.kind == "heading" and ln.role == "heading" and ln.start_number is None:
-        if ln.level > lines[title_index].level and (
-            after is None or (after.kind == "heading" and after.level <= ln.level)
-        ):
-            return k
+    then = lines[k + 2] if k + 2 < len(lines) else None
+    if (
+        ln.kind == "heading"
+        and ln.role == "heading"
+        and ln.start_number is None
+        and ln.level > lines[title_index].level
+        and after is not None
+        and after.kind == "heading"
+        and after.level <= ln.level
+        # "# T / ## A / ## B" with no text anywhere: A and B are both (empty) sections
+        and (after.start_number is not None or (then is not None and then.kind != "heading"))
+    ):
+        return k
     if (
         ln.kind == "text"
         and ln.role != "start"
@@ -617,12 +668,7 @@ def _choose_starts(lines: list[_Line], has_fm_title: bool) -> _Plan:
         numbered = [i for i in numbered if lines[i].indent <= outer + 1]
 
     def in_one_section(idx: list[int], heads: list[int]) -> bool:
-        bounds = [-1, *heads, len(lines)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            inside = [i for i in idx if a < i < b]
-            if inside:
-                return len(inside) == len(idx)
-        return False
+        return len({bisect.bisect(heads, i) for i in idx}) == 1
 
     def increasing(idx: list[int]) -> bool:
         nums = [lines[i].start_number or 0 for i in idx]
@@ -645,8 +691,21 @@ def _choose_starts(lines: list[_Line], has_fm_title: bool) -> _Plan:
         mode, starts = "headings", heading_pick
     else:
         bold = [i for i, ln in enumerate(lines) if ln.role == "bold" and not ln.bullet]
+        bold_items = [
+            i
+            for i, ln in enumerate(lines)
+            if ln.bullet and ln.kind == "text" and ln.spans[0].bold and ln.role != "notes"
+        ]
+        if bold_items:
+            outer = min(lines[i].indent for i in bold_items)
+            bold_items = [i for i in bold_items if lines[i].indent == outer]
         if bold:
             mode, starts = "bold", bold
+        elif bold_items:
+            # "- **Idea**: why it matters" bullets, when nothing else structures the text
+            mode, starts = "bold items", bold_items
+            for i in bold_items:
+                lines[i].title, lines[i].rest = _title_and_rest(lines[i].spans, split=True)
         else:
             topics = [
                 i
@@ -672,8 +731,8 @@ def _choose_starts(lines: list[_Line], has_fm_title: bool) -> _Plan:
             ln = lines[i]
             if ln.role != "conclusion":
                 continue
-            if ln.kind == "heading" and ln.level <= max(start_level, 1) + (
-                0 if mode == "headings" else 5
+            if ln.kind == "heading" and (
+                mode != "headings" or ln.level <= start_level or i > starts[-1]
             ):
                 conclusion = i
                 break
@@ -695,6 +754,18 @@ class _Unit:
     list_id: int | None = None
     bullet: bool = False
     open: bool = True  # may take a hard-wrapped continuation line
+    last: str = ""  # its last source line, as text
+
+
+def _wrapped(prev_line: str, line: str) -> bool:
+    """Does ``line`` continue a hard-wrapped sentence from ``prev_line``?
+
+    Summaries written line by line (like content.md) end their lines with punctuation or
+    keep them short; wrapped prose breaks long lines mid-sentence or continues lowercase.
+    """
+    if _ends_sentence(prev_line):
+        return False
+    return len(prev_line) >= 40 or line[:1].islower()
 
 
 def _units(lines: Sequence[_Line]) -> list[_Unit]:
@@ -712,13 +783,14 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
             and ln.role == "plain"
             and prev is not None
             and prev.open
-            and not _ends_sentence(_plain(prev.spans))
+            and _wrapped(prev.last, ln.text)
         )
         if cont and prev is not None:
             prev.spans = [*prev.spans, Span(" "), *ln.spans]
+            prev.last = ln.text
             continue
         spans = ln.spans
-        if ln.kind == "text" and ln.number is not None and ln.role not in ("start",):
+        if ln.kind == "text" and ln.number is not None:
             spans = [Span(f"{ln.number}. "), *spans]
         if ln.role == "notes":
             out.append(_Unit("notes", ln.rest, ln.line, ln.label))
@@ -731,6 +803,7 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
                 _Unit("point", spans, ln.line, list_id=ln.list_id, bullet=ln.bullet,
                       open=ln.kind == "text")
             )  # fmt: skip
+        out[-1].last = ln.text
     return out
 
 
@@ -852,13 +925,31 @@ def _meta_text(value: Any) -> str | None:
 
 
 def _markdown() -> MarkdownIt:
+    """CommonMark plus GFM tables and ~~strike~~ (what ChatGPT/Notion exports contain).
+
+    Blocks may nest ``_MAX_NESTING`` deep (markdown-it skips what lies deeper, so the
+    default of 20 would lose the text of deeply nested lists), but inline parsing keeps
+    the default: its link rule costs time proportional to the nesting limit for every
+    ``[``, and past the limit inline syntax is kept as plain text, so nothing is lost.
+    """
     md = MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING})
+    md.enable(["table", "strikethrough"])
+
+    def block_nesting(state: StateCore) -> None:
+        state.md.options["maxNesting"] = _MAX_NESTING
+
+    def inline_nesting(state: StateCore) -> None:
+        state.md.options["maxNesting"] = _MAX_INLINE_NESTING
+
+    md.core.ruler.before("block", "deckgen_block_nesting", block_nesting)
+    md.core.ruler.before("inline", "deckgen_inline_nesting", inline_nesting)
     return md
 
 
 def parse(text: str, *, source: str = "<string>") -> Document:
     """Read a summary into a Document; raise SourceError if no insight can be found."""
     text, warn = normalize(text, source)
+    check_not_empty(text, source)
     warnings = list(warn)
     meta, body, fm_warn = _front_matter(text, source)
     warnings.extend(fm_warn)
@@ -936,9 +1027,19 @@ def parse(text: str, *, source: str = "<string>") -> Document:
     # insights
     insights: list[Insight] = []
     bounds = [*plan.starts, plan.conclusion if plan.conclusion is not None else len(lines)]
+    written = [lines[i].start_number for i in plan.starts]
+    use_written = plan.mode in ("numbered", "headings") and all(
+        b is not None and (a is None or b > a)
+        for a, b in zip([None, *written], written, strict=False)
+    )
+    if plan.mode in ("numbered", "headings") and not use_written and any(written):
+        shown = ", ".join(str(n) for n in written[:5] if n is not None)
+        warnings.append(
+            f"{source}: insight numbers ({shown}…) do not count up; numbered 1, 2, 3 … instead"
+        )
     for pos, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False), start=1):
         head = lines[a]
-        number = head.start_number if plan.mode in ("numbered", "headings") else None
+        number = head.start_number if use_written else None
         insights.append(_insight(number if number is not None else pos, head, lines[a + 1 : b]))
 
     conclusion = None

@@ -13,14 +13,19 @@ import html
 import json
 import os
 import re
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from deckgen.errors import SourceError
 from deckgen.model import Document, RichText
 from deckgen.parse import parse
+from deckgen.source import normalize
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
@@ -203,3 +208,267 @@ def test_content_md_with_crlf_and_bom_reads_the_same(content_md: Path) -> None:
     assert outline(odd) == outline(plain)
     assert any("BOM" in w for w in odd.warnings)
     assert any("CRLF" in w for w in odd.warnings)
+
+
+# --------------------------------------------------------------------------- inline markup
+
+
+def _spans(r: RichText) -> list[tuple[str, bool, bool, bool, str | None]]:
+    return [(s.text, s.bold, s.italic, s.code, s.link) for s in r.spans]
+
+
+def test_inline_markup_becomes_spans() -> None:
+    doc = parse(_read("inline_markup"))
+    reliability = doc.insights[0]
+    assert _spans(reliability.fields[0].text) == [
+        ("Systems should work ", False, False, False, None),
+        ("correctly", False, True, False, None),
+        (" even when things go wrong.", False, False, False, None),
+    ]
+    link, code, bare = reliability.points
+    assert ("paper on fault tolerance", False, False, False, "https://example.com/faults.pdf") in (
+        _spans(link)
+    )
+    assert ("fsync", False, False, True, None) in _spans(code)
+    autolink = "https://lwn.net/Articles/752063/"
+    assert (autolink, False, False, False, autolink) in _spans(code)
+    assert _spans(bare) == [
+        ("More at ", False, False, False, None),
+        ("https://dataintensive.net/", False, False, False, "https://dataintensive.net/"),
+        (" (official site).", False, False, False, None),
+    ]
+    assert ("load parameters", True, True, False, None) in _spans(doc.insights[1].fields[0].text)
+    assert doc.title.text == "Reading list: Designing Data-Intensive Applications"
+    assert doc.conclusion is not None
+    www = doc.conclusion.body[0].spans[1]
+    assert (www.text, www.link) == ("www.example.org", "https://www.example.org")
+
+
+def test_bold_title_keeps_its_formatting_without_the_number() -> None:
+    doc = parse("# T\n\n### 1. **Two** systems\n\ntext\n")
+    assert _spans(doc.insights[0].title) == [
+        ("Two", True, False, False, None),
+        (" systems", False, False, False, None),
+    ]
+
+
+# --------------------------------------------------------------------------- structure rules
+
+
+def test_numbers_are_kept_as_written_or_counted() -> None:
+    auto = parse("1. A\n- x\n1. B\n- y\n1. C\n")  # Markdown renders these 1, 2, 3
+    assert [i.number for i in auto.insights] == [1, 2, 3]
+    written = parse("Title\n3. A\n7. B\n")
+    assert [i.number for i in written.insights] == [3, 7]
+    unnumbered = parse("# T\n## A\n## B\n")
+    assert [i.number for i in unnumbered.insights] == [1, 2]
+
+
+def test_a_heading_above_the_numbered_list_is_intro_not_conclusion() -> None:
+    doc = parse("# T\n\n## Key takeaways\n\n1. A\n2. B\n\n## Conclusion\n\nbye\n")
+    assert [i.title.text for i in doc.insights] == ["A", "B"]
+    assert [r.text for r in doc.intro] == ["Key takeaways"]
+    assert doc.conclusion is not None and doc.conclusion.body[0].text == "bye"
+
+
+def test_a_numbered_item_named_conclusion_is_the_conclusion() -> None:
+    doc = parse("Talk\n1. A:\n- Key Point: a\n2. Conclusion:\nAll good.\nSee you.\n")
+    assert [i.title.text for i in doc.insights] == ["A"]
+    assert doc.conclusion is not None
+    assert [r.text for r in doc.conclusion.body] == ["All good."]
+    assert [r.text for r in doc.conclusion.closing] == ["See you."]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Conclusion", "CONCLUSIONS:", "## Summary", "**Final thoughts**", "### 🎯 Wrap-up",
+     "Wrap up", "Key Takeaway", "Fazit", "## Zusammenfassung", "Conclusión", "Resumen",
+     "总结", "结论", "まとめ", "Conclusões", "Summary and next steps"],
+)  # fmt: skip
+def test_conclusion_names(heading: str) -> None:
+    doc = parse(f"# Talk\n\n## 1. One\n\n- Key Point: a\n\n{heading}\n\nThe end.\n")
+    assert doc.conclusion is not None, heading
+    assert doc.conclusion.body[0].text == "The end."
+    assert len(doc.insights) == 1
+
+
+def test_labels_in_any_language_and_fullwidth_colon() -> None:
+    doc = parse("# T\n## 1. Eins\n- Schlüsselpunkt: a\n- 要点：b\n- Why it matters : c\n")
+    assert [(f.label, f.text.text) for f in doc.insights[0].fields] == [
+        ("Schlüsselpunkt", "a"),
+        ("要点", "b"),
+        ("Why it matters", "c"),
+    ]
+
+
+def test_not_labels() -> None:
+    doc = parse(
+        "# T\n## 1. A\n- See https://example.com: it helps\n- At 10:30 we met\n"
+        "- In short, the point: is this\n"
+    )
+    assert doc.insights[0].fields == ()
+    assert len(doc.insights[0].points) == 3
+
+
+def test_bold_bullets_are_insights_when_nothing_else_is() -> None:
+    doc = parse("Ideas\n\n- **Idea one**: it is good\n- **Idea two** – also\n  - detail\n")
+    assert [(i.number, i.title.text) for i in doc.insights] == [(1, "Idea one"), (2, "Idea two")]
+    assert [p.text for p in doc.insights[1].points] == ["also", "detail"]
+
+
+def test_intro_author_and_date_lines() -> None:
+    doc = parse("# Talk\n\nAuthor: Ana\nDate: 2024-01-02\nRecorded live.\n\n## A\nx\n## B\ny\n")
+    assert (doc.author, doc.date) == ("Ana", "2024-01-02")
+    assert [r.text for r in doc.intro] == ["Recorded live."]
+
+
+def test_notes_go_to_the_conclusion_too() -> None:
+    doc = parse(_read("notes_and_comments"))
+    assert doc.conclusion is not None
+    assert [n.text for n in doc.conclusion.notes] == ["ask for questions"]
+
+
+def test_line_numbers_point_at_the_source() -> None:
+    doc = parse(_read("headings_numbered"))
+    second = doc.insights[1]
+    assert second.line == 14 and second.fields[0].line == 16
+    assert [p.line for p in second.points] == [17, 18]
+    assert doc.conclusion is not None and doc.conclusion.line == 27
+
+
+def test_title_fallbacks() -> None:
+    assert parse("# Only\n## 1. A\n").title.text == "Only"
+    doc = parse("1. A\n2. B\n", source="talks/retro-2024.md")
+    assert doc.title.text == "retro-2024"
+    assert any("no title" in w for w in doc.warnings)
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+def test_front_matter_goes_to_meta() -> None:
+    doc = parse(_read("front_matter"))
+    assert doc.meta["template"] == "dark"
+    assert doc.meta["footer"] == "Book club · May"
+    assert doc.meta["tags"] == ["habits", "productivity"]
+    assert doc.insights[0].line == 11  # lines count from the top of the file
+
+
+def test_front_matter_that_is_not_yaml() -> None:
+    with pytest.raises(SourceError) as exc:
+        parse("---\ntitle: [oops\nauthor: me\n---\n1. A\n", source="n.md")
+    assert exc.value.message.startswith("n.md, line ")
+    assert "front matter is not valid YAML" in exc.value.message
+
+
+def test_front_matter_that_is_a_list() -> None:
+    with pytest.raises(SourceError, match=r"n\.md, line 2: front matter must be"):
+        parse("---\n- a\n- b\n---\n1. A\n", source="n.md")
+
+
+def test_rules_around_prose_are_not_front_matter() -> None:
+    doc = parse("---\nJust a line\n---\n\n1. A\n")
+    assert doc.meta == {}
+    assert not missing_words("Just a line A", doc)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_no_insights_found() -> None:
+    with pytest.raises(SourceError) as exc:
+        parse("Just a paragraph.\nAnother line.\n", source="notes.md")
+    assert exc.value.message == (
+        'notes.md: no insights found — expected numbered sections such as "1. Title" or '
+        '"## Title" (see deckgen outline)'
+    )
+
+
+# --------------------------------------------------------------------------- hard inputs
+
+
+def _timed(src: str) -> tuple[Document, float]:
+    start = time.process_time()
+    doc = parse(src)
+    return doc, time.process_time() - start
+
+
+def _plain_doc(n: int) -> str:
+    items = "".join(
+        f"{i}. Insight number {i}:\n- Key Point: point {i} is here.\n- Insight: more {i}.\n"
+        for i in range(1, n + 1)
+    )
+    return f"Title\n{items}Conclusion\nDone.\n"
+
+
+def test_5000_insights_parse_in_linear_time() -> None:
+    _, small = _timed(_plain_doc(1000))
+    doc, big = _timed(_plain_doc(5000))
+    assert len(doc.insights) == 5000 and doc.insights[-1].number == 5000
+    assert doc.insights[-1].fields[1].text.text == "more 5000."
+    # linear: 5x the text should cost about 5x the time (quadratic would be 25x)
+    assert big < 10 * small + 0.5
+    assert big < 5.0  # ~1 s on a laptop; CI machines are slower and shared
+
+
+def test_5000_heading_insights() -> None:
+    body = "".join(f"## {i}. Idea {i}\n\n- **Key Point:** *p{i}*\n- q{i}\n\n" for i in range(5000))
+    doc, seconds = _timed("# Big\n\n" + body)
+    assert len(doc.insights) == 5000 and doc.insights[4999].title.text == "Idea 4999"
+    assert seconds < 5.0
+
+
+def test_lists_nested_200_deep_keep_every_item() -> None:
+    src = "# T\n## 1. A\n" + "\n".join("  " * i + f"- item{i}" for i in range(200))
+    doc = parse(src)
+    assert [p.text for p in doc.insights[0].points] == [f"item{i}" for i in range(200)]
+
+
+def test_quotes_nested_deeper_than_markdown_it_goes() -> None:
+    src = "# T\n## 1. A\n" + ">" * 1000 + " deep words here\n"
+    doc = parse(src)
+    assert not missing_words(src, doc)
+
+
+def test_a_single_line_of_one_megabyte() -> None:
+    line = "word " * 200_000
+    doc, seconds = _timed(f"# T\n## 1. A\n{line}\n")
+    assert len(doc.insights[0].points[0].text) == len(line.strip())
+    assert seconds < 5.0
+
+
+def test_a_10000_character_title_is_kept_whole() -> None:
+    title = "T" * 10_000
+    doc = parse(f"{title}\n1. A\n")
+    assert doc.title.text == title
+
+
+def test_unclosed_code_fence_keeps_its_text() -> None:
+    doc = parse("# T\n## 1. A\n```\ncode line\n## 2. Not a heading\n")
+    assert [p.text for p in doc.insights[0].points] == ["code line", "## 2. Not a heading"]
+    assert all(s.code for p in doc.insights[0].points for s in p.spans)
+
+
+def test_control_and_private_use_characters_from_a_str() -> None:
+    doc = parse("# T\n## 1. A\ntext\x00 with\ue0f1 marks\n")
+    assert doc.insights[0].points[0].text == "text with marks"
+    assert len(doc.warnings) == 2
+
+
+def test_html_and_tables_keep_their_text() -> None:
+    doc = parse(
+        "# T\n## 1. A\n\n<p>Hello <b>there</b> &amp; bye</p>\n\n| k | v |\n|---|---|\n| a | b |\n"
+    )
+    assert [p.text for p in doc.insights[0].points] == ["Hello there & bye", "k | v", "a | b"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_arbitrary_text_gives_a_document_or_a_source_error(text: str) -> None:
+    try:
+        doc = parse(text)
+    except SourceError:
+        return
+    assert doc.insights
+    cleaned = normalize(text)[0]
+    assert not missing_words(cleaned, doc)
