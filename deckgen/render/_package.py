@@ -300,17 +300,47 @@ def _content_types_xml(parts: Iterable[Part]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+_RELS_HEAD = (
+    f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Relationships xmlns=\"{RELS_NS}\">"
+)
+
+
+def _rel_order(rid: str) -> tuple[int, str]:
+    return (int(rid[3:]) if rid.startswith("rId") and rid[3:].isdigit() else 0, rid)
+
+
+def rels_xml(rels: Any) -> bytes:
+    """A part's .rels item (as python-pptx writes it, numerically ordered), built as text:
+    python-pptx's lxml route costs more than the slide itself."""
+    out = [_RELS_HEAD]
+    for rid in sorted(rels.keys(), key=_rel_order):
+        rel = rels[rid]
+        mode = ' TargetMode="External"' if rel.is_external else ""
+        out.append(
+            f'<Relationship Id="{escape_attr(rid)}" Type="{escape_attr(rel.reltype)}" '
+            f'Target="{escape_attr(rel.target_ref)}"{mode}/>'
+        )
+    out.append("</Relationships>")
+    return "".join(out).encode()
+
+
+def escape_attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
 def save_package(package: OpcPackage, stream: IO[bytes]) -> None:
     """Write the package with fixed entry timestamps in a deterministic order."""
     parts = list(package.iter_parts())
 
     def entries() -> Iterable[tuple[str, bytes]]:
         yield "[Content_Types].xml", _content_types_xml(parts)
-        yield "_rels/.rels", package_rels(package).xml
+        yield "_rels/.rels", rels_xml(package_rels(package))
         for part in parts:
             yield part.partname.membername, part.blob
             if len(part.rels):
-                yield part.partname.rels_uri.membername, part.rels.xml
+                yield part.partname.rels_uri.membername, rels_xml(part.rels)
 
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, blob in entries():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from lxml import etree
 
@@ -62,8 +62,13 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+_SPECIAL = re.compile("[\x00-\x1f\x7f\u2028\ud800-\udfff\ufffe\uffff]")
+
+
 def split_lines(text: str) -> list[str]:
     """Split on any line break (incl. PowerPoint's vertical tab), then clean each piece."""
+    if _SPECIAL.search(text) is None:  # the common case
+        return [text]
     return [clean_text(s) for s in _BREAKS.split(text)]
 
 
@@ -242,40 +247,17 @@ def build_rpr(fmt: RunFormat, tag: str = A_RPR) -> etree._Element:
     return rpr
 
 
-def build_paragraph(
-    ppr: etree._Element | None,
-    runs: Iterable[tuple[str, RunFormat]],
-    end: RunFormat,
-    level: int = 0,
-) -> etree._Element:
-    """A new ``a:p``: copied paragraph properties, one ``a:r`` per run, line breaks as ``a:br``."""
-    p = etree.Element(A_P, nsmap={"a": NS["a"]})
-    if ppr is not None or level:
-        new_ppr = copy.deepcopy(ppr) if ppr is not None else etree.Element(A_PPR)
-        if level:
-            new_ppr.set("lvl", str(max(0, min(8, level))))
-        p.append(new_ppr)
-    for text, fmt in runs:
-        for i, piece in enumerate(split_lines(text)):
-            if i:
-                br = etree.SubElement(p, A_BR)
-                br.append(build_rpr(fmt))
-            if not piece:
-                continue
-            r = etree.SubElement(p, A_R)
-            r.append(build_rpr(fmt))
-            etree.SubElement(r, A_T).text = piece
-    p.append(build_rpr(end, A_END))
-    return p
-
-
-def replace_paragraphs(txBody: etree._Element, paragraphs: Iterable[etree._Element]) -> None:
-    for old in txBody.findall(A_P):
-        txBody.remove(old)
-    for p in paragraphs:
-        txBody.append(p)
-    if txBody.find(A_P) is None:  # a txBody needs at least one paragraph
-        txBody.append(etree.Element(A_P))
+def settle_autofit(body_pr: etree._Element) -> None:
+    """Stored sizes are fitted already: drop a stale ``fontScale``/``lnSpcReduction`` and turn
+    ``spAutoFit`` (grow the box) into ``normAutofit`` (shrink text on later edits)."""
+    norm = body_pr.find(qn("a:normAutofit"))
+    if norm is not None:
+        norm.attrib.pop("fontScale", None)
+        norm.attrib.pop("lnSpcReduction", None)
+    sp_auto = body_pr.find(qn("a:spAutoFit"))
+    if sp_auto is not None:
+        sp_auto.addprevious(etree.Element(qn("a:normAutofit")))
+        body_pr.remove(sp_auto)
 
 
 def rel_ids(root: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
@@ -287,3 +269,124 @@ def rel_ids(root: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
         for k, v in el.attrib.items():
             if k.startswith(prefix):
                 yield el, k, v
+
+
+# --------------------------------------------------------------------------- fragments
+# A deck repeats a few prototypes thousands of times. Building and serializing an lxml tree
+# per slide costs more than everything else together, so each prototype is serialized once,
+# cut into byte segments at its text shapes, and a slide is assembled by concatenation with
+# paragraphs made from cached, serialized property fragments.
+
+_PI = "deckgen"
+START, END, BODY, PARAS, ENDPARAS = "start", "end", "body", "paras", "endparas"
+_MARK = re.compile(rb"<\?" + _PI.encode() + rb" (start|end|body|paras|endparas) (\d+)\?>")
+
+Token = tuple[str, int, bytes]  # (kind, shape id, static bytes) - kind "" for static
+
+
+def _pi(kind: str, sid: int) -> etree._Element:
+    return etree.ProcessingInstruction(_PI, f"{kind} {sid}")
+
+
+def mark_shape(sp: etree._Element, sid: int, *, removable: bool = True) -> None:
+    """Put markers around a text shape and inside its text body (see :func:`segments`)."""
+    if removable:
+        sp.addprevious(_pi(START, sid))
+        sp.addnext(_pi(END, sid))
+    tx = sp.find(P_TXBODY)
+    if tx is None:
+        return
+    tx.insert(0, _pi(BODY, sid))
+    first = tx.find(A_P)
+    if first is not None:
+        first.addprevious(_pi(PARAS, sid))
+    else:
+        tx.append(_pi(PARAS, sid))
+    tx.append(_pi(ENDPARAS, sid))
+
+
+def segments(blob: bytes) -> list[Token]:
+    """Cut a serialized part at its markers into static and marker tokens."""
+    out: list[Token] = []
+    pos = 0
+    for m in _MARK.finditer(blob):
+        if m.start() > pos:
+            out.append(("", 0, blob[pos : m.start()]))
+        out.append((m.group(1).decode(), int(m.group(2)), b""))
+        pos = m.end()
+    if pos < len(blob):
+        out.append(("", 0, blob[pos:]))
+    return out
+
+
+def assemble(
+    tokens: Sequence[Token],
+    removed: set[int] | frozenset[int],
+    paras: Mapping[int, bytes],
+    bodies: Mapping[int, bytes],
+) -> bytes:
+    """A part's bytes: shapes in ``removed`` left out, paragraphs of shapes in ``paras``
+    replaced, and their bodyPr/lstStyle replaced by ``bodies`` where given."""
+    out: list[bytes] = []
+    skip: tuple[str, int] | None = None
+    for kind, sid, data in tokens:
+        if skip is not None:
+            if (kind, sid) != skip:
+                continue
+            skip = None
+        if not kind:
+            out.append(data)
+        elif kind == START:
+            if sid in removed:
+                skip = (END, sid)
+        elif kind == BODY:
+            if sid in paras and sid in bodies:
+                out.append(bodies[sid])
+                skip = (PARAS, sid)
+        elif kind == PARAS and sid in paras:
+            out.append(paras[sid])
+            skip = (ENDPARAS, sid)
+    return b"".join(out)
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Markup:
+    """Serializes fragments for one part so that they use the prefixes its root declares."""
+
+    def __init__(self, nsmap: Mapping[str | None, str]):
+        self.nsmap = {k: v for k, v in nsmap.items() if k is not None}
+        prefix = next((k for k, v in self.nsmap.items() if v == NS["a"]), None)
+        if prefix is None:  # undeclared at the root: declare it on each paragraph
+            prefix, decl = "a", f' xmlns:a="{NS["a"]}"'
+            self.nsmap["a"] = NS["a"]
+        else:
+            decl = ""
+        a = prefix
+        self.p_open, self.p_close = f"<{a}:p{decl}>", f"</{a}:p>"
+        self.r_open, self.t_open = f"<{a}:r>", f"<{a}:t>"
+        self.t_close_r = f"</{a}:t></{a}:r>"
+        self.br_open, self.br_close = f"<{a}:br>", f"</{a}:br>"
+
+    def fragment(self, el: etree._Element | None) -> str:
+        """The serialization of ``el`` (a copy) as it would appear inside the part."""
+        if el is None:
+            return ""
+        wrapper = etree.Element("deckgen-wrapper", nsmap=self.nsmap)  # type: ignore[arg-type]
+        wrapper.append(copy.deepcopy(el))
+        text = etree.tostring(wrapper, encoding="unicode")
+        return text[text.index(">") + 1 : text.rindex("</deckgen-wrapper>")]
+
+    def paragraph(self, ppr: str, runs: Sequence[tuple[str, str]], end: str) -> str:
+        """``<a:p>``: paragraph properties, one run per piece of text, ``a:br`` for breaks."""
+        out = [self.p_open, ppr]
+        for text, rpr in runs:
+            for i, piece in enumerate(split_lines(text)):
+                if i:
+                    out += (self.br_open, rpr, self.br_close)
+                if piece:
+                    out += (self.r_open, rpr, self.t_open, escape(piece), self.t_close_r)
+        out += (end, self.p_close)
+        return "".join(out)

@@ -1,20 +1,23 @@
 """Writing a `Deck` into a copy of its template: clone prototypes, fill frames, save.
 
-Cost is linear in the number of slides: every new part gets its name from a counter
+Cost is linear in the number of slides, and small per slide. Everything that is the same
+for all clones of a prototype is worked out once: the slide XML with relationship ids
+renumbered, serialized and cut at its text shapes (:func:`_xml.segments`); the relationship
+recipe; the serialized paragraph and run properties of each prototype paragraph. A slide is
+then assembled from bytes, with no XML tree of its own. New parts are named by counters
 (:class:`PartNamer`), relationships to new parts are added without python-pptx's duplicate
-scan, the slide list is extended without recomputing the next slide id, and everything that
-is the same for all clones of a prototype (the element with relationship ids already
-renumbered, the relationship recipe, the formatting of each prototype paragraph) is worked
-out once per prototype.
+scan, and the slide list is extended without recomputing the next slide id.
 
-Autofit: sizes in a Deck are already fitted, so ``a:normAutofit`` keeps its place but loses
-any stale ``fontScale``/``lnSpcReduction`` the prototype carried (PowerPoint would apply them
-to our text until someone edits it), and ``a:spAutoFit`` on a filled shape becomes
-``a:normAutofit``: the text already fits the box, and a later edit should shrink text rather
-than grow the box off the slide. ``a:noAutofit`` is left alone.
+Autofit: sizes in a Deck are already fitted, so a filled shape's ``a:normAutofit`` loses any
+stale ``fontScale``/``lnSpcReduction`` (PowerPoint would apply them to our text until someone
+edits it), and its ``a:spAutoFit`` becomes ``a:normAutofit``: the text fits the box already,
+and a later edit should shrink text rather than grow the box off the slide. ``a:noAutofit``
+and shapes without a frame are left alone.
 
 All slides of the template (prototypes and any others) are left out of the output; their
-notes, comments and any parts only they used go with them.
+notes, comments, and any parts only they used go with them. Hyperlinks are written only for
+``http``, ``https``, ``mailto``, ``ftp``, ``ftps`` and ``tel`` targets; other links
+(``javascript:``, ``file:``, relative) keep their text without a link.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -45,7 +48,6 @@ from deckgen.render.inspect import find_layout, prototype_kind
 
 if TYPE_CHECKING:
     from pptx.opc.package import Part, XmlPart
-    from pptx.parts.slide import NotesMasterPart, NotesSlidePart
     from pptx.presentation import Presentation
 
 MONO = "Courier New"  # LibreOffice maps it to Liberation Mono, metric-compatible
@@ -72,6 +74,7 @@ _CLONED = (
 )
 _DROPPED = ("/notesSlide", "/comments", "/slide")
 SECTION_EXT = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
+_LINK_RID = "rIdDeckgenLink"  # placeholder in cached run properties
 
 
 def write(deck: Deck, out: str | Path) -> None:
@@ -83,14 +86,25 @@ def write(deck: Deck, out: str | Path) -> None:
 
 
 @dataclass
+class _Shape:
+    """One text shape of a prototype: its paragraphs' formatting as serialized fragments."""
+
+    is_title: bool
+    pprs: list[Any]
+    rprs: list[Any]
+    cache: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+
+@dataclass
 class _Recipe:
     """What every clone of one prototype shares."""
 
     kind: str
-    element: Any
+    tokens: list[X.Token]
     rels: list[tuple[str, Any, bool, bool]]  # reltype, target, external, clone
-    formats: dict[int, list[tuple[Any, Any]]]  # shape id → per paragraph (pPr, rPr)
-    titles: set[int]
+    shapes: dict[int, _Shape]
+    bodies: dict[int, bytes]  # settled bodyPr + lstStyle per shape
+    markup: X.Markup
 
 
 class _Writer:
@@ -101,17 +115,14 @@ class _Writer:
         self.where = self.theme.path
         self.lang = deck.language or None
         self.recipes: dict[str, _Recipe] = {}
-        self.clone_cache: dict[int, Part] = {}
+        self.notes_rpr: tuple[str, str] | None = None
 
     # ------------------------------------------------------------------ setup
 
     def _prototype_parts(self) -> dict[str, XmlPart]:
-        from pptx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: F401 - warm import
-
         sld_ids = list(self.prs_part._element.get_or_add_sldIdLst())
         parts: dict[str, XmlPart] = {}
-        needed = {s.kind for s in self.deck.slides}
-        for kind in sorted(needed):
+        for kind in sorted({s.kind for s in self.deck.slides}):
             proto = self.theme.prototypes.get(kind)
             if proto is None:
                 raise TemplateError(
@@ -143,6 +154,7 @@ class _Writer:
 
     def _recipe(self, kind: str, part: XmlPart) -> _Recipe:
         element = copy.deepcopy(part._element)
+        # relationships: keep what the slide shows, renumbered in the order clones add them
         mapping: dict[str, str | None] = {}
         seen: dict[tuple[Any, ...], str] = {}
         rels: list[tuple[str, Any, bool, bool]] = []
@@ -175,70 +187,84 @@ class _Writer:
                 el.getparent().remove(el)
             else:
                 del el.attrib[attr]
-        formats: dict[int, list[tuple[Any, Any]]] = {}
-        titles: set[int] = set()
-        for sp in X.iter_sp(element):
+        # text shapes: formatting per paragraph, settled bodyPr, markers
+        markup = X.Markup(element.nsmap)
+        shapes: dict[int, _Shape] = {}
+        bodies: dict[int, bytes] = {}
+        for sp in list(X.iter_sp(element)):
             sid = X.sp_id(sp)
             tx = sp.find(X.P_TXBODY)
-            if sid is None or tx is None:
+            if sid is None or tx is None or sid in shapes:
                 continue
-            formats[sid] = [(p.find(X.A_PPR), X.run_props(p)) for p in tx.findall(X.A_P)]
-            if X.is_title_sp(sp):
-                titles.add(sid)
-        return _Recipe(kind, element, rels, formats, titles)
+            paras = tx.findall(X.A_P)
+            shapes[sid] = _Shape(
+                is_title=X.is_title_sp(sp),
+                pprs=[p.find(X.A_PPR) for p in paras],
+                rprs=[X.run_props(p) for p in paras],
+            )
+            head = [copy.deepcopy(c) for c in tx if c.tag != X.A_P]
+            for c in head:
+                if c.tag == X.qn("a:bodyPr"):
+                    X.settle_autofit(c)
+            bodies[sid] = "".join(markup.fragment(c) for c in head).encode()
+            X.mark_shape(sp, sid)
+        blob = etree.tostring(element, encoding="UTF-8", standalone=True)
+        return _Recipe(kind, X.segments(blob), rels, shapes, bodies, markup)
 
-    def _notes_element(self) -> Any:
+    def _notes_recipe(self) -> tuple[list[X.Token], int | None, X.Markup]:
         from pptx.oxml.slide import CT_NotesSlide
         from pptx.slide import NotesSlide
 
-        master = self.prs_part.notes_master
         el = CT_NotesSlide.new()
-        NotesSlide(el, None).clone_master_placeholders(master)  # type: ignore[arg-type]
-        return el
+        NotesSlide(el, None).clone_master_placeholders(  # type: ignore[arg-type]
+            self.prs_part.notes_master
+        )
+        body_id = None
+        for sp in X.iter_sp(el):
+            ph = X.ph_of(sp)
+            if ph is not None and X.ph_type(ph) == "body" and sp.find(X.P_TXBODY) is not None:
+                body_id = X.sp_id(sp)
+                if body_id is not None:
+                    X.mark_shape(sp, body_id, removable=False)
+                break
+        blob = etree.tostring(el, encoding="UTF-8", standalone=True)
+        return X.segments(blob), body_id, X.Markup(el.nsmap)
 
     # ------------------------------------------------------------------ run
 
     def run(self) -> None:
+        from pptx.opc.package import Part
         from pptx.opc.packuri import PackURI
-        from pptx.parts.slide import NotesSlidePart, SlidePart
 
         sld_lst = self.prs_part._element.get_or_add_sldIdLst()
         protos = self._prototype_parts()  # may add layout slides: before collecting old ids
         old = [(s, s.get(f"{{{X.R_NS}}}id")) for s in sld_lst]
-        for kind, part in protos.items():
-            self.recipes[kind] = self._recipe(kind, part)
+        for kind, proto_part in protos.items():
+            self.recipes[kind] = self._recipe(kind, proto_part)
         namer = PartNamer(self.package)
         next_id = max([255] + [int(s.get("id", "0")) for s, _ in old]) + 1
-        notes_el: Any = None
-        notes_master: NotesMasterPart | None = None
+        notes: tuple[list[X.Token], int | None, X.Markup] | None = None
+        notes_master: Part | None = None
         total = len(self.deck.slides)
-        new_parts: list[tuple[Part, NotesSlidePart | None]] = []
+        new_parts: list[tuple[Part, Part | None]] = []
         for number, spec in enumerate(self.deck.slides, start=1):
             recipe = self.recipes[spec.kind]
-            el = copy.deepcopy(recipe.element)
-            part = SlidePart(
-                PackURI(namer.new("/ppt/slides/slide%d.xml")), CT_SLIDE, self.package, el
-            )
+            part = Part(PackURI(namer.new("/ppt/slides/slide%d.xml")), CT_SLIDE, self.package)
             for rt, target, external, clone in recipe.rels:
-                if clone:
-                    target = self._clone(target, namer)
-                add_rel(part, rt, target, external)
-            self._fill(part, el, recipe, spec, number, total)
+                add_rel(part, rt, self._clone(target, namer) if clone else target, external)
+            part.blob = self._slide_blob(part, recipe, spec, number, total)
             notes_part = None
             if spec.notes.strip():
-                if notes_el is None:
-                    notes_el = self._notes_element()
+                if notes is None:
+                    notes = self._notes_recipe()
                     notes_master = self.prs_part.notes_master_part
-                nel = copy.deepcopy(notes_el)
-                self._fill_notes(nel, spec.notes, number, total)
-                notes_part = NotesSlidePart(
+                notes_part = Part(
                     PackURI(namer.new("/ppt/notesSlides/notesSlide%d.xml")),
                     CT_NOTES,
                     self.package,
-                    nel,
+                    self._notes_blob(notes, spec.notes, number, total),
                 )
-                assert notes_master is not None
-                add_rel(notes_part, RT_NOTES_MASTER, notes_master)
+                add_rel(notes_part, RT_NOTES_MASTER, notes_master)  # type: ignore[arg-type]
                 add_rel(notes_part, RT_SLIDE, part)
                 add_rel(part, RT_NOTES_SLIDE, notes_part)
             rid = add_rel(self.prs_part, RT_SLIDE, part)
@@ -285,87 +311,122 @@ class _Writer:
 
     # ------------------------------------------------------------------ text
 
-    def _fill(
-        self, part: Part, el: Any, recipe: _Recipe, spec: SlideSpec, number: int, total: int
-    ) -> None:
-        if not spec.frames:
-            return
-        shapes = {X.sp_id(sp): sp for sp in X.iter_sp(el)}
+    def _slide_blob(
+        self, part: Part, recipe: _Recipe, spec: SlideSpec, number: int, total: int
+    ) -> bytes:
+        removed: set[int] = set()
+        paras: dict[int, bytes] = {}
+        links: dict[str, str] = {}
         for frame in spec.frames:
-            sp = shapes.get(frame.shape_id)
-            if sp is None or sp.find(X.P_TXBODY) is None:
+            shape = recipe.shapes.get(frame.shape_id)
+            if shape is None:
                 raise TemplateError(
                     f"slide {number} ({spec.kind}): the prototype has no text shape with id "
                     f"{frame.shape_id}",
                     where=self.where,
                     hint="was the template changed after it was loaded?",
                 )
-            self._fill_shape(part, sp, recipe, frame, number, total)
+            if not frame.text.strip() and not shape.is_title:
+                removed.add(frame.shape_id)
+                continue
+            paras[frame.shape_id] = self._paragraphs(
+                part, recipe.markup, shape, frame, number, total, links
+            ).encode()
+        return X.assemble(recipe.tokens, removed, paras, recipe.bodies)
 
-    def _fill_shape(
-        self, part: Part, sp: Any, recipe: _Recipe, frame: Frame, number: int, total: int
-    ) -> None:
-        formats = recipe.formats.get(frame.shape_id) or [(None, None)]
-        is_title = frame.shape_id in recipe.titles
-        txBody = sp.find(X.P_TXBODY)
-        if not frame.text.strip():
-            if not is_title:
-                sp.getparent().remove(sp)
-                return
-            ppr, rpr = formats[0]
-            X.replace_paragraphs(
-                txBody, [X.build_paragraph(ppr, [], X.RunFormat(rpr, lang=self.lang))]
+    def _rpr(self, markup: X.Markup, shape: _Shape, key: tuple[Any, ...]) -> str:
+        """Serialized ``a:rPr``/``a:endParaRPr`` for (proto, size, bold, italic, code, link,
+        end), cached per shape."""
+        hit = shape.cache.get(key)
+        if hit is None:
+            proto, size, bold, italic, code, link, end = key
+            fmt = X.RunFormat(
+                shape.rprs[proto] if shape.rprs else None,
+                size=size,
+                bold=bold,
+                italic=italic,
+                mono=MONO if code else None,
+                link_rid=_LINK_RID if link else None,
+                lang=self.lang,
             )
-            return
-        paragraphs = []
+            hit = markup.fragment(X.build_rpr(fmt, X.A_END if end else X.A_RPR))
+            shape.cache[key] = hit
+        return hit
+
+    def _ppr(self, markup: X.Markup, shape: _Shape, proto: int, level: int) -> str:
+        key = ("pPr", proto, level)
+        hit = shape.cache.get(key)
+        if hit is None:
+            ppr = shape.pprs[proto] if shape.pprs else None
+            if level:
+                ppr = copy.deepcopy(ppr) if ppr is not None else etree.Element(X.A_PPR)
+                ppr.set("lvl", str(max(0, min(8, level))))
+            hit = markup.fragment(ppr)
+            shape.cache[key] = hit
+        return hit
+
+    def _paragraphs(
+        self,
+        part: Part,
+        markup: X.Markup,
+        shape: _Shape,
+        frame: Frame,
+        number: int,
+        total: int,
+        links: dict[str, str],
+    ) -> str:
+        last = max(len(shape.pprs) - 1, 0)
         num, tot = str(number), str(total)
+        if not frame.text.strip():  # an empty title keeps its place (and formatting)
+            return markup.paragraph(
+                self._ppr(markup, shape, 0, 0),
+                [],
+                self._rpr(markup, shape, (0, None, False, False, False, False, True)),
+            )
+        out = []
         for para in frame.paragraphs:
-            ppr, rpr = formats[min(max(para.proto, 0), len(formats) - 1)]
+            proto = min(max(para.proto, 0), last)
             runs = []
             for span in para.runs:
-                text = span.text.replace(SLIDE_NUMBER, num).replace(SLIDE_TOTAL, tot)
-                rid = self._link(part, span.link) if span.link else None
-                runs.append(
-                    (
-                        text,
-                        X.RunFormat(
-                            rpr,
-                            size=para.size,
-                            bold=span.bold,
-                            italic=span.italic,
-                            mono=MONO if span.code else None,
-                            link_rid=rid,
-                            lang=self.lang,
-                        ),
-                    )
-                )
-            end = X.RunFormat(rpr, size=para.size, lang=self.lang)
-            paragraphs.append(X.build_paragraph(ppr, runs, end, para.level))
-        X.replace_paragraphs(txBody, paragraphs)
-        _settle_autofit(txBody)
+                text = span.text
+                if SLIDE_NUMBER in text or SLIDE_TOTAL in text:
+                    text = text.replace(SLIDE_NUMBER, num).replace(SLIDE_TOTAL, tot)
+                rid = self._link(part, span.link, links) if span.link else None
+                key = (proto, para.size, span.bold, span.italic, span.code, bool(rid), False)
+                rpr = self._rpr(markup, shape, key)
+                if rid:
+                    rpr = rpr.replace(_LINK_RID, rid)
+                runs.append((text, rpr))
+            end = self._rpr(markup, shape, (proto, para.size, False, False, False, False, True))
+            out.append(markup.paragraph(self._ppr(markup, shape, proto, para.level), runs, end))
+        return "".join(out)
 
-    def _link(self, part: Part, url: str) -> str | None:
-        url = X.clean_text(url).strip()
-        if not url.lower().startswith(LINK_SCHEMES):
-            return None
-        url = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
-        return part.relate_to(url, RT_HYPERLINK, is_external=True)
+    def _link(self, part: Part, url: str, links: dict[str, str]) -> str | None:
+        rid = links.get(url)
+        if rid is None:
+            target = X.clean_text(url).strip()
+            if not target.lower().startswith(LINK_SCHEMES):
+                return None
+            target = quote(target, safe=":/?#[]@!$&'()*+,;=%~-._")
+            rid = links[url] = add_rel(part, RT_HYPERLINK, target, True)
+        return rid
 
-    def _fill_notes(self, el: Any, notes: str, number: int, total: int) -> None:
-        body = None
-        for sp in X.iter_sp(el):
-            ph = X.ph_of(sp)
-            if ph is not None and X.ph_type(ph) == "body":
-                body = sp
-                break
-        if body is None or body.find(X.P_TXBODY) is None:
-            return
-        text = notes.replace(SLIDE_NUMBER, str(number)).replace(SLIDE_TOTAL, str(total))
-        fmt = X.RunFormat(None, lang=self.lang)
-        X.replace_paragraphs(
-            body.find(X.P_TXBODY),
-            [X.build_paragraph(None, [(line, fmt)], fmt) for line in text.split("\n")],
-        )
+    def _notes_blob(
+        self, notes: tuple[list[X.Token], int | None, X.Markup], text: str, number: int, total: int
+    ) -> bytes:
+        tokens, body_id, markup = notes
+        if body_id is None:
+            return X.assemble(tokens, set(), {}, {})
+        text = text.replace(SLIDE_NUMBER, str(number)).replace(SLIDE_TOTAL, str(total))
+        if self.notes_rpr is None:
+            fmt = X.RunFormat(None, lang=self.lang)
+            self.notes_rpr = (
+                markup.fragment(X.build_rpr(fmt)),
+                markup.fragment(X.build_rpr(fmt, X.A_END)),
+            )
+        rpr, end = self.notes_rpr
+        paras = "".join(markup.paragraph("", [(line, rpr)], end) for line in text.split("\n"))
+        return X.assemble(tokens, set(), {body_id: paras.encode()}, {})
 
     # ------------------------------------------------------------------ package
 
@@ -426,18 +487,3 @@ def _parse_time(value: str) -> dt.datetime | None:
     if when.tzinfo is not None:
         when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return when
-
-
-def _settle_autofit(txBody: Any) -> None:
-    body_pr = txBody.find(X.qn("a:bodyPr"))
-    if body_pr is None:
-        return
-    norm = body_pr.find(X.qn("a:normAutofit"))
-    if norm is not None:
-        norm.attrib.pop("fontScale", None)
-        norm.attrib.pop("lnSpcReduction", None)
-    sp_auto = body_pr.find(X.qn("a:spAutoFit"))
-    if sp_auto is not None:
-        new = etree.Element(X.qn("a:normAutofit"))
-        sp_auto.addprevious(new)
-        body_pr.remove(sp_auto)

@@ -34,6 +34,13 @@ def proto_theme(proto_path: Path) -> Theme:
     return load_theme(proto_path)
 
 
+def assert_valid(path: Path) -> None:
+    """Zero Open XML schema errors (issue 5), where openxml-audit is installed."""
+    audit = pytest.importorskip("openxml_audit")
+    result = audit.validate_pptx(path)
+    assert result.is_valid, [str(e) for e in result.errors][:5]
+
+
 def shape(theme: Theme, kind: str, *, title: bool = False, role: str | None = None):
     for s in theme.prototypes[kind].shapes:
         if title and s.is_title:

@@ -17,7 +17,15 @@ from pptx.util import Emu
 from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Deck, Frame, Para, SlideSpec, Span, Theme
 from deckgen.render import load_theme, write
 
-from .conftest import FIXED, conclusion_slide, insight_slide, make_deck, shape, title_slide
+from .conftest import (
+    FIXED,
+    assert_valid,
+    conclusion_slide,
+    insight_slide,
+    make_deck,
+    shape,
+    title_slide,
+)
 from .make_templates import WIDE, corporate_wide, layout, mark, set_runs, tiny_png
 
 
@@ -50,6 +58,10 @@ def test_one_slide_per_spec_and_prototypes_gone(written):
     notes = [n for n in names if re.fullmatch(r"ppt/notesSlides/notesSlide\d+\.xml", n)]
     assert len(notes) == 4  # title and insights; the conclusion has none, prototypes gone
     assert "docProps/thumbnail.jpeg" not in names
+
+
+def test_schema_valid(written):
+    assert_valid(written[1])
 
 
 def test_picture_on_every_clone(written, logo: Path):
@@ -266,6 +278,7 @@ def test_group_shape_and_chart_cloned(tmp_path: Path):
     with zipfile.ZipFile(tmp_path / "d.pptx") as z:
         embeds = [n for n in z.namelist() if n.startswith("ppt/embeddings/")]
     assert len(embeds) == 3
+    assert_valid(tmp_path / "d.pptx")
 
 
 def test_missing_shape_id_is_a_template_error(proto_theme: Theme, tmp_path: Path):
@@ -327,6 +340,7 @@ def test_corporate_templates(which: str, tmp_path: Path):
     body = prs.slides[1].placeholders[1].text_frame
     assert body.paragraphs[0].runs[1].font.bold is True
     assert prs.slides[1].notes_slide.notes_text_frame.text == "Say 1."
+    assert_valid(tmp_path / "out.pptx")
 
 
 def test_template_changed_after_load(proto_path: Path, tmp_path: Path):

@@ -1,0 +1,68 @@
+"""How render's cost grows with deck size (a script, not a test).
+
+    python -m tests.render.bench_write [TEMPLATE] [--sizes 1000,4000]
+
+Builds decks of N insight slides with notes, a link, code and bold spans on every slide, from
+the synthetic prototype template (or TEMPLATE), and prints seconds per size and the ratio to
+the smallest size. The target is linear growth: 4,000 slides ≤ 4.5x 1,000 slides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+import time
+from pathlib import Path
+
+from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Deck, Frame, Para, SlideSpec, Span, Theme
+from deckgen.render import load_theme, write
+
+from .make_templates import prototype_template
+
+
+def deck_of(theme: Theme, n: int) -> Deck:
+    proto = theme.prototypes["insight"]
+    slides = []
+    for i in range(n):
+        frames = []
+        for s in proto.shapes:
+            runs = (
+                Span(f"{i + 1}. {s.name}: "),
+                Span("bold", bold=True),
+                Span(" code()", code=True),
+                Span(" link", link=f"https://example.com/{i}"),
+                Span(f" {SLIDE_NUMBER} / {SLIDE_TOTAL}"),
+            )
+            paras = tuple(Para(runs, proto=k) for k in range(max(1, len(s.paragraphs))))
+            frames.append(Frame(s.shape_id, paras))
+        slides.append(
+            SlideSpec("insight", f"Insight {i}", tuple(frames), notes=f"Notes {i}\nline two")
+        )
+    return Deck(tuple(slides), theme, "Bench", properties={"created": "2024-01-01T00:00:00Z"})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("template", nargs="?")
+    ap.add_argument("--sizes", default="1000,4000")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.template) if args.template else prototype_template(Path(tmp) / "t.pptx")
+        theme = load_theme(path)
+        write(deck_of(theme, 10), Path(tmp) / "warm.pptx")  # imports, caches
+        base = None
+        for n in sizes:
+            deck = deck_of(theme, n)
+            gc.collect()
+            t0 = time.perf_counter()
+            write(deck, Path(tmp) / f"d{n}.pptx")
+            dt = time.perf_counter() - t0
+            base = base or dt / n * sizes[0]
+            size = (Path(tmp) / f"d{n}.pptx").stat().st_size
+            print(f"{n:6d} slides  {dt:7.2f} s  {dt / base:5.2f}x  {size / 1e6:6.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
