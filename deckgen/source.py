@@ -6,8 +6,10 @@ about what is merely odd and strict about what cannot be a summary:
 * UTF-8 is the norm. A UTF-8 byte-order mark is dropped (with a warning).
 * UTF-16 and UTF-32 are decoded when they carry a BOM; UTF-16 without a BOM is recognized
   from its pattern of zero bytes (Windows tools write it, e.g. PowerShell's ``>``).
-* Text that is not valid UTF-8 is read as Windows-1252 (a superset of Latin-1 for printable
-  text: what Word and older Windows editors save as "ANSI") **only** when it looks like
+* UTF-8 with a few damaged bytes (more valid non-ASCII characters than broken sequences)
+  stays UTF-8; each broken sequence becomes U+FFFD, with a warning.
+* Other text that is not valid UTF-8 is read as Windows-1252 (a superset of Latin-1 for
+  printable text: what Word and older Windows editors save as "ANSI") **only** when it looks like
   Western text: no byte Windows-1252 leaves undefined, no more than 30% non-ASCII bytes.
   A warning says so, because a wrong guess shows as odd accents, not as lost words. Anything
   else (Shift-JIS, GBK, random bytes) is refused: guessing among legacy Asian encodings goes
@@ -129,6 +131,37 @@ def _looks_western(data: bytes) -> bool:
     return not (_CP1252_UNDEFINED & set(data))
 
 
+def _not_quite_utf8(data: bytes, name: str, exc: UnicodeDecodeError) -> tuple[str, str]:
+    """Bytes that are not valid UTF-8: mostly UTF-8, Windows-1252, or refused."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    try:
+        # UTF-8 with encoded surrogates (from Python's "surrogatepass", Java, JavaScript):
+        # normalize() then removes the surrogates with its own warning
+        text = data.decode("utf-8", "surrogatepass")
+        return text, f"{where(name, line)}: UTF-8 holds encoded surrogates (removed)"
+    except UnicodeDecodeError:
+        pass
+    mostly = data.decode("utf-8", errors="replace")
+    bad = mostly.count("\ufffd")
+    good = sum(1 for ch in mostly if ch > "\x7f") - bad
+    if good > bad:
+        # a UTF-8 file with a few damaged bytes: keep the rest right, mark the damage
+        return mostly, (
+            f"{where(name, line)}: replaced {bad} invalid UTF-8 byte "
+            f"sequence{'s' if bad != 1 else ''} with U+FFFD"
+        )
+    if _looks_western(data):
+        return data.decode("cp1252", errors="replace"), (
+            f"{where(name, line)}: not UTF-8; read as Windows-1252 (Western European). "
+            "If accents look wrong, save the file as UTF-8"
+        )
+    raise SourceError(
+        "is not UTF-8 text and its encoding cannot be told safely",
+        where=where(name, line),
+        hint="save it as UTF-8 in your editor and try again",
+    )
+
+
 def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     """Bytes → normalized text and warnings, or SourceError (see the module docstring)."""
     warnings: list[str] = []
@@ -167,19 +200,8 @@ def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if not _looks_western(data):
-                line = data.count(b"\n", 0, exc.start) + 1
-                raise SourceError(
-                    "is not UTF-8 text and its encoding cannot be told safely",
-                    where=where(name, line),
-                    hint="save it as UTF-8 in your editor and try again",
-                ) from None
-            text = data.decode("cp1252", errors="replace")
-            line = data.count(b"\n", 0, exc.start) + 1
-            warnings.append(
-                f"{where(name, line)}: not UTF-8; read as Windows-1252 (Western European). "
-                "If accents look wrong, save the file as UTF-8"
-            )
+            text, warning = _not_quite_utf8(data, name, exc)
+            warnings.append(warning)
     text, more = normalize(text, name)
     warnings.extend(more)
     check_not_empty(text, name)

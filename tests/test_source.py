@@ -101,6 +101,20 @@ def test_cp1252_text_is_read_with_a_warning() -> None:
     assert any("Windows-1252" in w and "win.md" in w for w in warnings)
 
 
+def test_utf8_with_a_damaged_byte_stays_utf8() -> None:
+    raw = "Title\n1. Zuckerberg’s “open” idea\n".encode() + b"- broken \xff byte\n"
+    text, warnings = decode(raw, "a.md")
+    assert text == "Title\n1. Zuckerberg’s “open” idea\n- broken \ufffd byte\n"
+    assert warnings == ("a.md, line 3: replaced 1 invalid UTF-8 byte sequence with U+FFFD",)
+
+
+def test_text_with_lone_surrogates_from_python() -> None:
+    raw = "Title\n1. Café \ud83d here\n".encode("utf-8", "surrogatepass")
+    text, warnings = decode(raw, "a.md")
+    assert text == "Title\n1. Café  here\n"
+    assert any("U+D83D" in w for w in warnings)
+
+
 def test_latin1_text_is_read() -> None:
     text, _ = decode("Größe\n1. Maß halten\n".encode("latin-1"), "a.md")
     assert text == "Größe\n1. Maß halten\n"
