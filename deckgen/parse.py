@@ -699,6 +699,12 @@ def _choose_starts(lines: list[_Line], has_fm_title: bool) -> _Plan:
         if bold_items:
             outer = min(lines[i].indent for i in bold_items)
             bold_items = [i for i in bold_items if lines[i].indent == outer]
+        if (
+            len(bold) >= 3
+            and bold[1] == bold[0] + 1
+            and not any(ln.spans for ln in lines[: bold[0]])
+        ):
+            bold = bold[1:]  # "**My talk**" right above "**First idea**": the title
         if bold:
             mode, starts = "bold", bold
         elif bold_items:

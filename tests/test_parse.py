@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from deckgen.errors import SourceError
 from deckgen.model import Document, RichText
 from deckgen.parse import parse
-from deckgen.source import normalize
+from deckgen.source import load, normalize
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
@@ -472,3 +472,36 @@ def test_arbitrary_text_gives_a_document_or_a_source_error(text: str) -> None:
     assert doc.insights
     cleaned = normalize(text)[0]
     assert not missing_words(cleaned, doc)
+
+
+def test_source_summary_from_stdin_reads_like_content_md(content_md: Path) -> None:
+    from tests.conftest import SOURCE_SUMMARY
+
+    if not SOURCE_SUMMARY.exists():
+        pytest.skip("the shared source summary is not next to this checkout")
+    with SOURCE_SUMMARY.open("rb") as fh:
+        text, name, _ = load("-", stdin=fh)
+    doc = parse(text, source=name)
+    assert outline(doc) == outline(parse(content_md.read_text(encoding="utf-8")))
+
+
+def test_bold_lines_with_a_bold_title_above_them() -> None:
+    doc = parse("**My Talk**\n**Idea A**\ntext a.\n**Idea B**\ntext b.\n")
+    assert doc.title.text == "My Talk"
+    assert [(i.title.text, [p.text for p in i.points]) for i in doc.insights] == [
+        ("Idea A", ["text a."]),
+        ("Idea B", ["text b."]),
+    ]
+
+
+def test_chatgpt_style_answer() -> None:
+    doc = parse(
+        "Here's a summary of the key insights:\n\n### 1. **Open Source as a Strategy**\n"
+        "Zuckerberg argues it is good for Meta.\n\n### 2. **Llama 3.1**\n- 405B parameters\n"
+        "- Multilingual\n\n### Conclusion\nOverall, a bullish view.\n"
+    )
+    assert doc.title.text == "Here's a summary of the key insights"
+    assert [i.title.text for i in doc.insights] == ["Open Source as a Strategy", "Llama 3.1"]
+    assert [p.text for p in doc.insights[1].points] == ["405B parameters", "Multilingual"]
+    assert doc.conclusion is not None
+    assert doc.conclusion.body[0].text == "Overall, a bullish view."
