@@ -390,3 +390,63 @@ class Markup:
                     out += (self.r_open, rpr, self.t_open, escape(piece), self.t_close_r)
         out += (end, self.p_close)
         return "".join(out)
+
+
+# --------------------------------------------------------------------------- app.xml
+
+EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+
+def screen_format(width: int, height: int) -> str:
+    """PowerPoint's name for a slide size, as shown in File > Properties."""
+    ratio = width / height if height else 0
+    for name, r in (("16:9", 16 / 9), ("16:10", 16 / 10), ("4:3", 4 / 3)):
+        if abs(ratio - r) < 0.01:
+            return f"On-screen Show ({name})"
+    return "Custom"
+
+
+def update_app_xml(
+    blob: bytes, titles: Sequence[str], notes: int, old_slides: int, screen: str | None = None
+) -> bytes:
+    """docProps/app.xml after the template's slides were replaced by ``titles``.
+
+    Counts are set; word/paragraph counts, which we do not compute, are dropped (optional);
+    the last heading group (PowerPoint's "Slide Titles", whatever its language) is replaced
+    by our titles when it listed the template's slides (or none). Anything unexpected is
+    left unchanged: PowerPoint recomputes the file on save and does not rely on it.
+    """
+    try:
+        root = etree.fromstring(blob, SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return blob
+    ep = f"{{{EP_NS}}}"
+    vt = f"{{{VT_NS}}}"
+    for name, value in (("Slides", len(titles)), ("Notes", notes), ("HiddenSlides", 0)):
+        el = root.find(ep + name)
+        if el is not None:
+            el.text = str(value)
+    for name in ("Words", "Paragraphs"):
+        for el in root.findall(ep + name):
+            root.remove(el)
+    fmt = root.find(ep + "PresentationFormat")
+    if fmt is not None and screen:
+        fmt.text = screen
+    pairs = root.find(f"{ep}HeadingPairs/{vt}vector")
+    parts = root.find(f"{ep}TitlesOfParts/{vt}vector")
+    if pairs is None or parts is None or len(pairs) < 2:
+        return etree.tostring(root, encoding="UTF-8", standalone=True)
+    count = pairs[-1].find(vt + "i4")
+    try:
+        n = int(count.text or "") if count is not None else -1
+    except ValueError:
+        n = -1
+    if count is not None and n in (0, old_slides) and 0 <= n <= len(parts):
+        for el in list(parts)[len(parts) - n :] if n else []:
+            parts.remove(el)
+        for title in titles:
+            etree.SubElement(parts, vt + "lpstr").text = clean_text(title)[:255]
+        count.text = str(len(titles))
+        parts.set("size", str(len(parts)))
+    return etree.tostring(root, encoding="UTF-8", standalone=True)

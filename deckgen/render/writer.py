@@ -237,6 +237,7 @@ class _Writer:
         from pptx.opc.packuri import PackURI
 
         sld_lst = self.prs_part._element.get_or_add_sldIdLst()
+        template_slides = len(sld_lst)
         protos = self._prototype_parts()  # may add layout slides: before collecting old ids
         old = [(s, s.get(f"{{{X.R_NS}}}id")) for s in sld_lst]
         for kind, proto_part in protos.items():
@@ -279,6 +280,7 @@ class _Writer:
             if rid in self.prs_part.rels:
                 self.prs_part.rels.pop(rid)
         self._drop_slide_references()
+        self._app_properties(template_slides, new_parts)
         for i, (slide_part, notes_part) in enumerate(new_parts, start=1):
             slide_part.partname = PackURI(f"/ppt/slides/slide{i}.xml")
             if notes_part is not None:
@@ -442,6 +444,18 @@ class _Writer:
         rels = package_rels(self.package)
         for rid in [rid for rid, rel in rels.items() if rel.reltype == RT_THUMBNAIL]:
             rels.pop(rid)
+
+    def _app_properties(self, old_slides: int, new_parts: list[tuple[Any, Any]]) -> None:
+        rels = package_rels(self.package)
+        for rel in rels.values():
+            if rel.reltype.endswith("/extended-properties") and not rel.is_external:
+                part = rel.target_part
+                notes = sum(1 for _, n in new_parts if n is not None)
+                titles = [" ".join(s.title.split()) for s in self.deck.slides]
+                width = self.prs.slide_width or 9144000
+                height = self.prs.slide_height or 6858000
+                screen = X.screen_format(width, height)
+                part.blob = X.update_app_xml(part.blob, titles, notes, old_slides, screen)
 
     def _properties(self) -> None:
         props = dict(self.deck.properties)

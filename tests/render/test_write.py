@@ -368,3 +368,14 @@ def test_slide_total_placeholder_in_notes(proto_theme: Theme, tmp_path: Path):
     prs = Presentation(tmp_path / "d.pptx")
     assert prs.slides[0].notes_slide.notes_text_frame.text == "slide 1 of 2"
     assert not prs.slides[1].has_notes_slide
+
+
+def test_extended_properties_describe_the_deck(written):
+    deck, out, _ = written
+    with zipfile.ZipFile(out) as z:
+        app = z.read("docProps/app.xml").decode()
+    assert "<Slides>5</Slides>" in app and "<Notes>4</Notes>" in app
+    assert "<PresentationFormat>On-screen Show (16:9)</PresentationFormat>" in app
+    assert "{{" not in app
+    for spec in deck.slides:
+        assert f"<vt:lpstr>{spec.title}</vt:lpstr>" in app
