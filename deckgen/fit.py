@@ -92,7 +92,12 @@ class _Box:
         pp = self.proto(para)
         runs = tuple(
             TextRun(
-                s.text, pp.font, bold=s.bold or pp.bold, italic=s.italic or pp.italic, code=s.code
+                s.text,
+                pp.font,
+                bold=s.bold or pp.bold,
+                italic=s.italic or pp.italic,
+                code=s.code,
+                link=s.link is not None,
             )
             for s in para.runs
         )
@@ -221,10 +226,20 @@ def _split(box: _Box, paras: Sequence[Para]) -> list[tuple[Para, ...]]:
             k = 0
             acc = 0.0
             for ln in pl.lines:
-                if acc + ln.height > room:
+                if acc + ln.height + ln.penalty > room:
                     break
-                acc += ln.height
+                acc += ln.height + ln.penalty
                 k += 1
+            # the head, laid out alone, may break differently (the layout is the taller of
+            # two ways of breaking): take fewer lines until it really fits
+            while k >= 1:
+                if k >= len(pl.lines):
+                    break
+                head, tail = _split_runs(rest.runs, pl.lines[k - 1].end, pl.lines[k].start)
+                hl = layout_paragraph(box.measure_para(replace(rest, runs=head), size), box.width)
+                if used + hl.height <= cap or (k == 1 and not cur):
+                    break
+                k -= 1
             if k == 0 and cur:
                 chunks.append(tuple(cur))
                 cur, used = [], 0.0

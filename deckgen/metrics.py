@@ -25,7 +25,7 @@ import gzip
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -208,6 +208,9 @@ class TextRun:
     bold: bool = False
     italic: bool = False
     code: bool = False
+    link: bool = False
+    """A hyperlink. LibreOffice shows one as a field: a single unbreakable piece that, when
+    longer than a line, is cut between characters and ends its last line (measured)."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,10 @@ class Line:
     end: int
     width: float
     height: float
+    penalty: float = 0.0
+    """Height to reserve beyond the line itself: LibreOffice centres a box's text as if a
+    link broken over several lines took one line, which pushes the text down by half of
+    the extra lines (measured); reserving them once more keeps it inside."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +253,8 @@ class ParaLayout:
 
     @property
     def height(self) -> float:
-        return self.space_before + sum(ln.height for ln in self.lines) + self.space_after
+        lines = sum(ln.height + ln.penalty for ln in self.lines)
+        return self.space_before + lines + self.space_after
 
 
 @dataclass(frozen=True)
@@ -271,21 +279,36 @@ def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") and ord(ch) < 0x1F000
 
 
-def _char_metrics(para: MeasurePara) -> tuple[str, list[float], list[float]]:
+@dataclass
+class _Chars:
+    text: str
+    widths: list[float]
+    factors: list[float]
+    link: list[bool]
+    stops: set[int]
+    """Where a link starts or ends: a word broken across lines is also broken here."""
+
+
+def _char_metrics(para: MeasurePara) -> _Chars:
     chars: list[str] = []
     widths: list[float] = []
     lines: list[float] = []
+    link: list[bool] = []
+    stops: set[int] = set()
     for run in para.runs:
         f = face(CODE_FONT if run.code else run.font, run.bold, run.italic)
+        if run.link and run.text:
+            stops.update((len(chars), len(chars) + len(run.text)))
         for ch in run.text:
             em, line = f.metrics(ch)
             chars.append(ch)
             widths.append(TAB_WIDTH_PT if ch == "\t" else em * para.size)
             lines.append(line)
-    return "".join(chars), widths, lines
+            link.append(run.link)
+    return _Chars("".join(chars), widths, lines, link, stops)
 
 
-def _breaks(text: str, hyphens: bool) -> list[int]:
+def _breaks(text: str, hyphens: bool, link: Sequence[bool] = ()) -> list[int]:
     """0 = no break before text[i]; 1 = a break is allowed; 2 = a break is forced.
 
     Only opportunities every renderer takes: fewer opportunities can only add lines. (Not
@@ -296,6 +319,8 @@ def _breaks(text: str, hyphens: bool) -> list[int]:
         prev, ch = text[i - 1], text[i]
         if prev in _FORCED:
             out[i] = 2
+        elif link and link[i - 1] and link[i]:
+            continue  # inside a link: one piece
         elif ch in _SPACES or ch in _FORCED or ch == "\t" or _is_emoji(ch):
             continue  # LibreOffice keeps "word 🚀" together (measured)
         elif prev in _SPACES and prev != "\u00a0" or prev in "\t\u200b\u3000":
@@ -328,14 +353,9 @@ def _is_space(ch: str) -> bool:
 
 
 def _break_lines(
-    text: str,
-    widths: list[float],
-    factors: list[float],
-    size: float,
-    spacing: float,
-    avail: float,
-    breaks: list[int],
+    cs: _Chars, size: float, spacing: float, avail: float, breaks: list[int]
 ) -> list[Line]:
+    text, widths, factors = cs.text, cs.widths, cs.factors
     n = len(text)
     base = size * spacing
 
@@ -364,19 +384,37 @@ def _break_lines(
             if cur_start >= 0:
                 lines.append(make(cur_start, cur_end, cur_w))
             pos, rest = a, cw
+            first = len(lines)
             while rest > avail + _EPS:  # a word longer than a line: break inside it
                 w = 0.0
                 j = pos
                 while j < ce and (j == pos or w + widths[j] <= avail + _EPS):
                     w += widths[j]
                     j += 1
-                j = _soft_break(text, pos, j)
+                    if j in cs.stops:
+                        break
+                if j not in cs.stops:
+                    j = _soft_break(text, pos, j)
                 w = sum(widths[pos:j])
                 lines.append(make(pos, j, w))
                 pos, rest = j, rest - w
-            cur_start, cur_end, cur_w, pending = pos, ce, rest, tw
+            if pos > a:
+                # LibreOffice ends the line after the last piece of a word it had to break
+                # (measured: "…details" / " and" / next URL), so the next word starts afresh;
+                # the same at the end of a broken link ("…details" / ".")
+                for stop in sorted(x for x in cs.stops if pos < x < ce):
+                    lines.append(make(pos, stop, sum(widths[pos:stop])))
+                    pos = stop
+                lines.append(make(pos, ce, sum(widths[pos:ce])))
+                if any(cs.link[a:ce]):
+                    for i in range(first + 1, len(lines)):
+                        lines[i] = replace(lines[i], penalty=lines[i].height)
+                cur_start, cur_w, pending = -1, 0.0, 0.0
+            else:
+                cur_start, cur_end, cur_w, pending = pos, ce, rest, tw
         if b < n and breaks[b] == 2:
-            lines.append(make(cur_start, cur_end, cur_w))
+            if cur_start >= 0:
+                lines.append(make(cur_start, cur_end, cur_w))
             cur_start = -1
             cur_w = pending = 0.0
     if cur_start >= 0:
@@ -388,17 +426,17 @@ def _break_lines(
 
 def layout_paragraph(para: MeasurePara, width: float, margin: float = WIDTH_MARGIN) -> ParaLayout:
     """Lines of one paragraph in a box ``width`` points wide (insets already removed)."""
-    text, widths, factors = _char_metrics(para)
+    cs = _char_metrics(para)
     avail = max((width - para.indent) * (1.0 - margin), 1.0)
     best: list[Line] | None = None
     for hyphens in (True, False):
         lines = _break_lines(
-            text, widths, factors, para.size, para.line_spacing, avail, _breaks(text, hyphens)
+            cs, para.size, para.line_spacing, avail, _breaks(cs.text, hyphens, cs.link)
         )
         if best is None or sum(ln.height for ln in lines) > sum(ln.height for ln in best):
             best = lines
     assert best is not None
-    return ParaLayout(text, tuple(best), para.space_before, para.space_after)
+    return ParaLayout(cs.text, tuple(best), para.space_before, para.space_after)
 
 
 def layout(paras: Sequence[MeasurePara], width: float, margin: float = WIDTH_MARGIN) -> Layout:

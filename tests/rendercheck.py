@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,12 +272,33 @@ def _inside(box: tuple[float, float, float, float], shape: TextShape, tol: float
     return x0 >= sx0 - tol and y0 >= sy0 - tol and x1 <= sx1 + tol and y1 <= sy1 + tol
 
 
-def _contains(shape: TextShape, word: str) -> bool:
-    w = _norm(word)
-    t = _norm(shape.text)
-    if w in t or w[::-1] in t:  # right-to-left text comes out of the PDF reversed
+def _rtl(s: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in s)
+
+
+def _letters(s: str) -> Counter[str]:
+    return Counter(c for c in _norm(s) if c.isalnum())
+
+
+def _found(word: str, text: str) -> bool:
+    """``word`` (as the PDF gives it) is part of ``text`` (as the file has it).
+
+    Right-to-left words come out of a PDF in visual order, with ligatures decomposed and
+    punctuation moved, so for them the letters are compared as a multiset.
+    """
+    w, t = _norm(word), _norm(text)
+    if w in t or w[::-1] in t:
         return True
-    return shape.has_field and bool(re.fullmatch(r"[\d/.\-–]+", w))
+    if _rtl(word):
+        need = _letters(word)
+        return bool(need) and not need - _letters(text)
+    return False
+
+
+def _contains(shape: TextShape, word: str) -> bool:
+    if _found(word, shape.text):
+        return True
+    return shape.has_field and bool(re.fullmatch(r"[\d/.\-–]+", _norm(word)))
 
 
 def check_pages(
@@ -315,14 +337,13 @@ def missing_text(shapes: list[list[TextShape]], pages: list[list[Word]]) -> list
     """Words of the slides' text that the PDF does not show (clipped, dropped, unrendered)."""
     problems: list[str] = []
     for n, (slide_shapes, words) in enumerate(zip(shapes, pages, strict=False), 1):
-        shown = _norm("".join(w.text for w in words))
-        shown_rev = shown[::-1]
+        shown = "".join(w.text for w in words)
         for s in slide_shapes:
             for token in s.text.split():
                 t = _norm(token)
                 if not t or (s.has_field and re.fullmatch(r"[\d/.\-–]+", t)):
                     continue
-                if t not in shown and t not in shown_rev and t[::-1] not in shown:
+                if not _found(token, shown):
                     problems.append(f"slide {n}: {token!r} of {s.name!r} is not in the PDF")
     return problems
 
