@@ -189,7 +189,7 @@ def _rich(spans: Sequence[Span], line: int | None) -> RichText:
 class _Line:
     """One source line as markdown-it placed it, before any summary rule looked at it."""
 
-    kind: str  # "text" | "heading" | "code" | "html"
+    kind: str  # "text" | "heading" | "code" | "html" | "marker"
     spans: list[Span]
     line: int  # 1-based
     indent: int
@@ -223,6 +223,8 @@ class _Walker:
         self.pending: tuple[int | None, bool, int | None] | None = None
         self.next_id = 0
         self.row: list[Span] | None = None  # the table row being read
+        self.cells = 0
+        self.row_line = 0
 
     def indent(self, lineno: int) -> int:
         raw = self.src[lineno - 1] if 0 < lineno <= len(self.src) else ""
@@ -247,7 +249,14 @@ class _Walker:
                 self.lists.append([self.next_id, start])
             elif typ in ("bullet_list_close", "ordered_list_close"):
                 self.lists.pop()
+            elif typ == "list_item_close" and self.pending and self.pending[0] is not None:
+                self.pending = None  # an empty numbered item: its number is all there is
             elif typ == "list_item_open":
+                if self.pending and self.pending[0] is not None and t.map:
+                    # "1. 1. a": the outer item has no text, only its number; keep it
+                    n = self.pending[0]
+                    self.pending = None
+                    self.add("marker", [Span(f"{n}.")], t.map[0] + 1)
                 lid, nxt = self.lists[-1]
                 if nxt >= 0:
                     self.pending = (nxt, False, lid)
@@ -271,22 +280,33 @@ class _Walker:
                 if self.row:
                     self.row.append(Span(" | "))
                 self.row.extend(cell)
+                self.cells += 1
             elif typ == "inline":
                 self.cover(t.map)
                 self.paragraph(t)
             elif typ == "tr_open":
                 self.cover(t.map)
                 self.row = []
+                self.cells = 0
+                self.row_line = t.map[0] + 1 if t.map else 0
             elif typ == "tr_close":
+                if self.row is not None and 0 < self.row_line <= len(self.src):
+                    # GFM drops cells beyond the header's columns; keep their text
+                    raw = self.src[self.row_line - 1].strip().strip("|").split("|")
+                    for extra in raw[self.cells :]:
+                        if extra.strip():
+                            self.row.extend([Span(" | "), Span(extra.strip())])
                 if self.row and _plain(self.row).strip(" |"):
                     self.next_id += 1
-                    self.add("text", self.row, t.map[0] + 1 if t.map else 0, block=self.next_id)
+                    self.add("text", self.row, self.row_line, block=self.next_id)
                 self.row = None
             elif typ == "table_open":
                 self.cover(t.map)
             elif typ in ("fence", "code_block"):
                 self.cover(t.map)
                 start = t.map[0] + 1 + (1 if typ == "fence" else 0) if t.map else 0
+                if len(t.info.split()) > 1:  # more than a language name: words to keep
+                    self.add("code", [Span(t.info.strip(), code=True)], start - 1)
                 for k, text in enumerate(t.content.split("\n")):
                     if text.strip():
                         self.add("code", [Span(text.rstrip(), code=True)], start + k)
@@ -761,6 +781,16 @@ class _Unit:
     bullet: bool = False
     open: bool = True  # may take a hard-wrapped continuation line
     last: str = ""  # its last source line, as text
+    whole: list[Span] = field(default_factory=list)  # a field's line, label included
+
+    @property
+    def as_written(self) -> list[Span]:
+        """The unit with its label, for places that have no fields (intro, conclusion)."""
+        if self.kind == "field" and self.whole:
+            return _strip(self.whole)
+        if self.kind in ("field", "notes") and self.label:
+            return [Span(f"{self.label}: "), *self.spans]
+        return self.spans
 
 
 def _wrapped(prev_line: str, line: str) -> bool:
@@ -793,6 +823,8 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
         )
         if cont and prev is not None:
             prev.spans = [*prev.spans, Span(" "), *ln.spans]
+            if prev.whole:
+                prev.whole = [*prev.whole, Span(" "), *ln.spans]
             prev.last = ln.text
             continue
         spans = ln.spans
@@ -802,6 +834,7 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
             out.append(_Unit("notes", ln.rest, ln.line, ln.label))
         elif ln.role == "label" and (ln.first or not ln.label[:1].islower()):
             out.append(_Unit("field", ln.rest, ln.line, ln.label, ln.list_id, ln.bullet))
+            out[-1].whole = list(ln.spans)
         elif ln.kind == "heading":
             out.append(_Unit("heading", _strip(ln.spans), ln.line, open=False))
         else:
@@ -862,7 +895,7 @@ def _conclusion(head: _Line, body: Sequence[_Line]) -> Conclusion:
             notes.append(_rich(spans, u.line))
             continue
         if u.kind == "field":
-            spans = [Span(f"{u.label}: "), *spans]
+            spans = u.as_written
         if first is None:
             first = u
             main.append(_rich(spans, u.line))
@@ -993,10 +1026,11 @@ def parse(text: str, *, source: str = "<string>") -> Document:
     elif plan.title_index is not None:
         head = lines[plan.title_index]
         title = _rich(_strip(head.spans), head.line)
-        intro_lines.remove(head)
+        # the title slide has no notes of its own: a comment there stays in the intro
+        intro_lines[plan.title_index] = _Line("marker", [], head.line, 0, notes=head.notes)
         if plan.subtitle_index is not None and plan.subtitle_index < first_start:
             sub = lines[plan.subtitle_index]
-            intro_lines.remove(sub)
+            intro_lines[plan.subtitle_index] = _Line("marker", [], sub.line, 0, notes=sub.notes)
             subtitle = _rich(_strip(sub.spans), sub.line)
     intro_units = _units(intro_lines)
     author = _meta_text(meta.get("author"))
@@ -1014,8 +1048,7 @@ def parse(text: str, *, source: str = "<string>") -> Document:
     if title is None:
         if intro_units and intro_units[0].kind != "notes":
             u = intro_units.pop(0)
-            spans = [Span(f"{u.label}: "), *u.spans] if u.kind == "field" else u.spans
-            title = _rich(_strip(spans, " :："), u.line)
+            title = _rich(_strip(u.as_written, " :："), u.line)
         else:
             stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             name = stem if stem and not stem.startswith("<") else "Untitled"
@@ -1027,8 +1060,7 @@ def parse(text: str, *, source: str = "<string>") -> Document:
         subtitle = RichText.plain_text(_meta_text(meta["subtitle"]) or "")
     intro: list[RichText] = []
     for u in intro_units:
-        spans = [Span(f"{u.label}: "), *u.spans] if u.kind in ("field", "notes") else u.spans
-        intro.append(_rich(spans, u.line))
+        intro.append(_rich(u.as_written, u.line))
 
     # insights
     insights: list[Insight] = []

@@ -117,6 +117,8 @@ _WORD = re.compile(r"[^\W_]+")
 # "Notes:" labels and "<!-- notes:" are syntax: they route text to the speaker notes.
 _NOTES_MARK = re.compile(r"(?im)^([\s>*+-]*)\**(?:speaker\s+)?notes\**\s*[:：]|<!--\s*notes\s*:")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# List numbers are syntax too: Markdown renders "1. 1. 1." as 1, 2, 3.
+_LIST_NUMBER = re.compile(r"(?m)^([\s>]*)\d{1,9}[.)](?=\s|$)")
 _FENCE_INFO = re.compile(r"^(\s*)(```+|~~~+)\s*\S*\s*$", re.MULTILINE)
 
 
@@ -125,6 +127,7 @@ def missing_words(source: str, doc: Document, syntax: set[str] = frozenset()) ->
     counted: a line that is dropped shows up even if its words occur elsewhere too."""
     src = _FENCE_INFO.sub(r"\1", source)
     src = _NOTES_MARK.sub(r"\1", src)
+    src = _LIST_NUMBER.sub(r"\1", src)
     src = _HTML_TAG.sub(" ", src)
     src = html.unescape(src)
     want = Counter(w.casefold() for w in _WORD.findall(src) if w not in syntax)
