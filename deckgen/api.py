@@ -52,8 +52,7 @@ def read(
         text = source
         source = None
     if text is not None:
-        body, warnings = src.decode(text.encode("utf-8", "surrogatepass"), "<text>")
-        name = "<text>"
+        body, name, warnings = text, "<text>", ()  # parse() normalizes text itself
     else:
         body, name, warnings = src.load(source if source is not None else "content.md", stdin=stdin)
     doc = parse.parse(body, source=name)
