@@ -75,7 +75,33 @@ def user_dir() -> Path:
     return Path(base) / "deckgen" / "templates"
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+_yaml_cache: dict[str, tuple[tuple[int, int], dict]] = {}
+
+
 def _read_yaml(path: Path) -> dict:
+    """A theme's settings, re-read only when the file changed (rebuilds resolve themes often)."""
+    stamp = _stamp(path)
+    if stamp == (0, 0):
+        return {}
+    hit = _yaml_cache.get(str(path))
+    if hit is not None and hit[0] == stamp:
+        return dict(hit[1])
+    data = _parse_yaml(path)
+    if len(_yaml_cache) > 32:
+        _yaml_cache.clear()
+    _yaml_cache[str(path)] = (stamp, data)
+    return dict(data)
+
+
+def _parse_yaml(path: Path) -> dict:
     if not path.is_file():
         return {}
     import yaml
@@ -124,9 +150,13 @@ def resolve(name_or_path: str | os.PathLike[str] | None) -> ThemeInfo:
             where=spec,
             hint="give a theme folder, a .pptx/.potx file, or a name from 'deckgen templates'",
         )
-    themes = {t.name: t for t in available()}  # later (user) entries override bundled ones
-    if spec in themes:
-        return themes[spec]
+    # a name: look in the user's folder, then the bundled one, without reading every theme's
+    # settings (a rebuild resolves its theme each time)
+    for origin, base in (("user", user_dir()), ("bundled", bundled_dir())):
+        folder = base / spec
+        if spec not in (".", "..") and (folder / TEMPLATE_FILE).is_file():
+            return _info(folder, origin)
+    themes = {t.name: t for t in available()}
     names = ", ".join(sorted(themes)) or "none"
     raise TemplateError(
         f"no theme named {spec!r}", hint=f"available: {names}; or give a path to a .pptx/.potx"
@@ -134,14 +164,6 @@ def resolve(name_or_path: str | os.PathLike[str] | None) -> ThemeInfo:
 
 
 _cache: dict[tuple[str, tuple[tuple[int, int], ...]], Theme] = {}
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
 
 
 def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
