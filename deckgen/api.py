@@ -17,9 +17,16 @@ class Result:
     """What a build produced."""
 
     output: Path
+    """The deck written."""
     slides: int
+    """How many slides it has (follow-up slides of long insights included)."""
     warnings: tuple[str, ...]
+    """Things the author may want to fix (they were also not fatal); the CLI prints them."""
     seconds: float
+    """Wall time of the whole build."""
+    template: Path | None = None
+    """The template file the deck was built from (``template.pptx`` of a theme folder, or
+    the .pptx/.potx given); watch mode watches it."""
 
 
 def _source_date_epoch() -> int | None:
@@ -151,4 +158,10 @@ def build(
     from deckgen.render import write
 
     write(deck, out)
-    return Result(out, len(deck.slides), deck.warnings, time.perf_counter() - started)
+    return Result(
+        out,
+        len(deck.slides),
+        deck.warnings,
+        time.perf_counter() - started,
+        Path(deck.theme.path),
+    )
