@@ -76,13 +76,26 @@ _template_option = click.option(
 )
 
 
-@cli.command(short_help="Build a deck from a Markdown summary.")
-@click.argument("source", default="content.md", metavar="[SOURCE]")
+@cli.command(short_help="Build a deck (or many) from Markdown summaries.")
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
     help="Where to write the deck. Default: SOURCE with .pptx (deck.pptx for stdin).",
+)
+@click.option(
+    "-d",
+    "--outdir",
+    type=click.Path(file_okay=False),
+    help="With several sources: the folder for their decks (created if missing). "
+    "Default: next to each source.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="With several sources: decks built at once. Default: the number of CPUs.",
 )
 @_template_option
 @click.option("--agenda", is_flag=True, help="Add an agenda slide listing the insights.")
@@ -90,8 +103,10 @@ _template_option = click.option(
 @click.option("--no-footer", is_flag=True, help="Leave the footer off.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def build(
-    source: str,
+    sources: tuple[str, ...],
     output: str | None,
+    outdir: str | None,
+    jobs: int | None,
     template: str | None,
     agenda: bool,
     no_numbers: bool,
@@ -100,10 +115,25 @@ def build(
 ) -> None:
     """Build a deck from SOURCE (a Markdown summary; '-' reads stdin; default content.md).
 
+    Several SOURCEs (or a quoted glob such as 'talks/*.md') build in parallel, one deck
+    each, into OUTDIR (-d) or next to each source; a failing source does not stop the
+    others, and the exit code is 1 if any failed.
+
     The deck is written atomically: on any error an existing deck is left as it was.
     """
+    if len(sources) > 1 or outdir is not None or any(_is_glob(s) for s in sources):
+        if output is not None:
+            raise click.UsageError(
+                "-o/--output names one deck; with several sources use -d/--outdir"
+            )
+        if "-" in sources:
+            raise click.UsageError("stdin ('-') can only be built alone")
+        _build_many(sources, outdir, jobs, template, agenda, no_numbers, no_footer, quiet)
+        return
+
     from deckgen.api import build as do_build
 
+    source = sources[0] if sources else "content.md"
     result = do_build(
         source,
         output,
@@ -116,6 +146,115 @@ def build(
     _warn(result.warnings)
     if not quiet:
         click.echo(f"Wrote {result.output} ({result.slides} slides) in {result.seconds:.2f} s")
+
+
+def _is_glob(arg: str) -> bool:
+    return any(c in arg for c in "*?[") and not os.path.exists(arg)
+
+
+def _build_many(
+    sources: tuple[str, ...],
+    outdir: str | None,
+    jobs: int | None,
+    template: str | None,
+    agenda: bool,
+    no_numbers: bool,
+    no_footer: bool,
+    quiet: bool,
+) -> None:
+    import time
+    from pathlib import Path
+
+    from deckgen import batch
+
+    started = time.perf_counter()
+    found, failed = batch.expand(sources or ("content.md",))
+    if outdir is not None:
+        try:
+            Path(outdir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DeckgenError(
+                f"cannot create the output folder: {exc.strerror or exc}", where=outdir
+            ) from None
+    todo, clashes = batch.plan_jobs(
+        found,
+        outdir,
+        template=template,
+        numbers=not no_numbers,
+        footer=not no_footer,
+        agenda=agenda,
+    )
+    failed += clashes
+    with click.progressbar(
+        length=len(todo),
+        label=f"Building {len(todo)} deck{'' if len(todo) == 1 else 's'}",
+        file=sys.stderr,
+    ) as bar:
+        outcomes = batch.run(todo, workers=jobs, progress=lambda _: bar.update(1))
+    built = [o for o in outcomes if o.ok]
+    failed += [o for o in outcomes if not o.ok]
+    for o in built:
+        _warn(tuple(f"{o.source}: {w}" for w in o.warnings))
+        if not quiet:
+            click.echo(f"Wrote {o.output} ({o.slides} slides) in {o.seconds:.2f} s")
+    seconds = time.perf_counter() - started
+    summary = f"{len(built)} built, {len(failed)} failed in {seconds:.2f} s"
+    if failed:
+        click.echo(summary + ":", err=True)
+        for o in failed:
+            click.echo(f"  Error: {o.error}", err=True)
+        raise SystemExit(1)
+    if not quiet:
+        click.echo(summary)
+
+
+@cli.command(short_help="Rebuild a deck whenever its summary or template changes.")
+@click.argument("source", default="content.md", metavar="[SOURCE]")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Where to write the deck. Default: SOURCE with .pptx.",
+)
+@_template_option
+@click.option("--agenda", is_flag=True, help="Add an agenda slide listing the insights.")
+@click.option("--no-numbers", is_flag=True, help="Leave slide numbers off.")
+@click.option("--no-footer", is_flag=True, help="Leave the footer off.")
+@click.pass_context
+def watch(
+    ctx: click.Context,
+    source: str,
+    output: str | None,
+    template: str | None,
+    agenda: bool,
+    no_numbers: bool,
+    no_footer: bool,
+) -> None:
+    """Build SOURCE, then rebuild it each time it or its template is saved. Ctrl-C stops.
+
+    A source with an error leaves the last good deck in place: the error is printed and
+    the next save is built. Needs the watchfiles package (pip install 'deckgen[watch]').
+    """
+    from deckgen.watch import Watcher, file_changes
+
+    watcher = Watcher(
+        source,
+        output,
+        template=template,
+        numbers=not no_numbers,
+        footer=not no_footer,
+        agenda=agenda,
+        echo=click.echo,
+        err=lambda line: click.echo(line, err=True),
+        debug=_debug(ctx),
+    )
+    try:
+        changes = file_changes(watcher)
+        watcher.build()
+        click.echo(f"Watching {source} and its template for changes (Ctrl-C to stop)")
+        watcher.run(changes, first=False)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.")
 
 
 @cli.command(short_help="Show the slides deckgen would make, with their text.")

@@ -1,0 +1,159 @@
+"""``deckgen watch``: rebuild the deck whenever the summary or its template changes.
+
+The loop is separate from the file watching so it can be driven by any iterable of change
+batches (tests feed it lists; the command feeds it :func:`file_changes`, built on watchfiles).
+Rebuilds are warm: the theme and its compiled templates stay cached in this process between
+builds, so a rebuild costs the parse, plan, fit and write of the deck only. A build that
+fails leaves the last good deck in place (writes are atomic) and the loop goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deckgen.errors import DeckgenError, UsageError
+from deckgen.themes import TEMPLATE_FILE, resolve
+
+
+@dataclass
+class Watcher:
+    """What to build and what to watch for it."""
+
+    source: str
+    output: str | None = None
+    template: str | None = None
+    numbers: bool = True
+    footer: bool = True
+    agenda: bool = False
+    echo: Callable[[str], Any] = print
+    """Where progress lines go (``Rebuilt …``, ``Error: …``)."""
+    err: Callable[[str], Any] | None = None
+    """Where errors and warnings go; defaults to ``echo``."""
+    debug: bool = False
+    """Let unexpected exceptions propagate (with their traceback) instead of reporting them."""
+    builds: int = field(default=0, init=False)
+    failures: int = field(default=0, init=False)
+    _template_file: Path | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.source == "-":
+            raise UsageError("watch needs a file to watch, not stdin ('-')")
+
+    @property
+    def output_path(self) -> Path:
+        from deckgen.api import default_output
+
+        return Path(self.output) if self.output else default_output(self.source)
+
+    def watched(self) -> set[Path]:
+        """Files whose change triggers a rebuild: the source, and the template's files
+        (template.pptx, notes.j2, theme.yaml of a theme folder, or the .pptx/.potx itself).
+
+        The template is the one the last good build used (``-t``, else the source's front
+        matter, else the default theme), so editing the front matter moves the watch.
+        """
+        files = {_absolute(self.source)}
+        template = self._template_file
+        if template is None:
+            try:
+                template = resolve(self.template).template_file
+            except DeckgenError:
+                template = None
+        if template is not None:
+            files.add(_absolute(template))
+            if template.name == TEMPLATE_FILE:  # a theme folder: its other files count too
+                files |= {_absolute(template.parent / n) for n in ("notes.j2", "theme.yaml")}
+        return files
+
+    def build(self, verb: str = "Built") -> bool:
+        """One build; prints its time, or its error (the previous deck stays as it was)."""
+        from deckgen.api import build
+
+        self.builds += 1
+        try:
+            result = build(
+                self.source,
+                self.output,
+                template=self.template,
+                numbers=self.numbers,
+                footer=self.footer,
+                agenda=self.agenda,
+            )
+        except Exception as exc:  # any failure: report it, keep the last deck, keep watching
+            if self.debug and not isinstance(exc, DeckgenError):
+                raise
+            self.failures += 1
+            err = self.err or self.echo
+            if isinstance(exc, DeckgenError):
+                err(f"Error: {exc.format_message()}")
+            else:
+                err(
+                    f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the "
+                    "traceback, and please report it)"
+                )
+            if self.output_path.exists():
+                err(f"(kept the last good {self.output_path}; watching for changes)")
+            return False
+        self._template_file = result.template
+        err = self.err or self.echo
+        for w in result.warnings:
+            err(f"Warning: {w}")
+        self.echo(f"{verb} {result.output} ({result.slides} slides) in {result.seconds:.2f} s")
+        return True
+
+    def run(self, changes: Iterable[Any], *, first: bool = True) -> None:
+        """Build once (unless ``first`` is false), then once per batch of changes until
+        ``changes`` ends; build errors are printed, never raised."""
+        if first:
+            self.build()
+        for _ in changes:
+            self.build("Rebuilt")
+
+
+def _absolute(path: str | os.PathLike[str]) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def file_changes(watcher: Watcher, stop: threading.Event | None = None) -> Iterator[set[Path]]:
+    """Batches of changed files among ``watcher.watched()``, until ``stop`` is set.
+
+    Folders are watched rather than files, because editors save by writing a new file and
+    renaming it over the old one, which a watch on the file itself would lose. The set of
+    files is worked out again after each batch (the front matter may name a new template).
+    Raises DeckgenError at once (not on first use) when watchfiles is not installed.
+    """
+    try:
+        import watchfiles
+    except ImportError:
+        raise DeckgenError(
+            "watch mode needs the watchfiles package",
+            hint="install it with: pip install 'deckgen[watch]'",
+        ) from None
+    return _changes(watchfiles, watcher, stop or threading.Event())
+
+
+def _changes(watchfiles: Any, watcher: Watcher, stop: threading.Event) -> Iterator[set[Path]]:
+    while not stop.is_set():
+        files = watcher.watched()
+        folders = sorted({str(f.parent) for f in files if f.parent.is_dir()})
+        if not folders:
+            raise DeckgenError(
+                "nothing to watch: the source's folder does not exist", where=watcher.source
+            )
+
+        def relevant(_change: Any, path: str, files: set[Path] = files) -> bool:
+            return Path(path) in files
+
+        for batch in watchfiles.watch(
+            *folders, watch_filter=relevant, stop_event=stop, recursive=False
+        ):
+            yield {Path(p) for _, p in batch}
+            if watcher.watched() != files:
+                break  # the template moved: watch its folder instead
+        else:
+            return  # stopped
