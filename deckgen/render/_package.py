@@ -232,8 +232,18 @@ class PartNamer:
 
     def __init__(self, package: OpcPackage):
         self._next: dict[tuple[str, str], int] = {}
+        self._taken: set[str] = set()
         for part in package.iter_parts():
             self._see(str(part.partname))
+            self._taken.add(str(part.partname).lower())
+
+    def fixed(self, name: str) -> str:
+        """``name`` itself if no part has it, else a numbered name like it."""
+        if name.lower() in self._taken:
+            return self.like(name)
+        self._taken.add(name.lower())
+        self._see(name)
+        return name
 
     def _see(self, name: str) -> None:
         m = _NUMBERED.match(name)

@@ -74,6 +74,17 @@ _CLONED = (
 )
 _DROPPED = ("/notesSlide", "/comments", "/slide")
 SECTION_EXT = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
+_PML = "application/vnd.openxmlformats-officedocument.presentationml."
+_NSDECL = " ".join(f'xmlns:{k}="{X.NS[k]}"' for k in ("a", "r", "p"))
+# parts PowerPoint expects next to presentation.xml (LibreOffice omits viewProps)
+_REQUIRED_PARTS = (
+    ("presProps", "/ppt/presProps.xml", f"<p:presentationPr {_NSDECL}/>"),
+    (
+        "viewProps",
+        "/ppt/viewProps.xml",
+        f'<p:viewPr {_NSDECL}><p:gridSpacing cx="76200" cy="76200"/></p:viewPr>',
+    ),
+)
 _LINK_RID = "rIdDeckgenLink"  # placeholder in cached run properties
 
 
@@ -280,6 +291,7 @@ class _Writer:
             if rid in self.prs_part.rels:
                 self.prs_part.rels.pop(rid)
         self._drop_slide_references()
+        self._required_parts(namer)
         self._app_properties(template_slides, new_parts)
         for i, (slide_part, notes_part) in enumerate(new_parts, start=1):
             slide_part.partname = PackURI(f"/ppt/slides/slide{i}.xml")
@@ -444,6 +456,17 @@ class _Writer:
         rels = package_rels(self.package)
         for rid in [rid for rid, rel in rels.items() if rel.reltype == RT_THUMBNAIL]:
             rels.pop(rid)
+
+    def _required_parts(self, namer: PartNamer) -> None:
+        from pptx.opc.package import Part
+        from pptx.opc.packuri import PackURI
+
+        have = {rel.reltype.rsplit("/", 1)[-1] for rel in self.prs_part.rels.values()}
+        for kind, name, xml in _REQUIRED_PARTS:
+            if kind not in have:
+                blob = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml.encode()
+                part = Part(PackURI(namer.fixed(name)), f"{_PML}{kind}+xml", self.package, blob)
+                add_rel(self.prs_part, _RT + kind, part)
 
     def _app_properties(self, old_slides: int, new_parts: list[tuple[Any, Any]]) -> None:
         rels = package_rels(self.package)

@@ -379,3 +379,21 @@ def test_extended_properties_describe_the_deck(written):
     assert "{{" not in app
     for spec in deck.slides:
         assert f"<vt:lpstr>{spec.title}</vt:lpstr>" in app
+
+
+def test_missing_view_and_presentation_properties_are_added(proto_path: Path, tmp_path: Path):
+    """LibreOffice saves no viewProps; PowerPoint wants it (and presProps)."""
+    src = tmp_path / "t.pptx"
+    with zipfile.ZipFile(proto_path) as zin, zipfile.ZipFile(src, "w") as zout:
+        for info in zin.infolist():
+            blob = zin.read(info)
+            if info.filename in ("ppt/viewProps.xml", "ppt/presProps.xml"):
+                continue
+            if info.filename == "ppt/_rels/presentation.xml.rels":
+                blob = re.sub(rb'<Relationship [^>]*/(viewProps|presProps)"[^>]*/>', b"", blob)
+            zout.writestr(info, blob)
+    theme = load_theme(src)
+    write(make_deck(theme, 1), tmp_path / "d.pptx")
+    with zipfile.ZipFile(tmp_path / "d.pptx") as z:
+        assert {"ppt/viewProps.xml", "ppt/presProps.xml"} <= set(z.namelist())
+    assert_valid(tmp_path / "d.pptx")
