@@ -159,7 +159,13 @@ class _Writer:
                     raise TemplateError(
                         "template changed since it was loaded (layouts differ)", where=self.where
                     )
-                part = self.prs.slides.add_slide(layout).part
+                slide = self.prs.slides.add_slide(layout)
+                # placeholders we do not fill would show "Click to add text" in PowerPoint
+                used = {s.shape_id for s in proto.shapes}
+                for sp in list(X.iter_sp(slide.shapes._spTree)):
+                    if X.sp_id(sp) not in used:
+                        sp.getparent().remove(sp)
+                part = slide.part
             parts[kind] = part  # type: ignore[assignment]
         return parts
 
