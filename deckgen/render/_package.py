@@ -208,6 +208,11 @@ def _main_part(rels_blob: bytes, where: str) -> str:
     raise TemplateError("zip file is not a presentation (no main document)", where=where)
 
 
+def first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
 def open_presentation(path: str | Path) -> Presentation:
     """A python-pptx Presentation of a checked template (TemplateError on any failure)."""
     from pptx import Presentation as open_pptx
@@ -218,8 +223,7 @@ def open_presentation(path: str | Path) -> Presentation:
     except TemplateError:
         raise
     except Exception as e:  # python-pptx raises many kinds on malformed packages
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise TemplateError(f"cannot read presentation: {msg}", where=str(path)) from None
+        raise TemplateError(f"cannot read presentation: {first_line(e)}", where=str(path)) from None
 
 
 # --------------------------------------------------------------------------- part names

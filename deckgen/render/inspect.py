@@ -27,7 +27,7 @@ from lxml import etree
 from deckgen.errors import TemplateError
 from deckgen.model import SLIDE_KINDS, ParaProto, Prototype, ShapeProto, Theme
 from deckgen.render import _xml as X
-from deckgen.render._package import open_presentation
+from deckgen.render._package import first_line, open_presentation
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation
@@ -64,7 +64,7 @@ def load_theme(
     except TemplateError:
         raise
     except Exception as e:  # malformed XML in odd places: one line, never a traceback
-        raise TemplateError(f"cannot understand template: {e}", where=where) from None
+        raise TemplateError(f"cannot understand template: {first_line(e)}", where=where) from None
     p = Path(path)
     if name is None:
         name = p.parent.name if p.stem == "template" and p.parent.name else p.stem

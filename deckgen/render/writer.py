@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from deckgen.errors import TemplateError
+from deckgen.errors import DeckgenError, TemplateError
 from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Deck, Frame, SlideSpec
 from deckgen.render import _xml as X
 from deckgen.render._package import (
@@ -40,6 +40,7 @@ from deckgen.render._package import (
     add_rel,
     atomic_write,
     check_output,
+    first_line,
     open_presentation,
     package_rels,
     save_package,
@@ -92,7 +93,12 @@ def write(deck: Deck, out: str | Path) -> None:
     """Write ``deck`` to ``out`` (atomically) using the template at ``deck.theme.path``."""
     check_output(out)
     prs = open_presentation(deck.theme.path)
-    _Writer(prs, deck).run()
+    try:
+        _Writer(prs, deck).run()
+    except DeckgenError:
+        raise
+    except Exception as e:  # odd XML in an untrusted template: one line, not a traceback
+        raise TemplateError(f"cannot use template: {first_line(e)}", where=deck.theme.path) from e
     atomic_write(out, lambda f: save_package(prs.part.package, f))
 
 

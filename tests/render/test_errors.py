@@ -234,3 +234,18 @@ def test_overwrite_keeps_mode(tmp_path: Path, proto_theme: Theme):
     write(make_deck(proto_theme, 1), out)
     assert out.stat().st_mode & 0o777 == 0o640
     assert zipfile.is_zipfile(out)
+
+
+def test_odd_slide_ids_are_a_template_error(tmp_path: Path, proto_path: Path, proto_theme: Theme):
+    src = zipfile.ZipFile(proto_path).read("ppt/presentation.xml")
+    p = _rezip(
+        proto_path,
+        tmp_path / "t.pptx",
+        {"ppt/presentation.xml": src.replace(b'<p:sldId id="256"', b'<p:sldId id="x"')},
+    )
+    theme = type(proto_theme)(**{**proto_theme.__dict__, "path": str(p)})
+    deck = make_deck(theme, 1)
+    with pytest.raises(TemplateError) as e:
+        write(deck, tmp_path / "out.pptx")
+    _one_line(e)
+    assert not (tmp_path / "out.pptx").exists()
