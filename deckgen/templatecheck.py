@@ -27,17 +27,28 @@ _JINJA_WORDS = {
 }  # fmt: skip
 
 
-def names_used(source: str) -> set[str]:
-    """Dotted names in the Jinja expressions of ``source`` (e.g. ``insight.key_point``)."""
+def _expressions(source: str) -> list[str]:
+    exprs = [m.group(1) or m.group(2) or "" for m in _EXPR.finditer(source)]
+    exprs = [re.sub(r"'[^']*'|\"[^\"]*\"", "''", e) for e in exprs]
+    return [re.sub(r"\|\s*\w+", "", e) for e in exprs]  # filters are not names
+
+
+def loop_variables(source: str) -> set[str]:
     found: set[str] = set()
-    for m in _EXPR.finditer(source):
-        expr = m.group(1) or m.group(2) or ""
-        expr = re.sub(r"'[^']*'|\"[^\"]*\"", "''", expr)
-        local = set(re.findall(r"\bfor\s+(\w+)\s+in\b", expr))
+    for expr in _expressions(source):
+        for m in re.finditer(r"\bfor\s+([\w\s,]+?)\s+in\b", expr):
+            found.update(v.strip() for v in m.group(1).split(","))
+    return found
+
+
+def names_used(source: str) -> set[str]:
+    """Dotted names in the Jinja expressions of ``source`` (e.g. ``insight.key_point``),
+    including attributes of loop variables (``f.label``)."""
+    found: set[str] = set()
+    for expr in _expressions(source):
         for name, attrs in _DOTTED.findall(expr):
-            if name in _JINJA_WORDS or name in local:
-                continue
-            found.add(name + attrs)
+            if name not in _JINJA_WORDS:
+                found.add(name + attrs)
     return found
 
 
@@ -48,8 +59,7 @@ def unknown_names(names: set[str], loop_vars: set[str]) -> set[str]:
         if head in loop_vars:
             if rest and rest[0] not in ITEM_ATTRS:
                 bad.add(dotted)
-            continue
-        if head not in KNOWN or rest and KNOWN[head] and rest[0] not in KNOWN[head]:
+        elif head not in KNOWN or (rest and KNOWN[head] and rest[0] not in KNOWN[head]):
             bad.add(dotted)
     return bad
 
@@ -70,9 +80,10 @@ def report(theme: Theme) -> tuple[str, bool]:
             else f"layout {proto.layout_name!r}"
         )
         source = "\n".join(s.template for s in proto.shapes)
-        used = names_used(source)
-        loops = set(re.findall(r"\{%-?\s*for\s+(\w+)\s+in\b", source))
-        bad = unknown_names(used, loops)
+        loops = loop_variables(source)
+        names = names_used(source)
+        bad = unknown_names(names, loops)
+        used = {n for n in names if n.split(".")[0] not in loops}
         titled = any(s.is_title for s in proto.shapes)
         lines.append(f"  {kind:<10} {where}; uses {', '.join(sorted(used)) or 'no names'}")
         if not titled:

@@ -1,0 +1,230 @@
+"""Themes as users meet them: list, export, check, choose by name/path/front matter, and
+templates designed elsewhere (prototype decks with split tags and logos, corporate decks)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pptx
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+import deckgen
+from deckgen.cli import cli
+from deckgen.errors import TemplateError
+
+from .conftest import CONTENT
+from .render.make_templates import prototype_template, set_runs
+from .test_cli import TITLES, slide_title
+
+PPTX_DEFAULT = Path(pptx.__file__).parent / "templates" / "default.pptx"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_export_then_build_with_the_exported_folder(tmp_path):
+    result = run("templates", "export", "dark", str(tmp_path / "mine"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mine" / "template.pptx").is_file()
+    assert (tmp_path / "mine" / "notes.j2").is_file()
+    out = tmp_path / "deck.pptx"
+    assert deckgen.build(CONTENT, out, template=tmp_path / "mine").slides == 12
+
+
+def test_export_refuses_to_overwrite(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "default").mkdir()
+    (tmp_path / "mine" / "default" / "x").write_text("keep")
+    result = run("templates", "export", "default", str(tmp_path / "mine"))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error:")
+    assert (tmp_path / "mine" / "default" / "x").read_text() == "keep"
+
+
+def test_user_folder_themes_are_listed_and_usable(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECKGEN_TEMPLATES", str(tmp_path / "themes"))
+    (tmp_path / "themes").mkdir()
+    assert run("templates", "export", "bold", str(tmp_path / "themes" / "house")).exit_code == 0
+    listing = run("templates").output
+    assert "house" in listing and "default" in listing
+    out = tmp_path / "d.pptx"
+    assert deckgen.build(CONTENT, out, template="house").slides == 12
+
+
+def test_check_reports_kinds_and_names_of_a_bundled_theme():
+    result = run("templates", "check", "default")
+    assert result.exit_code == 0, result.output
+    assert "insight" in result.output and "insight.key_point" in result.output
+    assert result.output.rstrip().endswith("OK")
+
+
+def test_check_flags_unknown_names(tmp_path):
+    path = prototype_template(tmp_path / "t.pptx")
+    prs = Presentation(str(path))
+    box = prs.slides[2].shapes.add_textbox(0, 0, 100000, 100000)
+    set_runs(box.text_frame.paragraphs[0], ["{{ insight.keypoint }}"])
+    prs.save(str(path))
+    result = run("templates", "check", str(path))
+    assert result.exit_code == 1
+    assert "unknown: insight.keypoint" in result.output
+
+
+def test_front_matter_template_is_used(tmp_path):
+    src = tmp_path / "talk.md"
+    src.write_text("---\ntemplate: bold\n---\n" + CONTENT.read_text(encoding="utf-8"))
+    out = tmp_path / "talk.pptx"
+    deckgen.build(src, out)
+    theme = (
+        Presentation(str(out))
+        .slide_masters[0]
+        .part.part_related_by(
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+        )
+    )
+    assert b"deckgen Bold" in theme.blob
+
+
+def test_prototype_template_with_split_tags_and_logo(tmp_path):
+    """A template made in another tool: tags split over runs, a logo on every prototype."""
+    template = prototype_template(tmp_path / "proto.pptx")
+    out = tmp_path / "deck.pptx"
+    deckgen.build(CONTENT, out, template=template)
+    prs = Presentation(str(out))
+    assert len(prs.slides) == 12  # the non-prototype "how to" slide and prototypes are gone
+    for n, slide in enumerate(list(prs.slides)[1:11]):
+        assert slide_title(slide) == f"{n + 1}. {TITLES[n]}"
+        run0 = slide.shapes.title.text_frame.paragraphs[0].runs[0]
+        assert run0.font.bold and run0.font.name == "Georgia"  # the tag run's formatting
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].image.blob.startswith(b"\x89PNG")
+    assert "How to use this template" not in [slide_title(s) for s in prs.slides]
+
+
+@pytest.mark.parametrize("wide", [True, False])
+def test_corporate_templates_keep_their_size_and_fill_titles(tmp_path, wide):
+    if wide:
+        prs = Presentation(str(PPTX_DEFAULT))
+        prs.slide_width, prs.slide_height = 12192000, 6858000
+        template = tmp_path / "wide.pptx"
+        prs.save(str(template))
+    else:
+        template = PPTX_DEFAULT  # python-pptx's own default: 4:3
+    out = tmp_path / "corp.pptx"
+    deckgen.build(CONTENT, out, template=template)
+    deck = Presentation(str(out))
+    src = Presentation(str(template))
+    assert (deck.slide_width, deck.slide_height) == (src.slide_width, src.slide_height)
+    titles = [slide_title(s) for s in deck.slides]
+    assert len(titles) == 12 and all(titles)
+    assert TITLES[0] in titles[1]
+
+
+def test_potx_is_accepted(tmp_path):
+    import zipfile
+
+    potx = tmp_path / "corp.potx"
+    with zipfile.ZipFile(PPTX_DEFAULT) as zin, zipfile.ZipFile(potx, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"presentationml.presentation.main+xml", b"presentationml.template.main+xml"
+                )
+            zout.writestr(item, data)
+    out = tmp_path / "from-potx.pptx"
+    assert deckgen.build(CONTENT, out, template=potx).slides == 12
+
+
+def test_missing_template_is_a_clear_error(tmp_path):
+    with pytest.raises(TemplateError, match="not found"):
+        deckgen.build(CONTENT, tmp_path / "x.pptx", template=tmp_path / "nope.pptx")
+    assert not (tmp_path / "x.pptx").exists()
+
+
+@pytest.mark.skipif(os.environ.get("DECKGEN_SKIP_WHEEL") == "1", reason="wheel test disabled")
+@pytest.mark.slow
+def test_wheel_ships_the_bundled_themes(tmp_path):
+    """`pip install .` (not editable) into a fresh venv: themes listed and buildable."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    wheel_dir = tmp_path / "wheel"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), str(root)],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0 and "hatchling" in proc.stderr and "No matching" in proc.stderr:
+        pytest.skip("hatchling is not reachable to build a wheel")
+    assert proc.returncode == 0, proc.stderr
+    import zipfile
+
+    (wheel,) = wheel_dir.glob("deckgen-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for theme in ("default", "dark", "bold"):
+        assert f"deckgen/templates/{theme}/template.pptx" in names
+        assert f"deckgen/templates/{theme}/notes.j2" in names
+    # installed into a target folder (no network: dependencies come from this environment)
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    listing = subprocess.run(
+        [sys.executable, "-m", "deckgen", "templates"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert (
+        str(target)
+        in subprocess.run(
+            [sys.executable, "-c", "import deckgen; print(deckgen.__file__)"],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    for theme in ("default", "dark", "bold"):
+        assert theme in listing.stdout
+        built = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "deckgen",
+                "build",
+                str(CONTENT),
+                "-o",
+                f"{theme}.pptx",
+                "-t",
+                theme,
+            ],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert built.returncode == 0, built.stderr
+        assert len(Presentation(str(work / f"{theme}.pptx")).slides) == 12
