@@ -14,6 +14,7 @@ Pure function of the deck: no python-pptx, no I/O.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -269,7 +270,9 @@ def _item_label(slide: SlideSpec, ordinal: int) -> str:
         number = getattr(ins, "number", None)
         if number is None and isinstance(ins, dict):
             number = ins.get("number")
-        return f'insight {number if number is not None else ordinal} "{title}"'
+        n = number if number is not None else ordinal
+        title = re.sub(rf"^{n}\s*[.):]\s*", "", title)  # "3. Title" → "Title"
+        return f'insight {n} "{title}"'
     return f'{slide.kind} slide "{title}"'
 
 
