@@ -58,6 +58,7 @@ def read(
     if text is None and isinstance(source, str) and "\n" in source:
         text = source
         source = None
+    warnings: tuple[str, ...] | list[str]
     if text is not None:
         body, name, warnings = text, "<text>", ()  # parse() normalizes text itself
     else:

@@ -6,7 +6,6 @@ Heavy modules (python-pptx, markdown-it, Jinja2) are imported inside the command
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any
@@ -270,6 +269,8 @@ def outline(source: str, template: str | None, agenda: bool, as_json: bool) -> N
     doc = read(source, stdin=sys.stdin.buffer if source == "-" else None)
     deck = prepare(doc, template=template, agenda=agenda)
     if as_json:
+        import json
+
         click.echo(json.dumps(as_dict(doc, deck), ensure_ascii=False, indent=2, default=str))
     else:
         _warn(deck.warnings)
