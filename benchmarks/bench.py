@@ -1,0 +1,460 @@
+"""deckgen's speed and memory, each figure against a baseline measured in the same run.
+
+    python benchmarks/bench.py            # about 5 minutes on a 2-core machine
+    python benchmarks/bench.py --quick    # fewer repetitions, about 2 minutes
+
+Figures (targets from issue 6):
+
+- 1,000 insights: ``deckgen build`` vs ``pandoc in.md -o out.pptx`` on equivalent Markdown
+  (same slides and text; pandoc gets no speaker notes, deckgen writes them)      <= 0.25x
+- cold ``deckgen build content.md`` vs ``python -c "import pptx"``               <= 1.3x
+- warm rebuild of content.md via ``deckgen.build(source, output)`` in a running
+  process vs pandoc's cold time on the same deck                                 <= 0.3x
+- ``deckgen --help`` vs ``python -c "import pptx"``                              <= 0.5x
+- 4,000 vs 1,000 insights, build time with notes (the time the build reports,
+  so the interpreter's start does not flatter the ratio)                          <= 4.5x
+- peak memory (max RSS of the build process) at 1,000 and 4,000 insights
+
+Big inputs are content.md's insights repeated and renumbered. Small timings are medians of
+several runs, deckgen and its baseline interleaved so that load on the machine hits both.
+Child processes run with Python's bytecode cache on (in a private folder), as an installed
+deckgen would: with PYTHONDONTWRITEBYTECODE set, every start would recompile deckgen's
+sources, which no installed package does. Nothing here is a test; nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content.md"
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    insights: list[tuple[str, list[str]]]  # (title, bullet lines without "- ")
+    conclusion: list[str]  # the paragraph, then closing lines
+
+
+def read_summary(path: Path) -> Summary:
+    """content.md's parts, by its plain-text shape (title line, ``N. Title:``, bullets,
+    ``Conclusion``)."""
+    lines = [ln.rstrip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    lines = [ln for ln in lines if ln.strip()]
+    title = lines[0]
+    insights: list[tuple[str, list[str]]] = []
+    conclusion: list[str] = []
+    in_conclusion = False
+    for line in lines[1:]:
+        if in_conclusion:
+            conclusion.append(line)
+        elif line.strip().lower() == "conclusion":
+            in_conclusion = True
+        elif m := re.match(r"^\d+\.\s+(.*)$", line):
+            insights.append((m.group(1).rstrip(":").strip(), []))
+        elif insights and line.lstrip().startswith("- "):
+            insights[-1][1].append(line.lstrip()[2:])
+    if not insights or not conclusion:
+        raise SystemExit(f"{path}: expected numbered insights and a Conclusion section")
+    return Summary(title, insights, conclusion)
+
+
+def deckgen_markdown(s: Summary, n: int) -> str:
+    """n insights in content.md's own shape."""
+    out = [s.title]
+    for i in range(n):
+        title, bullets = s.insights[i % len(s.insights)]
+        out.append(f"{i + 1}. {title}:")
+        out += [f"- {b}" for b in bullets]
+    out.append("Conclusion")
+    out += s.conclusion
+    return "\n".join(out) + "\n"
+
+
+def pandoc_markdown(s: Summary, n: int) -> str:
+    """The same slides for pandoc: a title slide, one ``##`` slide per insight with the
+    same bullets, a conclusion slide with the same paragraphs."""
+    title = s.title.replace('"', '\\"')
+    out = ["---", f'title: "{title}"', "---", ""]
+    for i in range(n):
+        t, bullets = s.insights[i % len(s.insights)]
+        out += [f"## {i + 1}. {t}", ""] + [f"- {b}" for b in bullets] + [""]
+    out += ["## Conclusion", ""]
+    for para in s.conclusion:
+        out += [para, ""]
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Run:
+    seconds: float
+    """Wall time of the whole process."""
+    cpu: float
+    """User + system CPU time of the process."""
+    max_rss_mb: float | None
+    stdout: str
+    returncode: int
+
+
+class Runner:
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+        env["PYTHONUNBUFFERED"] = "1"
+        self.env = env
+
+    def run(self, argv: Sequence[str], *, check: bool = True) -> Run:
+        out_path = self.workdir / "stdout.txt"
+        err_path = self.workdir / "stderr.txt"
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                list(argv), stdout=out, stderr=err, cwd=self.workdir, env=self.env
+            )
+            rss: float | None = None
+            if hasattr(os, "wait4"):
+                _, status, usage = os.wait4(proc.pid, 0)
+                seconds = time.perf_counter() - started
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                cpu = usage.ru_utime + usage.ru_stime
+                scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+                rss = usage.ru_maxrss * scale / 2**20
+            else:  # pragma: no cover - Windows: no per-child rusage
+                proc.wait()
+                seconds = time.perf_counter() - started
+                cpu = float("nan")
+        stdout = out_path.read_text(encoding="utf-8", errors="replace")
+        if check and proc.returncode != 0:
+            stderr = err_path.read_text(encoding="utf-8", errors="replace")
+            raise SystemExit(f"command failed ({proc.returncode}): {' '.join(argv)}\n{stderr}")
+        return Run(seconds, cpu, rss, stdout, proc.returncode)
+
+
+def interleaved(runner: Runner, a: Sequence[str], b: Sequence[str], n: int) -> tuple[Run, Run]:
+    """Median runs of two commands, alternated; one unrecorded warm-up of each first."""
+    runner.run(a)
+    runner.run(b)
+    ra: list[Run] = []
+    rb: list[Run] = []
+    for _ in range(n):
+        ra.append(runner.run(a))
+        rb.append(runner.run(b))
+    return _median(ra), _median(rb)
+
+
+def _median(runs: list[Run]) -> Run:
+    ordered = sorted(runs, key=lambda r: r.seconds)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def deckgen_command() -> list[str]:
+    """The installed ``deckgen`` script of this interpreter, else ``python -m deckgen``."""
+    folder = Path(sys.executable).parent
+    for name in ("deckgen", "deckgen.exe"):
+        script = folder / name
+        if script.is_file():
+            return [str(script)]
+    return [sys.executable, "-m", "deckgen"]
+
+
+_BUILD_SECONDS = re.compile(r"\((\d+) slides\) in ([0-9.]+) s")
+
+
+def reported_build(run: Run) -> tuple[int, float]:
+    m = _BUILD_SECONDS.search(run.stdout)
+    if not m:
+        raise SystemExit(f"unexpected deckgen output: {run.stdout!r}")
+    return int(m.group(1)), float(m.group(2))
+
+
+WARM = """
+import json, statistics, sys, time
+import deckgen
+src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+deckgen.build(src, out)  # the first build loads the theme and compiles its templates
+times = []
+for _ in range(n):
+    t = time.perf_counter()
+    deckgen.build(src, out)
+    times.append(time.perf_counter() - t)
+text = open(src, encoding="utf-8").read()
+text_times = []
+for _ in range(n):
+    t = time.perf_counter()
+    deckgen.build(text, out)
+    text_times.append(time.perf_counter() - t)
+print(json.dumps({"path": statistics.median(times), "text": statistics.median(text_times)}))
+"""
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass
+class Figure:
+    name: str
+    value: str
+    baseline: str
+    ratio: float | None
+    target: float | None
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.ratio is None or self.target is None:
+            return "-" if self.note != "skipped" else "SKIP"
+        return "PASS" if self.ratio <= self.target else "FAIL"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def print_table(figures: list[Figure]) -> None:
+    headers = ("figure", "deckgen", "baseline", "ratio", "target", "result")
+    rows = [
+        (
+            f.name,
+            f.value,
+            f.baseline,
+            f"{f.ratio:.2f}x" if f.ratio is not None else "",
+            f"<= {f.target}x" if f.target is not None else "",
+            f.verdict,
+        )
+        for f in figures
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+def machine() -> str:
+    import importlib.metadata as md
+
+    cpus = os.cpu_count()
+    try:
+        pptx_version = md.version("python-pptx")
+    except md.PackageNotFoundError:
+        pptx_version = "?"
+    try:
+        load = " load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):
+        load = ""
+    return (
+        f"{platform.system()} {platform.machine()}, {cpus} CPUs,{load}; "
+        f"Python {platform.python_version()}, python-pptx {pptx_version}"
+    )
+
+
+def pandoc_version(pandoc: str) -> str:
+    out = subprocess.run([pandoc, "--version"], capture_output=True, text=True, check=False)
+    return out.stdout.splitlines()[0] if out.stdout else "pandoc"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (noisier)")
+    ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep the inputs and decks")
+    ap.add_argument("--pandoc", default=shutil.which("pandoc"), help="pandoc to compare with")
+    args = ap.parse_args(argv)
+
+    small_runs = 5 if args.quick else 9
+    big_runs = 1 if args.quick else 3
+    if args.keep:
+        workdir = Path(args.keep).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        cleanup: Callable[[], None] = lambda: None  # noqa: E731
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="deckgen-bench-")
+        workdir = Path(tmp.name)
+        cleanup = tmp.cleanup
+    try:
+        return _bench(workdir, args.pandoc, small_runs, big_runs, args.quick)
+    finally:
+        cleanup()
+
+
+def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, quick: bool) -> int:
+    summary = read_summary(CONTENT)
+    (workdir / "content.md").write_text(CONTENT.read_text(encoding="utf-8"), encoding="utf-8")
+    for n in (1000, 4000):
+        (workdir / f"in{n}.md").write_text(deckgen_markdown(summary, n), encoding="utf-8")
+    for n in (len(summary.insights), 1000):
+        (workdir / f"pandoc{n}.md").write_text(pandoc_markdown(summary, n), encoding="utf-8")
+
+    runner = Runner(workdir)
+    dg = deckgen_command()
+    py = [sys.executable]
+    print("deckgen benchmarks")
+    print(f"machine: {machine()}")
+    if pandoc:
+        print(f"baseline: {pandoc_version(pandoc)} ({pandoc})")
+    else:
+        print("baseline: pandoc not found on PATH: the pandoc comparisons are skipped")
+    print(
+        f"deckgen: {' '.join(dg)}; {'--quick, ' if quick else ''}medians of {small_runs} "
+        f"runs (small), {big_runs} (1,000/4,000 insights)"
+    )
+    print(flush=True)
+    figures: list[Figure] = []
+
+    # warm the bytecode cache and the theme files' page cache
+    runner.run([*dg, "build", "content.md", "-o", "warmup.pptx"])
+
+    # -- cold build of content.md vs the python-pptx import floor
+    floor_cmd = [*py, "-c", "import pptx"]
+    cold, floor = interleaved(
+        runner, [*dg, "build", "content.md", "-o", "content.pptx"], floor_cmd, small_runs
+    )
+    figures.append(
+        Figure(
+            "cold `deckgen build content.md`",
+            _s(cold.seconds),
+            f"import pptx {_s(floor.seconds)}",
+            cold.seconds / floor.seconds,
+            1.3,
+        )
+    )
+
+    # -- --help vs the import floor
+    helped, floor2 = interleaved(runner, [*dg, "--help"], floor_cmd, small_runs)
+    figures.append(
+        Figure(
+            "`deckgen --help`",
+            _s(helped.seconds),
+            f"import pptx {_s(floor2.seconds)}",
+            helped.seconds / floor2.seconds,
+            0.5,
+        )
+    )
+
+    # -- warm rebuild through the API vs pandoc's cold build of the same deck
+    warm_run = runner.run([*py, "-c", WARM, "content.md", "warm.pptx", str(small_runs)], check=True)
+    warm = json.loads(warm_run.stdout.strip().splitlines()[-1])
+    small_pandoc_md = f"pandoc{len(summary.insights)}.md"
+    if pandoc:
+        pandoc_small = _median(
+            [runner.run([pandoc, small_pandoc_md, "-o", "p-small.pptx"]) for _ in range(small_runs)]
+        )
+        figures.append(
+            Figure(
+                "warm rebuild, deckgen.build(path)",
+                _s(warm["path"]),
+                f"pandoc cold {_s(pandoc_small.seconds)}",
+                warm["path"] / pandoc_small.seconds,
+                0.3,
+            )
+        )
+        figures.append(
+            Figure(
+                "warm rebuild, deckgen.build(text)",
+                _s(warm["text"]),
+                f"pandoc cold {_s(pandoc_small.seconds)}",
+                warm["text"] / pandoc_small.seconds,
+                0.3,
+            )
+        )
+    else:
+        figures.append(
+            Figure("warm rebuild, deckgen.build(path)", _s(warm["path"]), "", None, 0.3, "skipped")
+        )
+
+    # -- 1,000 and 4,000 insights
+    big: dict[int, list[Run]] = {1000: [], 4000: []}
+    pandoc_big: list[Run] = []
+    for _ in range(big_runs):
+        big[1000].append(runner.run([*dg, "build", "in1000.md", "-o", "out1000.pptx"]))
+        if pandoc:
+            pandoc_big.append(runner.run([pandoc, "pandoc1000.md", "-o", "p1000.pptx"]))
+        big[4000].append(runner.run([*dg, "build", "in4000.md", "-o", "out4000.pptx"]))
+        print(".", end="", flush=True)
+    print("\n")
+    d1000, d4000 = _median(big[1000]), _median(big[4000])
+    slides1000, build1000 = reported_build(d1000)
+    slides4000, build4000 = reported_build(d4000)
+    build1000 = statistics.median(reported_build(r)[1] for r in big[1000])
+    build4000 = statistics.median(reported_build(r)[1] for r in big[4000])
+    if pandoc:
+        p1000 = _median(pandoc_big)
+        figures.append(
+            Figure(
+                "1,000 insights vs pandoc",
+                _s(d1000.seconds),
+                f"pandoc {_s(p1000.seconds)}",
+                d1000.seconds / p1000.seconds,
+                0.25,
+            )
+        )
+    else:
+        figures.append(
+            Figure("1,000 insights vs pandoc", _s(d1000.seconds), "", None, 0.25, "skipped")
+        )
+    figures.append(
+        Figure(
+            "4,000 vs 1,000 insights (build)",
+            _s(build4000),
+            f"1,000: {_s(build1000)}",
+            build4000 / build1000,
+            4.5,
+        )
+    )
+    figures.append(
+        Figure(
+            "4,000 vs 1,000 insights (command)",
+            _s(d4000.seconds),
+            f"1,000: {_s(d1000.seconds)}",
+            d4000.seconds / d1000.seconds,
+            None,
+        )
+    )
+    for n, run, slides in ((1000, d1000, slides1000), (4000, d4000, slides4000)):
+        rss = f"{run.max_rss_mb:.0f} MB" if run.max_rss_mb is not None else "n/a"
+        figures.append(Figure(f"peak memory, {n:,} insights", rss, f"{slides} slides", None, None))
+
+    print_table(figures)
+    print()
+    print(
+        'cold/help baseline: `python -c "import pptx"` (interpreter start + python-pptx '
+        "import), the floor any python-pptx tool pays."
+    )
+    print(
+        "CPU seconds (user+sys) of the medians: "
+        f"cold build {cold.cpu:.2f} vs import {floor.cpu:.2f}; help {helped.cpu:.2f}; "
+        f"1,000 insights {d1000.cpu:.2f}"
+        + (f" vs pandoc {_median(pandoc_big).cpu:.2f}" if pandoc else "")
+        + f"; 4,000 insights {d4000.cpu:.2f}."
+    )
+    failed = [f.name for f in figures if f.verdict == "FAIL"]
+    print(f"{len(failed)} target(s) missed" + (": " + "; ".join(failed) if failed else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
