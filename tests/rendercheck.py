@@ -290,8 +290,17 @@ def _found(word: str, text: str) -> bool:
     if w in t or w[::-1] in t:
         return True
     if _rtl(word):
-        need = _letters(word)
-        return bool(need) and not need - _letters(text)
+        # LibreOffice's PDF maps some Arabic glyphs (hamza after a ligature) to stray ASCII
+        # digits in its ToUnicode table; those are extraction noise, not text of the slide.
+        have = _letters(text)
+        need = Counter(
+            {
+                c: n
+                for c, n in _letters(word).items()
+                if not (c.isascii() and c.isdigit()) or c in have
+            }
+        )
+        return bool(need) and not need - have
     return False
 
 

@@ -484,22 +484,6 @@ STRESS = {
     ),
 }
 
-# Renderer-side issues that fit cannot fix (sizes are right; LibreOffice places the text):
-_HANGING = (
-    "LibreOffice hangs CJK punctuation (、。) past the box edge unless the paragraph has "
-    'a:pPr/@hangingPunct="0" (render should write it; verified to fix this deck)'
-)
-_ANCHOR_B = (
-    "LibreOffice positions a bottom-anchored box's text as if a link broken over several "
-    "lines took one line, so the text overflows the bottom by the extra lines, whatever the "
-    "size; anchor the dark theme's Key Point top or middle"
-)
-KNOWN: dict[tuple[str, str], str] = {
-    ("cjk", "dark"): _HANGING,
-    ("cjk", "bold"): _HANGING,
-    ("long-words", "dark"): _ANCHOR_B,
-}
-
 
 def _check_build(tmp_path: Path, source: str | None, text: str | None, theme: str) -> None:
     import deckgen
@@ -526,13 +510,9 @@ def test_content_md_renders_inside_its_boxes(tmp_path: Path, theme: str) -> None
 @pytest.mark.render
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("name", sorted(STRESS))
-def test_stress_set_renders_inside_its_boxes(
-    tmp_path: Path, theme: str, name: str, request: pytest.FixtureRequest
-) -> None:
+def test_stress_set_renders_inside_its_boxes(tmp_path: Path, theme: str, name: str) -> None:
     from . import rendercheck as rc
 
     if rc.soffice() is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    if (name, theme) in KNOWN:  # still runs: XPASS once the renderer is fixed
-        request.applymarker(pytest.mark.xfail(reason=KNOWN[(name, theme)], strict=False))
     _check_build(tmp_path, None, STRESS[name], theme)

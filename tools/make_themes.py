@@ -795,7 +795,8 @@ def design_dark(d: Designer) -> None:
     title = d.h("{{ insight.title }}", 28, line=1.0)
     d.placeholder("title", (M, 2.95, side - M - 0.4, 3.3), [title], "Title")
     key = d.b("{{ insight.key_point }}", 30, line=1.05)
-    d.text((rx, 0.75, rw, 2.95), [key], "Key Point", anchor="b")
+    # not bottom-anchored: LibreOffice mis-places bottom-anchored text holding broken links
+    d.text((rx, 0.75, rw, 2.95), [key], "Key Point", anchor="ctr")
     d.rect((rx, 3.95, rw, 0.03), "accent1", "Divider")
     d.text((rx, 4.2, rw, 2.4), d.explanation("accent2"), "Explanation")
     _footer(d, rx, rw)

@@ -384,9 +384,12 @@ class _Writer:
         hit = shape.cache.get(key)
         if hit is None:
             ppr = shape.pprs[proto] if shape.pprs else None
+            ppr = copy.deepcopy(ppr) if ppr is not None else etree.Element(X.A_PPR)
             if level:
-                ppr = copy.deepcopy(ppr) if ppr is not None else etree.Element(X.A_PPR)
                 ppr.set("lvl", str(max(0, min(8, level))))
+            # fit measures without hanging punctuation; LibreOffice would otherwise let
+            # CJK 、。 hang up to 1 em past the box
+            ppr.set("hangingPunct", "0")
             hit = markup.fragment(ppr)
             shape.cache[key] = hit
         return hit
