@@ -332,11 +332,12 @@ def templates_check(path: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="PNG to write.")
 @_template_option
 @click.option("--cols", default=4, show_default=True, help="Slides per row.")
-def preview(source: str, output: str | None, template: str | None, cols: int) -> None:
+@click.option("--dpi", default=40, show_default=True, help="Resolution of each slide image.")
+def preview(source: str, output: str | None, template: str | None, cols: int, dpi: int) -> None:
     """Render a deck (or build one from Markdown) onto one contact-sheet PNG via LibreOffice."""
     from deckgen.preview import preview as do_preview
 
-    out = do_preview(source, output, template=template, cols=cols)
+    out = do_preview(source, output, template=template, cols=cols, dpi=dpi)
     click.echo(f"Wrote {out}")
 
 
