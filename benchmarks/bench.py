@@ -189,20 +189,18 @@ def reported_build(run: Run) -> tuple[int, float]:
 
 
 WARM = """
-import json, statistics, sys, time
+import json, sys, time
 import deckgen
 src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 deckgen.build(src, out)  # the first build loads the theme and compiles its templates
 text = open(src, encoding="utf-8").read()
 result = {}
 for label, arg in (("path", src), ("text", text)):
-    wall, cpu = [], []
+    result[label] = []
     for _ in range(n):
         t, c = time.perf_counter(), time.process_time()
         deckgen.build(arg, out)
-        wall.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    result[label] = (statistics.median(wall), statistics.median(cpu))
+        result[label].append((time.perf_counter() - t, time.process_time() - c))
 print(json.dumps(result))
 """
 
@@ -367,15 +365,20 @@ def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, qu
     )
 
     # -- warm rebuild through the API vs pandoc's cold build of the same deck
-    warm_run = runner.run([*py, "-c", WARM, "content.md", "warm.pptx", str(small_runs)])
-    warm = json.loads(warm_run.stdout.strip().splitlines()[-1])
-    pandoc_small = None
-    if pandoc:
-        pandoc_small = _median(
-            [runner.run([pandoc, small_pandoc_md, "-o", "p-small.pptx"]) for _ in range(small_runs)]
-        )
+    # rounds of (a process doing warm rebuilds, a cold pandoc run), so that a busy spell on
+    # the machine does not fall on one side only
+    warm: dict[str, list[tuple[float, float]]] = {"path": [], "text": []}
+    pandoc_runs: list[Run] = []
+    for _ in range(3 if quick else 5):
+        warm_run = runner.run([*py, "-c", WARM, "content.md", "warm.pptx", "3"])
+        for label, pairs in json.loads(warm_run.stdout.strip().splitlines()[-1]).items():
+            warm[label] += [tuple(p) for p in pairs]
+        if pandoc:
+            pandoc_runs.append(runner.run([pandoc, small_pandoc_md, "-o", "p-small.pptx"]))
+    pandoc_small = _median(pandoc_runs) if pandoc_runs else None
     for label in ("path", "text"):
-        wall, cpu = warm[label]
+        wall = statistics.median(w for w, _ in warm[label])
+        cpu = statistics.median(c for _, c in warm[label])
         name = f"warm rebuild, deckgen.build({label})"
         if pandoc_small is None:
             figures.append(Figure(name, _s(wall), "no pandoc", target=0.3, skipped=True))

@@ -20,6 +20,8 @@ Examples:
   deckgen build                      content.md -> content.pptx
   deckgen build talk.md -o talk.pptx --template dark
   deckgen build - -o deck.pptx < summary.md
+  deckgen build 'talks/*.md' -d out  many decks, in parallel
+  deckgen watch talk.md              rebuild on every save
   deckgen outline talk.md            what the parser understood
   deckgen templates                  the themes you can use
 """
