@@ -7,6 +7,7 @@ watching (watchfiles) and a real Ctrl-C, bounded by timeouts and tolerant of a s
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -95,6 +96,23 @@ def test_watches_the_source_and_the_theme_files(source):
     names = {p.name for p in w.watched()}
     assert names == {"talk.md", "template.pptx", "notes.j2", "theme.yaml"}
     assert source.resolve() in {p.resolve() for p in w.watched()}
+
+
+def test_the_front_matter_template_moves_the_watch(source):
+    body = CONTENT.read_text(encoding="utf-8")
+    source.write_text("---\ntemplate: dark\n---\n" + body, encoding="utf-8")
+    lines: list[str] = []
+    w = watcher_for(source, lines)
+
+    def edits():
+        assert "dark" in {p.parent.name for p in w.watched()}
+        source.write_text("---\ntemplate: bold\n---\n" + body, encoding="utf-8")
+        yield {source}
+
+    w.run(edits())
+    assert w.failures == 0, lines
+    parents = {p.parent.name for p in w.watched()}
+    assert "bold" in parents and "dark" not in parents
 
 
 def test_watches_a_pptx_template_itself(source, tmp_path):
@@ -211,3 +229,28 @@ def test_ctrl_c_stops_cleanly(source):
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert "Stopped watching." in out
+
+
+def test_a_saved_template_is_rebuilt_by_the_real_watcher(source, tmp_path):
+    pytest.importorskip("watchfiles")
+    theme = tmp_path / "mytheme"
+    shutil.copytree(ROOT / "templates" / "default", theme)
+    lines: list[str] = []
+    w = watcher_for(source, lines, template=str(theme))
+    stop = threading.Event()
+    changes = file_changes(w, stop)
+    w.build()
+    thread = threading.Thread(target=w.run, args=(changes,), kwargs={"first": False})
+    thread.start()
+    try:
+        settings = (theme / "theme.yaml").read_text(encoding="utf-8")
+        for n in range(40):
+            (theme / "theme.yaml").write_text(settings + f"\n# edit {n}\n", encoding="utf-8")
+            if _wait(lambda: any(line.startswith("Rebuilt") for line in lines), 1.0):
+                break
+        assert any(line.startswith("Rebuilt") for line in lines), lines
+        assert w.failures == 0, lines
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
