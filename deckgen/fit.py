@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from deckgen.metrics import Layout, MeasurePara, TextRun, layout, layout_paragraph
+from deckgen.metrics import Layout, MeasurePara, ParaLayout, TextRun, layout, layout_paragraph
 from deckgen.model import (
     EMU_PER_PT,
     Deck,
@@ -208,6 +208,25 @@ def _split_runs(
     return tuple(h for h in head if h.text), tuple(t for t in tail if t.text)
 
 
+def _layout_head(box: _Box, para: Para, size: float, room: float) -> tuple[ParaLayout, bool]:
+    """The layout of enough of ``para``'s start to overflow ``room``, and whether that is
+    all of it. Laying out the whole rest for each follow-up slide would make one very long
+    paragraph quadratic (a 1 MB line: hours); the lines before a prefix's last line are
+    those of the whole paragraph (greedy breaking), and ``_split`` never takes the last one.
+    """
+    total = sum(len(r.text) for r in para.runs)
+    # a box's worth of narrow characters (0.3 em a line's height), doubled until it overflows
+    n = max(1024, int(box.width * max(room, size) / (0.3 * size * size)))
+    while True:
+        if n >= total:
+            return layout_paragraph(box.measure_para(para, size), box.width), True
+        head, _ = _split_runs(para.runs, n, n)
+        pl = layout_paragraph(box.measure_para(replace(para, runs=head), size), box.width)
+        if pl.height > room and len(pl.lines) > 1:
+            return pl, False
+        n *= 2
+
+
 def _split(box: _Box, paras: Sequence[Para]) -> list[tuple[Para, ...]]:
     """Chunks of whole or partial paragraphs, each fitting the box at the sizes given."""
     chunks: list[tuple[Para, ...]] = []
@@ -218,8 +237,8 @@ def _split(box: _Box, paras: Sequence[Para]) -> list[tuple[Para, ...]]:
         size = para.size or box.min_size
         rest: Para | None = para
         while rest is not None:
-            pl = layout_paragraph(box.measure_para(rest, size), box.width)
-            if used + pl.height <= cap:
+            pl, whole = _layout_head(box, rest, size, cap - used)
+            if whole and used + pl.height <= cap:
                 cur.append(rest)
                 used += pl.height
                 break
