@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 # --------------------------------------------------------------------------- document
@@ -36,7 +37,7 @@ class RichText:
     def plain_text(cls, text: str, line: int | None = None) -> RichText:
         return cls((Span(text),) if text else (), line)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
 

@@ -58,8 +58,10 @@ _URL_END = "\ue001"
 _SPAN_END = "\ue002"
 _PARA = "\ue003"  # prototype paragraph marker: _PARA + index digits + _PARA_END
 _PARA_END = "\ue004"
+_SHAPE = "\ue005"  # shape marker in a slide's combined template: _SHAPE + index + _SHAPE_END
+_SHAPE_END = "\ue006"
 _FLAGS = 0xE100
-_MARKERS = re.compile("[\ue000-\ue004\ue100-\ue10f]")
+_MARKERS = re.compile("[\ue000-\ue006\ue100-\ue10f]")
 _SPAN_START = re.compile("\ue000[\ue100-\ue10f]")
 
 
@@ -267,6 +269,9 @@ class _Compiled:
     """Compiled templates of one theme, kept between builds (watch mode, API rebuilds)."""
 
     shapes: dict[tuple[str, int], jinja2.Template] = field(default_factory=dict)
+    slides: dict[str, tuple[jinja2.Template, tuple[ShapeProto, ...]]] = field(default_factory=dict)
+    """Per slide kind, all tagged shapes in one template: one Jinja render per slide instead
+    of one per shape (Jinja's per-render context setup dominated planning big decks)."""
     notes: jinja2.Template | None = None
 
 
@@ -325,6 +330,11 @@ def _compiled_for(theme: Theme) -> _Compiled:
                     )
                 except jinja2.TemplateSyntaxError as exc:
                     raise _template_error(exc, _where(theme, proto, shape)) from None
+            tagged = tuple(s for s in proto.shapes if (proto.kind, s.shape_id) in comp.shapes)
+            combined = "".join(
+                f"{_SHAPE}{i}{_SHAPE_END}{_joined_source(s)}" for i, s in enumerate(tagged)
+            )
+            comp.slides[proto.kind] = (env.from_string(combined), tagged)
         try:
             comp.notes = env.from_string(theme.notes_template or "")
         except jinja2.TemplateSyntaxError as exc:
@@ -346,8 +356,14 @@ def render_shape(
         out = template.render(context)
     except Exception as exc:  # any failure inside a user's template is a template error
         raise _template_error(exc, where if isinstance(where, str) else where()) from None
+    return _frame(out, shape)
+
+
+def _frame(out: str, shape: ShapeProto) -> Frame:
+    """The paragraphs of a shape's rendered text (prototype paragraph markers included)."""
     parts = _PARA_SPLIT.split(out)
     paras: list[Para] = []
+    has_text = False
     # parts = [before, idx, text, idx, text, ...]; text before the first marker belongs to 0
     segments = [(0, parts[0])] if parts[0] else []
     segments += [(int(parts[k]), parts[k + 1]) for k in range(1, len(parts), 2)]
@@ -364,10 +380,13 @@ def render_shape(
                 if tagged:
                     continue  # a tag that rendered nothing leaves no empty paragraph
                 runs = ()
+            else:
+                has_text = True
             paras.append(Para(runs=runs, proto=idx))
-    if paras and all(not p.text.strip() for p in paras):
-        paras = []
-    return Frame(shape_id=shape.shape_id, paragraphs=tuple(paras))
+    return Frame(shape_id=shape.shape_id, paragraphs=tuple(paras) if has_text else ())
+
+
+_SHAPE_SPLIT = re.compile(f"{_SHAPE}(\\d+){_SHAPE_END}")
 
 
 _NUMBER_TAG = re.compile(r"slide\.(number|total)\b")
@@ -398,15 +417,26 @@ def _render_slide(
     line: int | None,
 ) -> SlideSpec:
     proto = theme.prototypes[kind]
+    combined, tagged = comp.slides[kind]
+    try:
+        parts = _SHAPE_SPLIT.split(combined.render(context))
+    except Exception:
+        # render shape by shape to say which shape failed (raises a TemplateError)
+        for shape in tagged:
+            render_shape(
+                comp.shapes[(kind, shape.shape_id)],
+                shape,
+                context,
+                partial(_where, theme, proto, shape),
+            )
+        raise  # pragma: no cover - the combined template failed where no shape alone does
+    outputs = dict(zip(map(int, parts[1::2]), parts[2::2], strict=True))
     frames = []
-    for shape in proto.shapes:
-        tpl = comp.shapes.get((kind, shape.shape_id))
-        if tpl is None:
-            continue
+    for i, shape in enumerate(tagged):
         if _switched_off(shape, opts) and not shape.is_title:
             frames.append(Frame(shape_id=shape.shape_id, paragraphs=()))
         else:
-            frames.append(render_shape(tpl, shape, context, partial(_where, theme, proto, shape)))
+            frames.append(_frame(outputs.get(i, ""), shape))
     notes = ""
     if comp.notes is not None:
         try:
