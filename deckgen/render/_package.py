@@ -1,6 +1,6 @@
 """The package level: opening untrusted templates safely, naming parts, saving reproducibly.
 
-python-pptx is used for the object model, but three of its package operations do not fit a
+python-pptx is used to read templates, but three of its package operations do not fit a
 generator of large decks, so this module replaces them *at our level* (no patched copy):
 
 - opening: python-pptx inflates every zip member before anyone can look at sizes; we check
@@ -8,8 +8,9 @@ generator of large decks, so this module replaces them *at our level* (no patche
   hand python-pptx an in-memory copy (with a .potx/.ppsx main content type patched);
 - naming: ``OpcPackage.next_partname`` walks every part for each new part (quadratic);
   :class:`PartNamer` scans once and counts;
-- saving: python-pptx stamps zip entries with the current time; :func:`save_package` writes
-  fixed timestamps and a deterministic entry order so identical input gives identical bytes.
+- saving: the writer assembles parts, relationships and content types as bytes (helpers
+  here) and :func:`save_package` writes them with fixed timestamps in the order given
+  (:mod:`._zip`), so identical input gives identical bytes.
 
 The only private python-pptx members used are ``_Relationships._add_relationship`` (an O(1)
 relationship add; the public ``relate_to`` rescans all relationships of the part) and
@@ -19,8 +20,10 @@ relationship add; the public ``relate_to`` rescans all relationships of the part
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
+import posixpath
 import re
 import tempfile
 import zipfile
@@ -32,6 +35,7 @@ from lxml import etree
 
 from deckgen.errors import OutputError, TemplateError
 from deckgen.render._xml import SAFE_PARSER, declares_dtd
+from deckgen.render._zip import Entry, write_zip
 
 if TYPE_CHECKING:
     from pptx.opc.package import OpcPackage, Part
@@ -59,8 +63,6 @@ MACRO_MAINS = {
 }
 RT_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def _mb(n: int) -> str:
@@ -234,12 +236,17 @@ _NUMBERED = re.compile(r"^(.*?)(\d*)(\.[^./]+)$")
 class PartNamer:
     """Hands out unused part names (``/ppt/slides/slide%d.xml`` …) in O(1) each."""
 
-    def __init__(self, package: OpcPackage):
+    def __init__(self, names: Iterable[str] = ()):
         self._next: dict[tuple[str, str], int] = {}
         self._taken: set[str] = set()
-        for part in package.iter_parts():
-            self._see(str(part.partname))
-            self._taken.add(str(part.partname).lower())
+        for name in names:
+            self._see(name)
+            self._taken.add(name.lower())
+
+    def copy(self) -> PartNamer:
+        new = PartNamer()
+        new._next, new._taken = dict(self._next), set(self._taken)
+        return new
 
     def fixed(self, name: str) -> str:
         """``name`` itself if no part has it, else a numbered name like it."""
@@ -267,7 +274,10 @@ class PartNamer:
     def new(self, tmpl: str) -> str:
         stem, ext = tmpl.split("%d")
         n = self._next.get((stem, ext), 1)
+        while (tmpl % n).lower() in self._taken:
+            n += 1
         self._next[(stem, ext)] = n + 1
+        self._taken.add((tmpl % n).lower())
         return tmpl % n
 
 
@@ -289,53 +299,86 @@ def package_rels(package: OpcPackage) -> Any:
 # --------------------------------------------------------------------------- saving
 
 
-def _content_types_xml(parts: Iterable[Part]) -> bytes:
+def content_types_xml(parts: Iterable[tuple[str, str]]) -> bytes:
+    """``[Content_Types].xml`` for (part name, content type) pairs: a Default per extension
+    python-pptx knows the type of, an Override for every other part."""
     from pptx.opc.spec import default_content_types
 
-    known = {(ext, ct) for ext, ct in default_content_types}
+    known = set(default_content_types)
     defaults = {
         "rels": "application/vnd.openxmlformats-package.relationships+xml",
         "xml": "application/xml",
     }
     overrides: dict[str, str] = {}
-    for part in parts:
-        name = str(part.partname)
+    for name, ct in parts:
         ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
-        ct = part.content_type
         if ext and (ext, ct) in known and defaults.get(ext, ct) == ct:
             defaults[ext] = ct
         else:
             overrides[name] = ct
-    root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
+    out = [
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n",
+        f'<Types xmlns="{CT_NS}">',
+    ]
     for ext, ct in sorted(defaults.items()):
-        etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=ext, ContentType=ct)
+        out.append(f'<Default Extension="{escape_attr(ext)}" ContentType="{escape_attr(ct)}"/>')
     for name, ct in sorted(overrides.items()):
-        etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=name, ContentType=ct)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out.append(f'<Override PartName="{escape_attr(name)}" ContentType="{escape_attr(ct)}"/>')
+    out.append("</Types>")
+    return "".join(out).encode()
 
 
-_RELS_HEAD = (
+RELS_HEAD = (
     f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Relationships xmlns=\"{RELS_NS}\">"
 )
+RELS_TAIL = "</Relationships>"
 
 
 def _rel_order(rid: str) -> tuple[int, str]:
     return (int(rid[3:]) if rid.startswith("rId") and rid[3:].isdigit() else 0, rid)
 
 
-def rels_xml(rels: Any) -> bytes:
-    """A part's .rels item (as python-pptx writes it, numerically ordered), built as text:
-    python-pptx's lxml route costs more than the slide itself."""
-    out = [_RELS_HEAD]
-    for rid in sorted(rels.keys(), key=_rel_order):
-        rel = rels[rid]
-        mode = ' TargetMode="External"' if rel.is_external else ""
-        out.append(
-            f'<Relationship Id="{escape_attr(rid)}" Type="{escape_attr(rel.reltype)}" '
-            f'Target="{escape_attr(rel.target_ref)}"{mode}/>'
-        )
-    out.append("</Relationships>")
-    return "".join(out).encode()
+def rel_xml(rid: str, reltype: str, target: str, external: bool = False) -> str:
+    """One ``<Relationship>`` element (``target`` relative to the source's folder)."""
+    mode = ' TargetMode="External"' if external else ""
+    return (
+        f'<Relationship Id="{escape_attr(rid)}" Type="{escape_attr(reltype)}" '
+        f'Target="{escape_attr(target)}"{mode}/>'
+    )
+
+
+def rel_lines(rels: Any) -> list[str]:
+    """A python-pptx part's relationships as ``<Relationship>`` elements, numerically ordered
+    (as python-pptx writes them), built as text."""
+    return [
+        rel_xml(rid, rels[rid].reltype, rels[rid].target_ref, rels[rid].is_external)
+        for rid in sorted(rels.keys(), key=_rel_order)
+    ]
+
+
+def rels_xml(lines: Iterable[str]) -> bytes:
+    """A .rels item holding ``lines``."""
+    return (RELS_HEAD + "".join(lines) + RELS_TAIL).encode()
+
+
+def relative_ref(target: str, base: str) -> str:
+    """The reference to part ``target`` from a part in folder ``base`` (``../x/y.xml``)."""
+    if base == "/":
+        return target[1:]
+    folder, _, name = target.rpartition("/")
+    return f"{_relative_folder(folder or '/', base)}{name}"
+
+
+@functools.lru_cache(maxsize=256)
+def _relative_folder(folder: str, base: str) -> str:
+    rel = posixpath.relpath(folder, base)
+    return "" if rel == "." else rel + "/"
+
+
+def rels_name(partname: str) -> str:
+    """The zip member name of a part's .rels item (``ppt/slides/_rels/slide1.xml.rels``)."""
+    folder, _, name = partname.rpartition("/")
+    return f"{folder[1:]}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
 def escape_attr(text: str) -> str:
@@ -344,25 +387,9 @@ def escape_attr(text: str) -> str:
     )
 
 
-def save_package(package: OpcPackage, stream: IO[bytes]) -> None:
-    """Write the package with fixed entry timestamps in a deterministic order."""
-    parts = list(package.iter_parts())
-
-    def entries() -> Iterable[tuple[str, bytes]]:
-        yield "[Content_Types].xml", _content_types_xml(parts)
-        yield "_rels/.rels", rels_xml(package_rels(package))
-        for part in parts:
-            yield part.partname.membername, part.blob
-            if len(part.rels):
-                yield part.partname.rels_uri.membername, rels_xml(part.rels)
-
-    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, blob in entries():
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            zf.writestr(info, blob)
+def save_package(entries: Iterable[Entry], stream: IO[bytes]) -> None:
+    """Write the package's members (in the order given, fixed timestamps) to ``stream``."""
+    write_zip(stream, entries)
 
 
 def _umask() -> int:
