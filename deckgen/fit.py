@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from deckgen.metrics import Layout, MeasurePara, ParaLayout, TextRun, layout, layout_paragraph
 from deckgen.model import (
@@ -48,6 +49,7 @@ def fit(deck: Deck) -> Deck:
     slides: list[SlideSpec] = []
     warnings = list(deck.warnings)
     seen: dict[str, int] = {}
+    memo: dict[tuple[str, int, tuple[Para, ...]], tuple[_Box, _FrameFit]] = {}
     for slide in deck.slides:
         seen[slide.kind] = seen.get(slide.kind, 0) + 1
         proto = theme.prototypes.get(slide.kind)
@@ -55,7 +57,7 @@ def fit(deck: Deck) -> Deck:
             slides.append(slide)
             continue
         shapes = {s.shape_id: s for s in proto.shapes}
-        out, warns = _fit_slide(slide, shapes, theme, seen[slide.kind])
+        out, warns = _fit_slide(slide, shapes, theme, seen[slide.kind], memo)
         slides.extend(out)
         warnings.extend(warns)
     return replace(deck, slides=tuple(slides), warnings=tuple(warnings))
@@ -91,19 +93,8 @@ class _Box:
 
     def measure_para(self, para: Para, size: float) -> MeasurePara:
         pp = self.proto(para)
-        runs = tuple(
-            TextRun(
-                s.text,
-                pp.font,
-                bold=s.bold or pp.bold,
-                italic=s.italic or pp.italic,
-                code=s.code,
-                link=s.link is not None,
-            )
-            for s in para.runs
-        )
         return MeasurePara(
-            runs,
+            _text_runs(para.runs, pp.font, pp.bold, pp.italic),
             size,
             pp.line_spacing,
             pp.space_before,
@@ -125,27 +116,46 @@ class _Box:
     def preferred(self, paras: Sequence[Para]) -> list[float]:
         return [float(self.proto(p).size) for p in paras]
 
-    def candidates(self, paras: Sequence[Para]) -> list[list[float]]:
+    def candidates(self, paras: Sequence[Para]) -> tuple[tuple[float, ...], ...]:
         """Size vectors from preferred down to minimum, the hierarchy scaled together."""
-        pref = self.preferred(paras)
-        top = max(pref, default=0.0)
-        floor = [min(p, self.min_size) for p in pref]
-        out: list[list[float]] = [pref]
-        s = math.floor(top / STEP) * STEP
-        if s == top:
-            s -= STEP
-        while s > self.min_size - 1e-9 and top > 0:
-            ratio = s / top
-            out.append(
-                [
-                    max(f, math.floor(p * ratio / STEP + 1e-9) * STEP)
-                    for p, f in zip(pref, floor, strict=True)
-                ]
+        return _candidates(tuple(self.preferred(paras)), self.min_size)
+
+
+@lru_cache(maxsize=1024)
+def _text_runs(runs: tuple[Span, ...], font: str, bold: bool, italic: bool) -> tuple[TextRun, ...]:
+    return tuple(
+        TextRun(
+            s.text,
+            font,
+            bold=s.bold or bold,
+            italic=s.italic or italic,
+            code=s.code,
+            link=s.link is not None,
+        )
+        for s in runs
+    )
+
+
+@lru_cache(maxsize=256)
+def _candidates(pref: tuple[float, ...], min_size: float) -> tuple[tuple[float, ...], ...]:
+    top = max(pref, default=0.0)
+    floor = tuple(min(p, min_size) for p in pref)
+    out: list[tuple[float, ...]] = [pref]
+    s = math.floor(top / STEP) * STEP
+    if s == top:
+        s -= STEP
+    while s > min_size - 1e-9 and top > 0:
+        ratio = s / top
+        out.append(
+            tuple(
+                max(f, math.floor(p * ratio / STEP + 1e-9) * STEP)
+                for p, f in zip(pref, floor, strict=True)
             )
-            s -= STEP
-        if out[-1] != floor:
-            out.append(floor)
-        return out
+        )
+        s -= STEP
+    if out[-1] != floor:
+        out.append(floor)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -162,11 +172,12 @@ def _with_sizes(paras: Sequence[Para], sizes: Sequence[float]) -> tuple[Para, ..
     return tuple(replace(p, size=float(s)) for p, s in zip(paras, sizes, strict=True))
 
 
-def _choose(box: _Box, paras: Sequence[Para]) -> tuple[list[float], bool]:
+def _choose(box: _Box, paras: Sequence[Para]) -> tuple[Sequence[float], bool]:
     """The largest candidate sizes that fit (binary search: height grows with size)."""
+    pref = box.preferred(paras)
+    if box.fits(box.layout(paras, pref)):  # the usual case: no need for the others
+        return pref, True
     cands = box.candidates(paras)
-    if box.fits(box.layout(paras, cands[0])):
-        return cands[0], True
     lo, hi = 0, len(cands) - 1  # cands[lo] does not fit; is cands[hi] fitting?
     if not box.fits(box.layout(paras, cands[hi])):
         return cands[hi], False
@@ -309,8 +320,14 @@ def _plural(n: int, word: str) -> str:
 
 
 def _fit_slide(
-    slide: SlideSpec, shapes: dict[int, ShapeProto], theme: Theme, ordinal: int
+    slide: SlideSpec,
+    shapes: dict[int, ShapeProto],
+    theme: Theme,
+    ordinal: int,
+    memo: dict[tuple[str, int, tuple[Para, ...]], tuple[_Box, _FrameFit]],
 ) -> tuple[list[SlideSpec], list[str]]:
+    """``memo``: frames fitted so far, by slide kind, shape and text (footers, slide numbers
+    and labels repeat on every slide)."""
     warnings: list[str] = []
     fits: list[tuple[Frame, _Box, _FrameFit] | Frame] = []
     overflow_size: float | None = None
@@ -319,8 +336,12 @@ def _fit_slide(
         if shape is None:
             fits.append(frame)
             continue
-        box = _Box.of(shape, theme)
-        ff = _fit_frame(box, frame, split=shape.role in ("content", "title"))
+        key = (slide.kind, frame.shape_id, frame.paragraphs)
+        hit = memo.get(key)
+        if hit is None:
+            box = _Box.of(shape, theme)
+            hit = memo[key] = box, _fit_frame(box, frame, split=shape.role in ("content", "title"))
+        box, ff = hit
         fits.append((frame, box, ff))
         if len(ff.chunks) > 1 and overflow_size is None:
             overflow_size = box.min_size

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -142,6 +143,8 @@ class Face:
             cp: w * scale / upm for cp, w in _expand(raw["widths"]).items()
         }
         self._cache: dict[str, tuple[float, float]] = {}
+        self._ems: dict[str, float] = {}
+        self._lines: dict[str, float] = {}
         digit = self._em.get(ord("0"), 0.56 * scale)
         self._number = 2 * digit
         letters = [self._em.get(ord(c), 0.0) for c in "mw"]
@@ -153,6 +156,13 @@ class Face:
         if hit is None:
             hit = self._cache[ch] = self._metrics(ch)
         return hit
+
+    def measure(self, text: str) -> tuple[list[float], list[float]]:
+        """(advances in em, line heights in em) of each character of ``text``."""
+        ems, lines = self._ems, self._lines
+        for ch in set(text).difference(ems):
+            ems[ch], lines[ch] = self.metrics(ch)
+        return list(map(ems.__getitem__, text)), list(map(lines.__getitem__, text))
 
     def _metrics(self, ch: str) -> tuple[float, float]:
         line = self.line_factor
@@ -279,33 +289,20 @@ def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") and ord(ch) < 0x1F000
 
 
-@dataclass
-class _Chars:
-    text: str
-    widths: list[float]
-    factors: list[float]
-    link: list[bool]
-    stops: set[int]
-    """Where a link starts or ends: a word broken across lines is also broken here."""
+_EMOJI, _CJK, _PLAIN = 1, 2, 4
+_NOT_PLAIN = (_SPACES - {" "}) | _FORCED | set("\t\u200b\u3000")
+_CLASSES: dict[str, int] = {}
+"""Per character seen so far: :data:`_EMOJI`, :data:`_CJK`, or :data:`_PLAIN` (nothing that
+:func:`_breaks` treats specially except a plain space and a hyphen)."""
 
 
-def _char_metrics(para: MeasurePara) -> _Chars:
-    chars: list[str] = []
-    widths: list[float] = []
-    lines: list[float] = []
-    link: list[bool] = []
-    stops: set[int] = set()
-    for run in para.runs:
-        f = face(CODE_FONT if run.code else run.font, run.bold, run.italic)
-        if run.link and run.text:
-            stops.update((len(chars), len(chars) + len(run.text)))
-        for ch in run.text:
-            em, line = f.metrics(ch)
-            chars.append(ch)
-            widths.append(TAB_WIDTH_PT if ch == "\t" else em * para.size)
-            lines.append(line)
-            link.append(run.link)
-    return _Chars("".join(chars), widths, lines, link, stops)
+def _classes(text: str) -> dict[str, int]:
+    """:data:`_CLASSES`, with every character of ``text`` in it."""
+    classes = _CLASSES
+    for ch in set(text).difference(classes):
+        c = (_EMOJI if _is_emoji(ch) else 0) | (_CJK if _is_cjk(ch) else 0)
+        classes[ch] = c or (0 if ch in _NOT_PLAIN else _PLAIN)
+    return classes
 
 
 def _breaks(text: str, hyphens: bool, link: Sequence[bool] = ()) -> list[int]:
@@ -314,23 +311,141 @@ def _breaks(text: str, hyphens: bool, link: Sequence[bool] = ()) -> list[int]:
     Only opportunities every renderer takes: fewer opportunities can only add lines. (Not
     after ``/``: LibreOffice does not break ``and/or`` at a line's end.)
     """
+    out, hyph = _break_marks(text, link)
+    if hyphens:
+        for i in hyph:
+            out[i] = 1
+    return out
+
+
+def _break_marks(text: str, link: Sequence[bool] = ()) -> tuple[list[int], list[int]]:
+    """:func:`_breaks` without hyphen opportunities, and where those would add breaks."""
     out = [0] * len(text)
+    hyph: list[int] = []
+    cls = _classes(text)
     for i in range(1, len(text)):
         prev, ch = text[i - 1], text[i]
         if prev in _FORCED:
             out[i] = 2
         elif link and link[i - 1] and link[i]:
             continue  # inside a link: one piece
-        elif ch in _SPACES or ch in _FORCED or ch == "\t" or _is_emoji(ch):
+        elif ch in _SPACES or ch in _FORCED or ch == "\t" or cls[ch] & _EMOJI:
             continue  # LibreOffice keeps "word 🚀" together (measured)
         elif prev in _SPACES and prev != "\u00a0" or prev in "\t\u200b\u3000":
             out[i] = 1
-        elif _is_cjk(prev) or _is_cjk(ch):
+        elif (cls[prev] | cls[ch]) & _CJK:
             if ch not in _NO_LINE_START and prev not in _NO_LINE_END:
                 out[i] = 1
-        elif hyphens and prev in _HYPHENS and i >= 2 and text[i - 2].isalnum() and ch.isalnum():
-            out[i] = 1
+        elif prev in _HYPHENS and i >= 2 and text[i - 2].isalnum() and ch.isalnum():
+            hyph.append(i)
+    return out, hyph
+
+
+# In text of plain characters only, :func:`_breaks` reduces to these two patterns (the
+# position a match ends at is the break); [^\W_] is str.isalnum().
+_SPACE_BREAK = re.compile(" (?=[^ ])")
+_HYPHEN_BREAK = re.compile(
+    "(?<=[^\\W_])[" + "".join(sorted(re.escape(h) for h in _HYPHENS)) + "](?=[^\\W_])"
+)
+
+_WORD = re.compile("([^ ]+) *")
+_SPACE_CHARS = frozenset(_SPACES | _FORCED | {"\t", "\u3000"})
+"""What :func:`_is_space` says is a space."""
+
+_Unit = tuple[int, int, int, bool]
+"""A piece of text between break opportunities: (start, content end before trailing
+spaces, end, whether a forced break follows)."""
+
+
+@dataclass(frozen=True)
+class _Chars:
+    """What laying out a paragraph needs that does not depend on its size or box."""
+
+    text: str
+    ems: list[float]
+    factors: list[float]
+    link: list[bool]
+    stops: frozenset[int]
+    """Where a link starts or ends: a word broken across lines is also broken here."""
+    tabs: tuple[int, ...]
+    variants: tuple[list[_Unit], ...]
+    """Units with breaks after hyphens, then without (only when that differs)."""
+
+    def widths(self, size: float) -> list[float]:
+        widths = [em * size for em in self.ems]
+        for i in self.tabs:
+            widths[i] = TAB_WIDTH_PT
+        return widths
+
+
+def _units(text: str, cuts: Sequence[int], forced: frozenset[int] | set[int]) -> list[_Unit]:
+    units: list[_Unit] = []
+    spaces = _SPACE_CHARS
+    for a, b in pairwise(cuts):
+        ce = b
+        while ce > a and text[ce - 1] in spaces:
+            ce -= 1
+        units.append((a, ce, b, b in forced))
+    return units
+
+
+def _plain_units(text: str) -> list[_Unit]:
+    """:func:`_units` at the breaks of plain text (after spaces), from a regex."""
+    lead = len(text) - len(text.lstrip(" "))
+    units: list[_Unit] = [(0, 0, lead, False)] if lead else []
+    units += [(m.start(), m.end(1), m.end(), False) for m in _WORD.finditer(text)]
+    return units
+
+
+def _with_hyphens(units: list[_Unit], hyph: Sequence[int]) -> list[_Unit]:
+    """``units`` also broken at ``hyph`` (sorted; each inside a unit's content)."""
+    out: list[_Unit] = []
+    k, m = 0, len(hyph)
+    for a, ce, b, forced in units:
+        while k < m and hyph[k] < ce:
+            out.append((a, hyph[k], hyph[k], False))
+            a = hyph[k]
+            k += 1
+        out.append((a, ce, b, forced))
     return out
+
+
+def _char_metrics(runs: Sequence[TextRun]) -> _Chars:
+    parts: list[str] = []
+    ems: list[float] = []
+    factors: list[float] = []
+    link: list[bool] = []
+    stops: set[int] = set()
+    for run in runs:
+        text = run.text
+        f = face(CODE_FONT if run.code else run.font, run.bold, run.italic)
+        if run.link and text:
+            stops.update((len(link), len(link) + len(text)))
+        e, ln = f.measure(text)
+        parts.append(text)
+        ems += e
+        factors += ln
+        link += [run.link] * len(text)
+    text = "".join(parts)
+    n = len(text)
+    cls = _classes(text)
+    if all(cls[ch] == _PLAIN for ch in set(text)):
+        hyph = [m.end() for m in _HYPHEN_BREAK.finditer(text)]
+        if stops:  # no break inside a link
+            cuts = [m.end() for m in _SPACE_BREAK.finditer(text)]
+            units = _units(text, [0, *(i for i in cuts if not (link[i - 1] and link[i])), n], set())
+            hyph = [i for i in hyph if not (link[i - 1] and link[i])]
+        else:
+            units = _plain_units(text)
+    else:
+        marks, hyph = _break_marks(text, link if stops else ())
+        cuts = [i for i, m in enumerate(marks) if m]
+        units = _units(text, [0, *cuts, n], {i for i, m in enumerate(marks) if m == 2})
+    if not n:
+        units = []
+    variants = (_with_hyphens(units, hyph), units) if hyph else (units,)
+    tabs = tuple(i for i, ch in enumerate(text) if ch == "\t") if "\t" in text else ()
+    return _Chars(text, ems, factors, link, frozenset(stops), tabs, variants)
 
 
 def _soft_break(text: str, pos: int, end: int) -> int:
@@ -353,9 +468,9 @@ def _is_space(ch: str) -> bool:
 
 
 def _break_lines(
-    cs: _Chars, size: float, spacing: float, avail: float, breaks: list[int]
+    cs: _Chars, widths: list[float], size: float, spacing: float, avail: float, units: list[_Unit]
 ) -> list[Line]:
-    text, widths, factors = cs.text, cs.widths, cs.factors
+    text, factors = cs.text, cs.factors
     n = len(text)
     base = size * spacing
 
@@ -365,30 +480,26 @@ def _break_lines(
 
     if n == 0:
         return [Line(0, 0, 0.0, base * MIN_LINE_FACTOR)]
-    # units: [a, b) ending where a break is allowed; content ends before trailing spaces
-    cuts = [0] + [i for i in range(1, n) if breaks[i]] + [n]
     lines: list[Line] = []
     cur_start = -1
     cur_end = 0
     cur_w = 0.0
     pending = 0.0
-    for a, b in pairwise(cuts):
-        ce = b
-        while ce > a and _is_space(text[ce - 1]):
-            ce -= 1
+    limit = avail + _EPS
+    for a, ce, b, forced in units:
         cw = sum(widths[a:ce])
-        tw = sum(widths[ce:b])
-        if cur_start >= 0 and cur_w + pending + cw <= avail + _EPS:
+        tw = widths[ce] if b == ce + 1 else sum(widths[ce:b])
+        if cur_start >= 0 and cur_w + pending + cw <= limit:
             cur_end, cur_w, pending = ce, cur_w + pending + cw, tw
         else:
             if cur_start >= 0:
                 lines.append(make(cur_start, cur_end, cur_w))
             pos, rest = a, cw
             first = len(lines)
-            while rest > avail + _EPS:  # a word longer than a line: break inside it
+            while rest > limit:  # a word longer than a line: break inside it
                 w = 0.0
                 j = pos
-                while j < ce and (j == pos or w + widths[j] <= avail + _EPS):
+                while j < ce and (j == pos or w + widths[j] <= limit):
                     w += widths[j]
                     j += 1
                     if j in cs.stops:
@@ -412,7 +523,7 @@ def _break_lines(
                 cur_start, cur_w, pending = -1, 0.0, 0.0
             else:
                 cur_start, cur_end, cur_w, pending = pos, ce, rest, tw
-        if b < n and breaks[b] == 2:
+        if forced:
             if cur_start >= 0:
                 lines.append(make(cur_start, cur_end, cur_w))
             cur_start = -1
@@ -424,17 +535,36 @@ def _break_lines(
     return lines
 
 
+CACHED_CHARS = 2000
+"""Paragraphs up to this long are remembered (their characters' metrics and break
+opportunities, and their layouts): fit lays out the same text at several sizes, and decks
+repeat footers and slide numbers on every slide, and rebuilds repeat most of a deck."""
+
+_cached_char_metrics = lru_cache(maxsize=1024)(_char_metrics)
+
+
 def layout_paragraph(para: MeasurePara, width: float, margin: float = WIDTH_MARGIN) -> ParaLayout:
     """Lines of one paragraph in a box ``width`` points wide (insets already removed)."""
-    cs = _char_metrics(para)
+    if sum(len(r.text) for r in para.runs) > CACHED_CHARS:
+        return _layout_paragraph(para, width, margin, _char_metrics(para.runs))
+    return _cached_layout(para, width, margin)
+
+
+@lru_cache(maxsize=8192)
+def _cached_layout(para: MeasurePara, width: float, margin: float) -> ParaLayout:
+    return _layout_paragraph(para, width, margin, _cached_char_metrics(para.runs))
+
+
+def _layout_paragraph(para: MeasurePara, width: float, margin: float, cs: _Chars) -> ParaLayout:
     avail = max((width - para.indent) * (1.0 - margin), 1.0)
+    widths = cs.widths(para.size)
     best: list[Line] | None = None
-    for hyphens in (True, False):
-        lines = _break_lines(
-            cs, para.size, para.line_spacing, avail, _breaks(cs.text, hyphens, cs.link)
-        )
-        if best is None or sum(ln.height for ln in lines) > sum(ln.height for ln in best):
-            best = lines
+    best_height = 0.0
+    for units in cs.variants:  # the taller layout wins
+        lines = _break_lines(cs, widths, para.size, para.line_spacing, avail, units)
+        height = sum(ln.height for ln in lines)
+        if best is None or height > best_height:
+            best, best_height = lines, height
     assert best is not None
     return ParaLayout(cs.text, tuple(best), para.space_before, para.space_after)
 
