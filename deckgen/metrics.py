@@ -29,7 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, repeat
+from operator import mul
 from typing import Any
 
 from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL
@@ -157,12 +158,18 @@ class Face:
             hit = self._cache[ch] = self._metrics(ch)
         return hit
 
-    def measure(self, text: str) -> tuple[list[float], list[float]]:
-        """(advances in em, line heights in em) of each character of ``text``."""
+    def measure(self, text: str) -> tuple[list[float], float | list[float]]:
+        """Advances in em of each character of ``text``, and line heights in em at single
+        spacing: one number if all its characters have the same, else one per character."""
         ems, lines = self._ems, self._lines
-        for ch in set(text).difference(ems):
+        chars = set(text)
+        for ch in chars.difference(ems):
             ems[ch], lines[ch] = self.metrics(ch)
-        return list(map(ems.__getitem__, text)), list(map(lines.__getitem__, text))
+        heights = {lines[ch] for ch in chars}
+        advances = list(map(ems.__getitem__, text))
+        if len(heights) == 1:
+            return advances, heights.pop()
+        return advances, list(map(lines.__getitem__, text))
 
     def _metrics(self, ch: str) -> tuple[float, float]:
         line = self.line_factor
@@ -364,6 +371,8 @@ class _Chars:
     text: str
     ems: list[float]
     factors: list[float]
+    uniform: float | None
+    """The line height (em) of every character, if they all have the same."""
     link: list[bool]
     stops: frozenset[int]
     """Where a link starts or ends: a word broken across lines is also broken here."""
@@ -372,7 +381,7 @@ class _Chars:
     """Units with breaks after hyphens, then without (only when that differs)."""
 
     def widths(self, size: float) -> list[float]:
-        widths = [em * size for em in self.ems]
+        widths = list(map(mul, self.ems, repeat(size)))
         for i in self.tabs:
             widths[i] = TAB_WIDTH_PT
         return widths
@@ -414,6 +423,7 @@ def _char_metrics(runs: Sequence[TextRun]) -> _Chars:
     parts: list[str] = []
     ems: list[float] = []
     factors: list[float] = []
+    heights: set[float] = set()
     link: list[bool] = []
     stops: set[int] = set()
     for run in runs:
@@ -421,10 +431,15 @@ def _char_metrics(runs: Sequence[TextRun]) -> _Chars:
         f = face(CODE_FONT if run.code else run.font, run.bold, run.italic)
         if run.link and text:
             stops.update((len(link), len(link) + len(text)))
-        e, ln = f.measure(text)
+        e, h = f.measure(text)
         parts.append(text)
         ems += e
-        factors += ln
+        if isinstance(h, list):
+            factors += h
+            heights.update(h)
+        else:
+            factors += [h] * len(text)
+            heights.add(h)
         link += [run.link] * len(text)
     text = "".join(parts)
     n = len(text)
@@ -445,7 +460,8 @@ def _char_metrics(runs: Sequence[TextRun]) -> _Chars:
         units = []
     variants = (_with_hyphens(units, hyph), units) if hyph else (units,)
     tabs = tuple(i for i, ch in enumerate(text) if ch == "\t") if "\t" in text else ()
-    return _Chars(text, ems, factors, link, frozenset(stops), tabs, variants)
+    uniform = heights.pop() if len(heights) == 1 else None
+    return _Chars(text, ems, factors, uniform, link, frozenset(stops), tabs, variants)
 
 
 def _soft_break(text: str, pos: int, end: int) -> int:
@@ -470,11 +486,13 @@ def _is_space(ch: str) -> bool:
 def _break_lines(
     cs: _Chars, widths: list[float], size: float, spacing: float, avail: float, units: list[_Unit]
 ) -> list[Line]:
-    text, factors = cs.text, cs.factors
+    text, factors, uniform = cs.text, cs.factors, cs.uniform
     n = len(text)
     base = size * spacing
 
     def make(start: int, end: int, width: float) -> Line:
+        if uniform is not None and start < n:
+            return Line(start, end, width, base * uniform)
         f = max(factors[start:end], default=factors[start] if start < n else MIN_LINE_FACTOR)
         return Line(start, end, width, base * f)
 
@@ -488,10 +506,11 @@ def _break_lines(
     limit = avail + _EPS
     for a, ce, b, forced in units:
         cw = sum(widths[a:ce])
-        tw = widths[ce] if b == ce + 1 else sum(widths[ce:b])
         if cur_start >= 0 and cur_w + pending + cw <= limit:
-            cur_end, cur_w, pending = ce, cur_w + pending + cw, tw
+            cur_end, cur_w = ce, cur_w + pending + cw
+            pending = widths[ce] if b == ce + 1 else sum(widths[ce:b])
         else:
+            tw = widths[ce] if b == ce + 1 else sum(widths[ce:b])
             if cur_start >= 0:
                 lines.append(make(cur_start, cur_end, cur_w))
             pos, rest = a, cw
@@ -540,7 +559,7 @@ CACHED_CHARS = 2000
 opportunities, and their layouts): fit lays out the same text at several sizes, and decks
 repeat footers and slide numbers on every slide, and rebuilds repeat most of a deck."""
 
-_cached_char_metrics = lru_cache(maxsize=1024)(_char_metrics)
+_cached_char_metrics = lru_cache(maxsize=256)(_char_metrics)
 
 
 def layout_paragraph(para: MeasurePara, width: float, margin: float = WIDTH_MARGIN) -> ParaLayout:
@@ -550,7 +569,7 @@ def layout_paragraph(para: MeasurePara, width: float, margin: float = WIDTH_MARG
     return _cached_layout(para, width, margin)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _cached_layout(para: MeasurePara, width: float, margin: float) -> ParaLayout:
     return _layout_paragraph(para, width, margin, _cached_char_metrics(para.runs))
 
