@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,14 @@ from deckgen.errors import SourceError, where
 from deckgen.model import Conclusion, Document, Field, Insight, RichText, Span
 from deckgen.source import check_not_empty, normalize
 
-__all__ = ["parse", "CONCLUSION_NAMES", "NOTES_LABELS"]
+__all__ = ["parse", "CONCLUSION_NAMES", "NOTES_LABELS", "MAX_CHARS", "MAX_LINES", "MAX_INSIGHTS"]
+
+# Limits that keep a build to minutes and memory to hundreds of MB, whatever the input
+# (issue 5): markdown-it reads about 10,000 lines a second, and a slide costs about 2 ms and
+# 100 kB to build. A 5 MB file of "1. a" lines would otherwise be a million slides.
+MAX_CHARS = 5 * 2**20
+MAX_LINES = 100_000
+MAX_INSIGHTS = 10_000
 
 # markdown-it stops descending (and silently skips the rest of the block) past this depth;
 # it recurses in Python, so it cannot be unbounded. Skipped lines are restored raw.
@@ -83,6 +91,8 @@ _NUM_KEYCAP = re.compile(r"(\d)\ufe0f?\u20e3\s*|\U0001f51f\s*")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?'\"”’)]}*_"
 _TAG = re.compile(r"<[^<>]*>")
+_HTML_RAW_BLOCK = re.compile(r"(?i)^[ \t]*<(?:(?:script|pre|style|textarea)(?:[\s>]|$)|[!?])")
+_MAX_HTML_DEPTH = 20
 _NOTES_COMMENT = re.compile(r"^\s*(?:speaker\s+)?notes?\s*[:：]\s*", re.IGNORECASE)
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
 _MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])(?:[ \t]+|$))*")
@@ -103,17 +113,27 @@ def _plain(spans: Sequence[Span]) -> str:
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:
-    """Join neighbours with the same formatting and drop empty spans."""
+    """Join neighbours with the same formatting and drop empty spans (texts joined once
+    per group: adding them up one by one is quadratic on a paragraph of many lines)."""
     out: list[Span] = []
+    group: list[Span] = []
+
+    def flush() -> None:
+        if group:
+            p = group[0]
+            text = p.text if len(group) == 1 else "".join(g.text for g in group)
+            out.append(p if len(group) == 1 else Span(text, p.bold, p.italic, p.code, p.link))
+            group.clear()
+
     for s in spans:
         if not s.text:
             continue
-        if out:
-            p = out[-1]
-            if (p.bold, p.italic, p.code, p.link) == (s.bold, s.italic, s.code, s.link):
-                out[-1] = Span(p.text + s.text, p.bold, p.italic, p.code, p.link)
-                continue
-        out.append(s)
+        if group:
+            p = group[0]
+            if (p.bold, p.italic, p.code, p.link) != (s.bold, s.italic, s.code, s.link):
+                flush()
+        group.append(s)
+    flush()
     return out
 
 
@@ -137,10 +157,12 @@ def _cut(spans: Sequence[Span], n: int) -> tuple[list[Span], list[Span]]:
 def _strip(spans: Sequence[Span], chars: str | None = None) -> list[Span]:
     """``str.strip`` across spans (only the outermost text changes)."""
     out = [s for s in spans if s.text]
-    while out and not out[0].text.strip(chars):
-        out.pop(0)
-    while out and not out[-1].text.strip(chars):
-        out.pop()
+    a, b = 0, len(out)
+    while a < b and not out[a].text.strip(chars):
+        a += 1
+    while b > a and not out[b - 1].text.strip(chars):
+        b -= 1
+    out = out[a:b]
     if not out:
         return out
     s = out[0]
@@ -225,6 +247,7 @@ class _Walker:
         self.row: list[Span] | None = None  # the table row being read
         self.cells = 0
         self.row_line = 0
+        self.depth = 0  # HTML blocks re-parsed as Markdown inside each other
 
     def indent(self, lineno: int) -> int:
         raw = self.src[lineno - 1] if 0 < lineno <= len(self.src) else ""
@@ -313,7 +336,7 @@ class _Walker:
                 self.pending = None
             elif typ == "html_block":
                 self.cover(t.map)
-                self.html(t.content, t.map[0] + 1 if t.map else 0)
+                self.html_block(t.content, t.map[0] if t.map else -1)
             elif typ == "hr":
                 self.cover(t.map)
             i += 1
@@ -346,6 +369,27 @@ class _Walker:
         if not lines and notes:
             self.add("text", [], start, block=block, notes=notes)
 
+    def html_block(self, content: str, first: int) -> None:
+        """A raw HTML block, and the Markdown CommonMark let it swallow: a block begun by a
+        tag such as ``<div>`` or ``<br>`` runs on to the next blank line, so a summary
+        written right under it would be read as HTML. Lines from the first that neither
+        starts with ``<`` nor continues a tag are parsed as Markdown again."""
+        lines = content.split("\n")
+        k = len(lines) if self.depth >= _MAX_HTML_DEPTH or first < 0 else _html_lines(lines)
+        self.html("\n".join(lines[:k]), first + 1)
+        tail = textwrap.dedent("\n".join(lines[k:]))
+        if not tail.strip():
+            return
+        tokens = _markdown().parse(tail)
+        for tok in tokens:
+            if tok.map:
+                tok.map = [tok.map[0] + first + k, tok.map[1] + first + k]
+        self.depth += 1
+        try:
+            self.walk(tokens)
+        finally:
+            self.depth -= 1
+
     def html(self, content: str, lineno: int) -> None:
         """Raw HTML keeps its text: comments become notes, other markup is stripped."""
         notes: list[str] = []
@@ -377,6 +421,21 @@ class _Walker:
                 missing.append(_Line("text", [Span(text)], i, self.indent(i), block=self.next_id))
         if missing:
             self.lines = sorted(self.lines + missing, key=lambda ln: ln.line)
+
+
+def _html_lines(lines: list[str]) -> int:
+    """How many leading lines of an HTML block are HTML: those that start with ``<`` or
+    continue a tag left open. Raw-text blocks (script, pre, style, comments …) end where
+    their closing tag does, so all their lines are theirs."""
+    if _HTML_RAW_BLOCK.match(lines[0]):
+        return len(lines)
+    open_tag = False
+    for k, line in enumerate(lines):
+        s = line.strip()
+        if k > 0 and not open_tag and not s.startswith("<"):
+            return k
+        open_tag = s.rfind("<") > s.rfind(">")
+    return len(lines)
 
 
 def _take_comments(content: str, notes: list[str]) -> str:
@@ -822,24 +881,28 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
             and _wrapped(prev.last, ln.text)
         )
         if cont and prev is not None:
-            prev.spans = [*prev.spans, Span(" "), *ln.spans]
+            # in place: a paragraph hard-wrapped over thousands of lines stays linear
+            prev.spans.append(Span(" "))
+            prev.spans.extend(ln.spans)
             if prev.whole:
-                prev.whole = [*prev.whole, Span(" "), *ln.spans]
+                prev.whole.append(Span(" "))
+                prev.whole.extend(ln.spans)
             prev.last = ln.text
             continue
         spans = ln.spans
         if ln.kind == "text" and ln.number is not None:
             spans = [Span(f"{ln.number}. "), *spans]
+        # units own their span lists (continuation lines are appended to them)
         if ln.role == "notes":
-            out.append(_Unit("notes", ln.rest, ln.line, ln.label))
+            out.append(_Unit("notes", list(ln.rest), ln.line, ln.label))
         elif ln.role == "label" and (ln.first or not ln.label[:1].islower()):
-            out.append(_Unit("field", ln.rest, ln.line, ln.label, ln.list_id, ln.bullet))
+            out.append(_Unit("field", list(ln.rest), ln.line, ln.label, ln.list_id, ln.bullet))
             out[-1].whole = list(ln.spans)
         elif ln.kind == "heading":
             out.append(_Unit("heading", _strip(ln.spans), ln.line, open=False))
         else:
             out.append(
-                _Unit("point", spans, ln.line, list_id=ln.list_id, bullet=ln.bullet,
+                _Unit("point", list(spans), ln.line, list_id=ln.list_id, bullet=ln.bullet,
                       open=ln.kind == "text")
             )  # fmt: skip
         out[-1].last = ln.text
@@ -985,10 +1048,27 @@ def _markdown() -> MarkdownIt:
     return md
 
 
+def _check_size(text: str, source: str) -> None:
+    if len(text) > MAX_CHARS:
+        raise SourceError(
+            f"is too long ({len(text):,} characters; the limit is {MAX_CHARS:,})",
+            where=source,
+            hint="split the summary into several decks",
+        )
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > MAX_LINES:
+        raise SourceError(
+            f"has {lines:,} lines; the limit is {MAX_LINES:,}",
+            where=source,
+            hint="split the summary into several decks",
+        )
+
+
 def parse(text: str, *, source: str = "<string>") -> Document:
     """Read a summary into a Document; raise SourceError if no insight can be found."""
     text, warn = normalize(text, source)
     check_not_empty(text, source)
+    _check_size(text, source)
     warnings = list(warn)
     meta, body, fm_warn = _front_matter(text, source)
     warnings.extend(fm_warn)
@@ -1014,6 +1094,12 @@ def parse(text: str, *, source: str = "<string>") -> Document:
             'no insights found — expected numbered sections such as "1. Title" or "## Title"',
             where=source,
             hint="see deckgen outline",
+        )
+    if len(plan.starts) > MAX_INSIGHTS:
+        raise SourceError(
+            f"has {len(plan.starts):,} insights; a deck holds at most {MAX_INSIGHTS:,}",
+            where=where(source, lines[plan.starts[MAX_INSIGHTS]].line),
+            hint="split the summary into several decks",
         )
 
     # title, subtitle, intro
