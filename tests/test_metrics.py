@@ -255,6 +255,47 @@ def test_smaller_text_never_needs_more_lines(text: str, width: float) -> None:
     assert small.height <= big.height + 1e-6
 
 
+def _reference_units(text: str, hyphens: bool, link: list[bool]) -> list[Any]:
+    """Units straight from the per-character rules of :func:`deckgen.metrics._breaks`."""
+    marks = M._breaks(text, hyphens, link)
+    cuts = [0, *(i for i in range(1, len(text)) if marks[i]), len(text)]
+    return M._units(text, cuts, {i for i, m in enumerate(marks) if m == 2}) if text else []
+
+
+_plain_texts = st.lists(
+    st.sampled_from(list("abcXYZ019 -‐–—/.,’“é́_") + ["  ", "e-mail", "a--b"]),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(st.one_of(_plain_texts, _texts), st.booleans()), min_size=1, max_size=4
+    )
+)
+def test_break_opportunities_match_the_per_character_rules(parts: list[tuple[str, bool]]) -> None:
+    # plain text takes a regex shortcut; both ways must find the same breaks
+    runs = tuple(M.TextRun(t, "Calibri", link=lk) for t, lk in parts)
+    cs = M._char_metrics(runs)
+    link = [lk for t, lk in parts for _ in t]
+    assert cs.variants[0] == _reference_units(cs.text, True, link)
+    assert cs.variants[-1] == _reference_units(cs.text, False, link)
+
+
+def test_cached_and_uncached_layouts_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Open-source models, e.g. Llama 3.1, change who builds AI. 数据质量 🚀 " * 20
+    p = M.MeasurePara(
+        (M.TextRun(text[:900], "Calibri"), M.TextRun(text[900:], "Cambria", bold=True, link=True)),
+        24,
+    )
+    assert len(text) < M.CACHED_CHARS
+    cached = M.layout_paragraph(p, 400)
+    assert M.layout_paragraph(p, 400) is cached
+    monkeypatch.setattr(M, "CACHED_CHARS", 10)
+    assert M.layout_paragraph(p, 400) == cached
+
+
 # --------------------------------------------------------------------------- LibreOffice
 
 
