@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# every deck a test writes is validated against the Open XML schemas when that test ends
+from .schema import (  # noqa: F401
+    decks_are_schema_valid,
+    pytest_terminal_summary,
+    record_written_decks,
+)
+
+# HYPOTHESIS_PROFILE=long: the long run of the property tests (tests/test_properties.py)
+settings.register_profile("long", max_examples=10_000, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.md"

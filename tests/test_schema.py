@@ -1,0 +1,178 @@
+"""Decks are valid Open XML (issue 5): zero schema errors from openxml-audit.
+
+Every deck any test writes is validated when that test ends (tests/schema.py, through
+tests/conftest.py); this module makes sure the decks that matter most are among them, whatever
+the other tests happen to build: content.md in every bundled theme and with every option, a
+stress document that continues slides, odd characters, and corporate templates (python-pptx's
+default template, the same as a .potx, and pandoc's reference.pptx where pandoc is installed).
+It fails, rather than skips, where openxml-audit is missing: it is in the ``test`` extra.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pptx
+import pytest
+from pptx import Presentation
+
+import deckgen
+from deckgen.themes import available
+
+from .conftest import CONTENT
+from .schema import junk_escapes, validate
+from .test_properties import missing_from_deck
+
+DEFAULT_PPTX = Path(pptx.__file__).parent / "templates" / "default.pptx"
+THEMES = [t.name for t in available() if t.origin == "bundled"]
+
+STRESS = "\n".join(
+    [
+        "---",
+        "title: A stress test of every shape – “quoted”, ünïcödé & <angle> brackets",
+        "subtitle: Subtitle with emoji 🚀 and CJK 中文",
+        "author: Ada Lovelace",
+        "date: 2024-05-01",
+        "footer: Footer text",
+        "---",
+        "Intro paragraph with a [link](https://example.com/intro?a=1&b=2) and `code`.",
+        "",
+        "## 1. " + "A very long title that must shrink " * 6,
+        "- Key Point: " + "A long key point that cannot fit on one slide at any size. " * 60,
+        "- Insight: **bold** *italic* ***both*** `code()` ~~strike~~ "
+        "[a link](https://example.com/a_(b)) https://example.com/bare",
+        "- Why it matters: " + "Supercalifragilisticexpialidocious" * 4,
+        "  - nested one",
+        "    - nested two",
+        "      - nested three",
+        "## 2. 中文的标题：长长的句子",
+        "- 要点：" + "这是一个很长的中文句子，用来测试换行和续页。" * 40,
+        "- Insight: مرحبا بالعالم — שלום עולם — Привет мир — Γειά σου κόσμε",
+        "## 3. Emoji 👩‍💻 and symbols ✅ ➡️ 1️⃣",
+        "- Key Point: Control characters \x00\x07\x1b and private use \ue000 are removed.",
+        "- Notes: a note for the speaker",
+        "<!-- notes: a comment for the speaker -->",
+        "",
+        "| a table | with cells |",
+        "|---|---|",
+        "| one | two |",
+        "",
+        "```python",
+        "print('a code block')",
+        "```",
+        "",
+        "## Conclusion",
+        "That is all. " * 80,
+        "Follow us for more!",
+        "",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("schema")
+
+
+def assert_valid(path: Path) -> None:
+    errors = validate(path)
+    assert errors == [], f"{len(errors)} schema errors in {path.name}: {errors[:5]}"
+    assert junk_escapes(path) == []
+
+
+def test_the_validator_finds_errors(folder: Path) -> None:
+    """The check is real: a deck with one misplaced element fails it."""
+    good = folder / "good.pptx"
+    deckgen.build(CONTENT, good)
+    bad = folder / "bad.pptx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "ppt/slides/slide2.xml":
+                data = data.replace(b"<a:bodyPr", b"<a:bogus/><a:bodyPr", 1)
+            zout.writestr(info.filename, data)
+    assert validate(good) == []
+    assert any("bogus" in e for e in validate(bad))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"agenda": True}, {"numbers": False, "footer": False}],
+    ids=["plain", "agenda", "no-numbers-no-footer"],
+)
+def test_content_md_in_every_theme(theme: str, options: dict[str, bool], folder: Path) -> None:
+    out = folder / f"content-{theme}-{'-'.join(options) or 'plain'}.pptx"
+    deckgen.build(CONTENT, out, template=theme, **options)
+    assert_valid(out)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_stress_document_in_every_theme(theme: str, folder: Path) -> None:
+    out = folder / f"stress-{theme}.pptx"
+    result = deckgen.build(text=STRESS, output=out, template=theme, agenda=True)
+    assert result.slides > 8  # long texts were continued
+    assert_valid(out)
+    assert not missing_from_deck(STRESS, out)
+
+
+def _potx(folder: Path) -> Path:
+    main = b"presentationml.presentation.main+xml"
+    out = folder / "corporate.potx"
+    with zipfile.ZipFile(DEFAULT_PPTX) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(main, b"presentationml.template.main+xml")
+            zout.writestr(info.filename, data)
+    return out
+
+
+def _pandoc_reference(folder: Path) -> Path:
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed")
+    out = folder / "reference.pptx"
+    with out.open("wb") as fh:
+        subprocess.run(
+            ["pandoc", "--print-default-data-file", "reference.pptx"],
+            stdout=fh,
+            check=True,
+            timeout=60,
+        )
+    return out
+
+
+@pytest.mark.parametrize("corporate", ["python-pptx default", "as .potx", "pandoc reference"])
+@pytest.mark.parametrize("text", ["content", "stress"])
+def test_corporate_templates(corporate: str, text: str, folder: Path) -> None:
+    if corporate == "python-pptx default":
+        template = DEFAULT_PPTX
+    elif corporate == "as .potx":
+        template = _potx(folder)
+    else:
+        template = _pandoc_reference(folder)
+    out = folder / f"corporate-{corporate.replace(' ', '-')}-{text}.pptx"
+    if text == "content":
+        deckgen.build(CONTENT, out, template=template, agenda=True)
+    else:
+        deckgen.build(text=STRESS, output=out, template=template)
+    assert len(Presentation(str(out)).slides) >= 4
+    assert_valid(out)
+    # (front matter author, date and footer are lost with a corporate template: see below)
+    body = STRESS.split("---\n", 2)[2] if text == "stress" else CONTENT.read_text()
+    assert not missing_from_deck(body, out)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="themes.DEFAULT_NOTES (the notes of corporate templates) leave out deck.author, "
+    "deck.date and the footer, and no placeholder shows them; reported in issue 5",
+)
+def test_a_corporate_template_keeps_author_date_and_footer(folder: Path) -> None:
+    out = folder / "corporate-meta.pptx"
+    text = "---\nauthor: Ada Lovelace\ndate: 2024-05-01\nfooter: Footer words\n---\nT\n1. A\n- b\n"
+    deckgen.build(text=text, output=out, template=DEFAULT_PPTX)
+    assert not missing_from_deck(text, out)
