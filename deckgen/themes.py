@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from deckgen import cache as disk_cache
 from deckgen.errors import TemplateError
 from deckgen.model import Theme
 
@@ -175,6 +176,13 @@ def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
     cached = _cache.get(key)
     if cached is not None:
         return cached
+    # a later process with the same files: the theme as the first one read it, without
+    # importing python-pptx (deckgen.cache)
+    disk_key = (str(tfile), key[0], info.name, tuple(disk_cache.file_stamp(p) for p in parts))
+    stored = disk_cache.load("theme", disk_key) if disk_key[3][0] is not None else None
+    if isinstance(stored, Theme) and stored.path == str(tfile):
+        _remember(key, stored)
+        return stored
     settings = _read_yaml(folder / "theme.yaml") if folder else {}
     notes = DEFAULT_NOTES
     if folder and (folder / "notes.j2").is_file():
@@ -193,10 +201,16 @@ def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
         min_body_size=float(settings.get("min_body_size", 14)),
         min_title_size=float(settings.get("min_title_size", 24)),
     )
+    _remember(key, theme)
+    if disk_key[3][0] is not None:
+        disk_cache.store("theme", disk_key, theme)
+    return theme
+
+
+def _remember(key: tuple[str, tuple[tuple[int, int], ...]], theme: Theme) -> None:
     if len(_cache) > 8:
         _cache.clear()
     _cache[key] = theme
-    return theme
 
 
 def export(name: str, dest: str | os.PathLike[str]) -> Path:

@@ -299,12 +299,16 @@ def package_rels(package: OpcPackage) -> Any:
 # --------------------------------------------------------------------------- saving
 
 
-def content_types_xml(parts: Iterable[tuple[str, str]]) -> bytes:
+def content_types_xml(
+    parts: Iterable[tuple[str, str]], known: frozenset[tuple[str, str]] | None = None
+) -> bytes:
     """``[Content_Types].xml`` for (part name, content type) pairs: a Default per extension
-    python-pptx knows the type of, an Override for every other part."""
-    from pptx.opc.spec import default_content_types
+    python-pptx knows the type of (``known``: its ``default_content_types``, looked up when
+    not given), an Override for every other part."""
+    if known is None:
+        from pptx.opc.spec import default_content_types
 
-    known = set(default_content_types)
+        known = frozenset(default_content_types)
     defaults = {
         "rels": "application/vnd.openxmlformats-package.relationships+xml",
         "xml": "application/xml",

@@ -37,6 +37,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from deckgen import cache as disk_cache
 from deckgen.errors import DeckgenError, TemplateError
 from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Deck, Frame, SlideSpec, Theme
 from deckgen.render import _xml as X
@@ -133,6 +134,29 @@ class _Shape:
     rprs: list[Any]
     cache: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
+    # pickled for the on-disk cache (deckgen.cache): lxml elements as standalone XML (a deep
+    # copy declares just the namespaces it uses, as the deep copies made per deck do)
+    def __getstate__(self) -> dict[str, Any]:
+        return {
+            "is_title": self.is_title,
+            "pprs": [_element_bytes(e) for e in self.pprs],
+            "rprs": [_element_bytes(e) for e in self.rprs],
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.is_title = state["is_title"]
+        self.pprs = [_element(b) for b in state["pprs"]]
+        self.rprs = [_element(b) for b in state["rprs"]]
+        self.cache = {}
+
+
+def _element_bytes(el: Any) -> bytes | None:
+    return None if el is None else etree.tostring(copy.deepcopy(el))
+
+
+def _element(blob: bytes | None) -> Any:
+    return None if blob is None else etree.fromstring(blob, X.SAFE_PARSER)
+
 
 @dataclass
 class _Clone:
@@ -176,7 +200,8 @@ class _Base:
     notes: tuple[list[X.Token], int | None, X.Markup] | None
     notes_master: str | None
     app: tuple[str, bytes] | None  # app.xml's name and blob
-    core: tuple[str, str, bytes | None]  # core.xml's name, content type, blob (None: make one)
+    core: tuple[str, str, bytes, bool]  # core.xml's name, content type, blob, made by us
+    known_types: frozenset[tuple[str, str]]  # (extension, type) pairs with a Default
     template_slides: int
     screen: str
 
@@ -198,7 +223,15 @@ def _base(theme: Theme, notes: bool) -> _Base:
     key = (os.path.abspath(theme.path), stamp, protos, notes)
     hit = _cache.get(key)
     if hit is None:
-        hit = _cache[key] = _prepare(theme, notes)
+        # another process read this template before: its recipe, without python-pptx
+        stored = disk_cache.load("writer", key)
+        if isinstance(stored, _Base) and stored.where == theme.path:
+            hit = stored
+        else:
+            hit = _prepare(theme, notes)
+            if not hit.errors:  # exceptions do not all survive pickling; rare anyway
+                disk_cache.store("writer", key, hit)
+        _cache[key] = hit
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     else:
@@ -348,11 +381,8 @@ class _Preparer:
             notes=notes,
             notes_master=notes_master,
             app=(str(app_part.partname), app_part.blob) if app_part is not None else None,
-            core=(
-                str(core_part.partname),
-                core_part.content_type,
-                core_part.blob if had_core else None,
-            ),
+            core=(str(core_part.partname), core_part.content_type, core_part.blob, not had_core),
+            known_types=_known_types(),
             template_slides=template_slides,
             screen=X.screen_format(width, height),
         )
@@ -581,7 +611,8 @@ class _Writer:
             made[base.app[0]] = X.update_app_xml(
                 base.app[1], titles, notes_count, base.template_slides, base.screen
             )
-        members = [entry("[Content_Types].xml", content_types_xml(base.content_types + types))]
+        ct_xml = content_types_xml(base.content_types + types, base.known_types)
+        members = [entry("[Content_Types].xml", ct_xml)]
         for m in base.members:
             if isinstance(m, str):
                 members.append(entry(m[1:], made[m]))
@@ -744,45 +775,92 @@ class _Writer:
     # ------------------------------------------------------------------ package
 
     def _core_properties(self) -> bytes:
-        from pptx.opc.packuri import PackURI
-        from pptx.parts.coreprops import CorePropertiesPart
-
-        name, content_type, blob = self.base.core
-        if blob is None:  # the template has none: python-pptx's defaults, as before
-            cp = CorePropertiesPart.default(None)  # type: ignore[arg-type]
-        else:
-            cp = CorePropertiesPart.load(PackURI(name), content_type, None, blob)  # type: ignore[arg-type]
+        _, _, blob, made = self.base.core
         props = dict(self.deck.properties)
         props.setdefault("title", self.deck.title)
         if self.deck.language:
             props.setdefault("language", self.deck.language)
         if "created" in props:
             props.setdefault("modified", props["created"])
-        text_props = {
-            "title": "title",
-            "author": "author",
-            "subject": "subject",
-            "keywords": "keywords",
-            "language": "language",
-            "category": "category",
-            "comments": "comments",
-            "description": "comments",
-            "last_modified_by": "last_modified_by",
-            "content_status": "content_status",
-            "identifier": "identifier",
-            "version": "version",
-        }
+        core = _CoreProperties(blob)
+        if made:  # python-pptx's defaults, made when the template was read: stamp it now
+            core.set_time("modified", dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
         for key, value in props.items():
             if value is None:
                 continue
             if key in ("created", "modified", "last_printed"):
                 when = _parse_time(str(value))
                 if when is not None:
-                    setattr(cp, key, when)
-            elif key in text_props:
+                    core.set_time(key, when)
+            elif key in _CORE_TEXT:
                 text = " ".join(X.clean_text(str(value)).split())
-                setattr(cp, text_props[key], text[:PROP_LIMIT])
-        return cp.blob
+                core.set_text(key, text[:PROP_LIMIT])
+        return core.blob()
+
+
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_DCTERMS = "http://purl.org/dc/terms/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# deck property -> core.xml element, as python-pptx's CorePropertiesPart maps them
+_CORE_TEXT = {
+    "title": ("dc", "title"),
+    "author": ("dc", "creator"),
+    "subject": ("dc", "subject"),
+    "keywords": ("cp", "keywords"),
+    "language": ("dc", "language"),
+    "category": ("cp", "category"),
+    "comments": ("dc", "description"),
+    "description": ("dc", "description"),
+    "last_modified_by": ("cp", "lastModifiedBy"),
+    "content_status": ("cp", "contentStatus"),
+    "identifier": ("dc", "identifier"),
+    "version": ("cp", "version"),
+}
+_CORE_TIME = {
+    "created": ("dcterms", "created"),
+    "modified": ("dcterms", "modified"),
+    "last_printed": ("cp", "lastPrinted"),
+}
+_CORE_NS = {"cp": _CP, "dc": _DC, "dcterms": _DCTERMS}
+_CORE_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+class _CoreProperties:
+    """core.xml edited as python-pptx's ``CT_CoreProperties`` does (same bytes), in lxml
+    alone, so that writing a deck from a cached template does not import python-pptx."""
+
+    def __init__(self, blob: bytes):
+        self.root = etree.fromstring(blob, _CORE_PARSER)
+
+    def _get_or_add(self, prefix: str, tag: str) -> Any:
+        clark = f"{{{_CORE_NS[prefix]}}}{tag}"
+        el = self.root.find(clark)
+        if el is None:
+            el = etree.Element(clark, nsmap={prefix: _CORE_NS[prefix]})  # type: ignore[dict-item]
+            self.root.append(el)
+        return el
+
+    def set_text(self, key: str, value: str) -> None:
+        self._get_or_add(*_CORE_TEXT[key]).text = value
+
+    def set_time(self, key: str, value: dt.datetime) -> None:
+        el = self._get_or_add(*_CORE_TIME[key])
+        el.text = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if key in ("created", "modified"):
+            # declare xsi on the root, not on each element (python-pptx's way)
+            self.root.set(f"{{{_XSI}}}foo", "bar")
+            el.set(f"{{{_XSI}}}type", "dcterms:W3CDTF")
+            del self.root.attrib[f"{{{_XSI}}}foo"]
+
+    def blob(self) -> bytes:
+        return etree.tostring(self.root, encoding="UTF-8", standalone=True)
+
+
+def _known_types() -> frozenset[tuple[str, str]]:
+    from pptx.opc.spec import default_content_types
+
+    return frozenset(default_content_types)
 
 
 def _blank(frame: Frame) -> bool:

@@ -1,0 +1,122 @@
+"""A small on-disk cache of what deckgen learns from a template file.
+
+Reading a template needs python-pptx (about 150 ms to import) and a walk over the package;
+both results (the :class:`~deckgen.model.Theme` and the writer's deck-independent recipe)
+depend only on the template's files. They are kept here, one pickle per entry, under
+``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else ``~/.cache/deckgen``, so that
+a later process building from an unchanged template neither imports python-pptx nor reads
+the template again, the way Python's bytecode cache spares it recompiling.
+
+Keys name the template by resolved path, inode, size and modification/change times (and the
+same for ``notes.j2``/``theme.yaml``), plus deckgen's version and :data:`FORMAT`. Everything is
+best effort: a missing, unreadable, truncated or foreign entry is a miss; a cache folder that
+cannot be written only means the next build reads the template again. Writes are atomic
+(temporary file, then :func:`os.replace`); at most :data:`MAX_ENTRIES` entries are kept (the
+least recently used go). ``DECKGEN_NO_CACHE=1`` turns the cache off.
+
+The entries are pickles in the user's own cache folder: loading one runs no code an attacker
+could plant without already being able to write to the user's files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from tempfile import mkstemp
+from typing import Any
+
+FORMAT = 1
+"""Bumped whenever what is stored changes shape."""
+MAX_ENTRIES = 16
+_SUFFIX = ".pickle"
+
+
+def directory() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get("DECKGEN_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    env = os.environ.get("DECKGEN_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "deckgen"
+
+
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
+    """What says a file is unchanged: inode, size, mtime and ctime (ns); None if missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _version() -> str:
+    from deckgen import __version__
+
+    return __version__
+
+
+def _name(kind: str, key: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    full = (FORMAT, _version(), kind, key)
+    digest = hashlib.sha256(repr(full).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{kind}-{digest}{_SUFFIX}", full
+
+
+def load(kind: str, key: tuple[Any, ...]) -> Any | None:
+    """The value stored for ``key``, or None on any kind of miss."""
+    folder = directory()
+    if folder is None:
+        return None
+    name, full = _name(kind, key)
+    path = folder / name
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)  # noqa: S301 - our own file in the user's cache folder
+    except Exception:  # missing, unreadable, truncated, unpicklable: all misses
+        return None
+    if not (isinstance(data, tuple) and len(data) == 2 and data[0] == full):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept when the folder is trimmed
+    return data[1]
+
+
+def store(kind: str, key: tuple[Any, ...], value: Any) -> None:
+    """Keep ``value`` for ``key`` if the cache folder allows (never raises)."""
+    folder = directory()
+    if folder is None:
+        return
+    name, full = _name(kind, key)
+    tmp = None
+    try:
+        blob = pickle.dumps((full, value), protocol=pickle.HIGHEST_PROTOCOL)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, folder / name)
+        tmp = None
+        _trim(folder)
+    except Exception:  # read-only folder, full disk, a value that cannot be pickled …
+        return
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _trim(folder: Path) -> None:
+    entries = []
+    for p in folder.glob(f"*{_SUFFIX}"):
+        if p.name.startswith(".tmp-"):
+            continue
+        with contextlib.suppress(OSError):
+            entries.append((p.stat().st_mtime_ns, p))
+    entries.sort()
+    for _, p in entries[: max(0, len(entries) - MAX_ENTRIES)]:
+        with contextlib.suppress(OSError):
+            p.unlink()

@@ -1,0 +1,195 @@
+"""The on-disk template cache (deckgen.cache): same decks, re-read on change, never fatal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import deckgen
+from deckgen import cache, themes
+from deckgen.render import writer
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content.md"
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("DECKGEN_NO_CACHE", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _forget()
+    yield folder
+    _forget()
+
+
+def _forget() -> None:
+    """Drop the in-memory caches, as a new process would start."""
+    themes._cache.clear()
+    writer._cache.clear()
+
+
+@pytest.fixture
+def theme_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "theme"
+    shutil.copytree(themes.bundled_dir() / "default", folder)
+    return folder
+
+
+def _build(out: Path, template: str | Path | None = None) -> bytes:
+    _forget()
+    deckgen.build(CONTENT, out, template=str(template) if template else None)
+    return out.read_bytes()
+
+
+def test_cached_build_is_byte_identical(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DECKGEN_NO_CACHE", "1")
+    plain = _build(tmp_path / "plain.pptx")
+    assert not cache_dir.exists()
+    monkeypatch.delenv("DECKGEN_NO_CACHE")
+    first = _build(tmp_path / "first.pptx")  # reads the template, fills the cache
+    assert len(list(cache_dir.glob("*.pickle"))) == 2
+    cached = _build(tmp_path / "cached.pptx")  # from the cache
+    assert first == plain
+    assert cached == plain
+
+
+def test_cached_build_uses_no_pptx(tmp_path: Path, cache_dir: Path) -> None:
+    code = (
+        "import sys, deckgen; deckgen.build(sys.argv[1], sys.argv[2]); print('pptx' in sys.modules)"
+    )
+    env = dict(os.environ)
+    runs = []
+    for name in ("a.pptx", "b.pptx"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(CONTENT), str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        runs.append(out.stdout.strip())
+    assert runs == ["True", "False"]  # the first reads the template, the second does not
+    assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
+
+
+def test_changed_template_is_read_again(tmp_path: Path, theme_dir: Path) -> None:
+    _build(tmp_path / "one.pptx", theme_dir)
+    assert themes.load(str(theme_dir)).description
+    yaml = theme_dir / "theme.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "\ndescription: changed\n", "utf-8")
+    _forget()
+    assert themes.load(str(theme_dir)).description == "changed"
+    # the template itself: another theme's file in its place, same name
+    shutil.copy(themes.bundled_dir() / "dark" / "template.pptx", theme_dir / "template.pptx")
+    os.utime(theme_dir / "template.pptx")
+    changed = _build(tmp_path / "two.pptx", theme_dir)
+    _forget()
+    os.environ["DECKGEN_NO_CACHE"] = "1"
+    try:
+        fresh = _build(tmp_path / "three.pptx", theme_dir)
+    finally:
+        del os.environ["DECKGEN_NO_CACHE"]
+    assert changed == fresh
+    assert changed != (tmp_path / "one.pptx").read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "empty", "foreign"])
+def test_damaged_entry_is_ignored_and_replaced(
+    tmp_path: Path, cache_dir: Path, damage: str
+) -> None:
+    good = _build(tmp_path / "good.pptx")
+    entries = sorted(cache_dir.glob("*.pickle"))
+    assert entries
+    for entry in entries:
+        blob = entry.read_bytes()
+        if damage == "garbage":
+            entry.write_bytes(b"not a pickle at all")
+        elif damage == "truncate":
+            entry.write_bytes(blob[: len(blob) // 2])
+        elif damage == "empty":
+            entry.write_bytes(b"")
+        else:  # a valid pickle of something else
+            import pickle
+
+            entry.write_bytes(pickle.dumps(((0, "x", "theme", ()), ["odd"])))
+    again = _build(tmp_path / "again.pptx")
+    assert again == good
+    for entry in entries:  # rewritten with a good value
+        assert entry.read_bytes() not in (b"", b"not a pickle at all")
+    assert _build(tmp_path / "third.pptx") == good
+
+
+def test_wrong_type_in_entry_is_a_miss(tmp_path: Path, cache_dir: Path) -> None:
+    good = _build(tmp_path / "good.pptx")
+    import pickle
+
+    for entry in cache_dir.glob("*.pickle"):
+        key, _ = pickle.loads(entry.read_bytes())
+        entry.write_bytes(pickle.dumps((key, {"not": "a theme"})))
+    assert _build(tmp_path / "again.pptx") == good
+
+
+def test_read_only_cache_dir_does_not_fail(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir.mkdir()
+    cache_dir.chmod(0o500)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    # root ignores the mode: refuse the writes as a read-only folder would
+    monkeypatch.setattr(cache, "mkstemp", refuse)
+    try:
+        good = _build(tmp_path / "a.pptx")
+        assert _build(tmp_path / "b.pptx") == good
+        assert not list(cache_dir.iterdir())
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_cache_dir_that_is_a_file_does_not_fail(tmp_path: Path, cache_dir: Path) -> None:
+    cache_dir.write_text("in the way")
+    _build(tmp_path / "a.pptx")
+    assert cache_dir.read_text() == "in the way"
+
+
+def test_entries_are_bounded(tmp_path: Path, cache_dir: Path) -> None:
+    for i in range(cache.MAX_ENTRIES + 5):
+        cache.store("test", (i,), i)
+    names = list(cache_dir.glob("*.pickle"))
+    assert len(names) == cache.MAX_ENTRIES
+    assert cache.load("test", (cache.MAX_ENTRIES + 4,)) == cache.MAX_ENTRIES + 4
+    assert not list(cache_dir.glob(".tmp-*"))
+
+
+def test_no_cache_env(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DECKGEN_NO_CACHE", "1")
+    _build(tmp_path / "a.pptx")
+    assert not cache_dir.exists()
+    assert cache.directory() is None
+
+
+def test_default_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DECKGEN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.directory() == tmp_path / "xdg" / "deckgen"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.directory() == tmp_path / "home" / ".cache" / "deckgen"
+
+
+def test_version_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    cache.store("test", ("k",), "v")
+    assert cache.load("test", ("k",)) == "v"
+    monkeypatch.setattr(deckgen, "__version__", "999")
+    assert cache.load("test", ("k",)) is None
