@@ -31,3 +31,10 @@ needs_soffice = pytest.mark.skipif(
 @pytest.fixture
 def content_md() -> Path:
     return CONTENT
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds run by tests (and their subprocesses) keep deckgen's on-disk template cache
+    (deckgen.cache) in a temporary folder, never in the user's home."""
+    os.environ["DECKGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("deckgen-cache"))
