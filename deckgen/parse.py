@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -989,6 +988,8 @@ def _front_matter(text: str, name: str) -> tuple[dict[str, Any], str, list[str]]
     if end is None:
         return {}, text, []
     block = "\n".join(lines[1:end])
+    import yaml  # only documents with front matter pay for PyYAML's import
+
     try:
         data = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as exc:

@@ -52,13 +52,23 @@ class ThemeInfo:
     name: str
     path: Path
     """The theme folder, or the .pptx/.potx file itself."""
-    description: str
     origin: str
     """``bundled``, ``user`` or ``path``."""
 
     @property
     def template_file(self) -> Path:
         return self.path / TEMPLATE_FILE if self.path.is_dir() else self.path
+
+    @property
+    def description(self) -> str:
+        """The one line from theme.yaml; read on demand, so a build from a cached theme
+        never parses YAML (PyYAML's import alone is a tenth of a cold build)."""
+        if not self.path.is_dir():
+            return ""
+        try:
+            return str(_read_yaml(self.path / "theme.yaml").get("description", "")).strip()
+        except TemplateError:
+            return "(theme.yaml unreadable)"
 
 
 def bundled_dir() -> Path:
@@ -119,12 +129,7 @@ def _parse_yaml(path: Path) -> dict:
 
 
 def _info(folder: Path, origin: str) -> ThemeInfo:
-    desc = ""
-    try:
-        desc = str(_read_yaml(folder / "theme.yaml").get("description", "")).strip()
-    except TemplateError:
-        desc = "(theme.yaml unreadable)"
-    return ThemeInfo(folder.name, folder, desc, origin)
+    return ThemeInfo(folder.name, folder, origin)
 
 
 def available() -> list[ThemeInfo]:
@@ -145,7 +150,7 @@ def resolve(name_or_path: str | os.PathLike[str] | None) -> ThemeInfo:
         if path.is_dir() and (path / TEMPLATE_FILE).is_file():
             return _info(path, "path")
         if path.is_file():
-            return ThemeInfo(path.stem, path, "", "path")
+            return ThemeInfo(path.stem, path, "path")
         raise TemplateError(
             "template not found",
             where=spec,
