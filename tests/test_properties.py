@@ -56,11 +56,21 @@ PROPERTY = settings(
 # --------------------------------------------------------------------------- words
 
 _WORD = re.compile(r"[^\W_]+")
+# Inline markup may sit inside a word ("0*0*" is 0 and an italic 0, shown "00"), and a
+# literal "_" or "*" is shown as written: these characters are taken out of both texts.
+_INLINE_MARKS = re.compile(r"[*_~`\[\]]")
+# Inline HTML elements join the text around them; other tags separate it.
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
+    r"strike|strong|sub|sup|time|u|var)(?:\s[^>]*)?/?>",
+    re.IGNORECASE,
+)
 # "Notes:" labels and "<!-- notes:" route text to the speaker notes: syntax
 _NOTES_MARK = re.compile(r"(?im)^([\s>*+-]*)\**(?:speaker\s+)?notes\**\s*[:：]|<!--\s*notes\s*:")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-# list numbers are syntax: Markdown renders "1. 1. 1." as 1, 2, 3
-_LIST_NUMBER = re.compile(r"(?m)^([\s>]*)\d{1,9}[.)](?=\s|$)")
+# list numbers are syntax: Markdown renders "1. 1. 1." as 1, 2, 3 (and "1. 10) x" as an
+# item holding a list that starts at 10)
+_LIST_MARKERS = re.compile(r"(?m)^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))+")
 _FENCE_INFO = re.compile(r"^([ \t]*)(```+|~~~+)[ \t]*\S*[ \t]*$", re.MULTILINE)
 # A link's destination is not text a reader sees: on a slide it is the run's hyperlink,
 # in the speaker notes it is lost (see test_a_link_in_the_notes_keeps_its_target). Nor is a
@@ -74,7 +84,7 @@ TEXT_KEYS = ("title", "subtitle", "author", "date", "footer")
 
 
 def words(text: str) -> Counter[str]:
-    return Counter(w.casefold() for w in _WORD.findall(text))
+    return Counter(w.casefold() for w in _WORD.findall(_INLINE_MARKS.sub("", text)))
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -97,11 +107,12 @@ def source_words(text: str) -> Counter[str]:
     """The words of a summary that must reach the deck (see the module docstring)."""
     text = normalize(text)[0]
     meta, body = _front_matter(text)
-    src = _LINK_DEST.sub("] ", body)
+    src = _LINK_DEST.sub("]", body)
     src = _REF_DEF.sub("", src)
     src = _FENCE_INFO.sub(r"\1", src)
     src = _NOTES_MARK.sub(r"\1", src)
-    src = _LIST_NUMBER.sub(r"\1", src)
+    src = _LIST_MARKERS.sub(lambda m: re.sub(r"\d", "", m.group(0)), src)
+    src = _INLINE_TAG.sub("", src)
     src = _HTML_TAG.sub(" ", src)
     src = html.unescape(src)
     out = words(src)
