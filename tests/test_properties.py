@@ -251,12 +251,16 @@ LABELS = ["Key Point", "Insight", "Why it matters", "Takeaway", "Example", "Beis
 
 @st.composite
 def body_line(draw: st.DrawFn, indent: str) -> str:
-    kind = draw(st.sampled_from(["label", "bold label", "bullet", "nested", "paragraph"]))
+    kind = draw(
+        st.sampled_from(["label", "bold label", "bold label line", "bullet", "nested", "paragraph"])
+    )
     text = draw(phrase())
     if kind == "label":
         return f"{indent}- {draw(st.sampled_from(LABELS))}: {text}"
     if kind == "bold label":
         return f"{indent}- **{draw(st.sampled_from(LABELS))}:** {text}"
+    if kind == "bold label line":
+        return f"{indent}**{draw(st.sampled_from(LABELS))}:** {text}"
     if kind == "bullet":
         return f"{indent}- {text}"
     if kind == "nested":
@@ -268,7 +272,9 @@ def body_line(draw: st.DrawFn, indent: str) -> str:
     return f"{indent}{text}" if indent else f"\n{text}\n"
 
 
-STYLES = ["numbered", "numbered bold", "heading numbered", "heading", "insight word", "list"]
+STYLES = [
+    "numbered", "numbered bold", "heading numbered", "heading", "setext", "insight word", "list",
+]  # fmt: skip
 CONCLUSIONS = ["Conclusion", "## Conclusion", "Summary", "## Key takeaways", "Fazit", "总结"]
 
 
@@ -300,6 +306,8 @@ def summary(draw: st.DrawFn) -> str:
             out.append(f"## {n}. {title}")
         elif style == "heading":
             out.append(f"### {draw(decoration) + ' ' if draw(st.booleans()) else ''}{title}")
+        elif style == "setext":
+            out += ["", title, "-" * max(3, len(title))]
         elif style == "insight word":
             out.append(f"Insight {n}: {title}")
         else:  # a numbered list whose items hold nested bullets
