@@ -149,12 +149,18 @@ class Rich:
 
 
 class PlainRich(Rich):
-    """Renders as plain text: for speaker notes, which carry no formatting."""
+    """Renders as plain text, for speaker notes, which carry no formatting: a link's target
+    follows its text in parentheses so the speaker (and the deck) still has it."""
 
     __slots__ = ()
 
     def __str__(self) -> str:
-        return self._rt.text
+        out = []
+        for s in self._rt.spans:
+            out.append(s.text)
+            if s.link and s.link.rstrip("/") != s.text.strip().rstrip("/"):
+                out.append(f" ({s.link})")
+        return "".join(out)
 
 
 # --------------------------------------------------------------------------- label meaning
@@ -229,11 +235,25 @@ def conclusion_context(c: Conclusion | None, cls: type[Rich] = Rich) -> dict[str
     }
 
 
+FOOTER_LIMIT = 90
+
+
+def _shortened(text: str, limit: int = FOOTER_LIMIT) -> str:
+    """A footer repeats on every slide in a small box; a very long one is cut at a word with
+    an ellipsis. The full text stays where the author put it (title slide, notes)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-–—") + "…"
+
+
 def deck_context(doc: Document, opts: Options, cls: type[Rich] = Rich) -> dict[str, Any]:
     meta = dict(doc.meta)
     footer = ""
     if opts.footer:
-        footer = str(meta.get("footer") or doc.title.text)
+        footer = _shortened(str(meta.get("footer") or doc.title.text))
     return {
         "title": cls(doc.title),
         "subtitle": cls(doc.subtitle),

@@ -26,6 +26,9 @@ DEFAULT_NOTES = """\
 {%- if slide.kind == 'title' -%}
 {{ deck.title }}
 {% if deck.subtitle %}{{ deck.subtitle }}
+{% endif %}{% if deck.author %}{{ deck.author }}
+{% endif %}{% if deck.date %}{{ deck.date }}
+{% endif %}{% if deck.meta.get('footer') %}{{ deck.meta.footer }}
 {% endif %}{% for p in deck.intro %}{{ p }}
 {% endfor %}
 {%- elif slide.kind == 'insight' -%}

@@ -254,11 +254,6 @@ def test_a_10000_character_title(tmp_path: Path) -> None:
     assert all(w in on_titles for w in title.split())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the footer repeats the whole title on every slide and cannot fit it "
-    "(plan.py: footer = doc.title.text); reported in issue 5",
-)
 def test_a_10000_character_title_fits_every_box(tmp_path: Path) -> None:
     title = "Long " * 2000
     result = deckgen.build(text=f"{title}\n1. A:\n- Key Point: b\n", output=tmp_path / "d.pptx")

@@ -216,3 +216,30 @@ def test_properties_use_source_date_epoch_and_stay_within_255_chars():
     assert props["created"] == "1970-01-01T00:00:00Z"
     assert len(props["title"]) == 255
     assert props["keywords"] == "a, b"
+
+
+def test_notes_keep_link_targets_the_slide_shows_as_hyperlinks():
+    linked = Insight(
+        1,
+        rt("T"),
+        fields=(Field("Key Point", RichText((Span("the talk", link="https://example.com/t"),))),),
+    )
+    t = theme(insight=(shape(1, "{{ insight.key_point }}"),))
+    t = Theme(
+        name="t", path="t.pptx", prototypes=t.prototypes, notes_template="{{ insight.key_point }}"
+    )
+    slide = plan(Document(title=rt("D"), insights=(linked,)), t).slides[0]
+    assert slide.notes == "the talk (https://example.com/t)"
+    assert slide.frames[0].paragraphs[0].runs[0].link == "https://example.com/t"
+
+
+def test_a_long_title_gives_a_shortened_footer_but_keeps_the_full_title():
+    t = theme(
+        title=(shape(1, "{{ deck.title }}", title=True),),
+        insight=(shape(2, "{{ deck.footer }}", name="Footer"),),
+    )
+    title = "word " * 100
+    deck = plan(Document(title=rt(title.strip()), insights=DOC.insights), t)
+    footer = texts(deck.slides[1])[0]
+    assert footer.endswith("…") and len(footer) <= 90
+    assert texts(deck.slides[0])[0] == title.strip()

@@ -166,11 +166,6 @@ def test_corporate_templates(corporate: str, text: str, folder: Path) -> None:
     assert not missing_from_deck(body, out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="themes.DEFAULT_NOTES (the notes of corporate templates) leave out deck.author, "
-    "deck.date and the footer, and no placeholder shows them; reported in issue 5",
-)
 def test_a_corporate_template_keeps_author_date_and_footer(folder: Path) -> None:
     out = folder / "corporate-meta.pptx"
     text = "---\nauthor: Ada Lovelace\ndate: 2024-05-01\nfooter: Footer words\n---\nT\n1. A\n- b\n"

@@ -548,6 +548,8 @@ NOTES = """\
 {% endif %}
 {%- if deck.date %}{{ deck.date }}
 {% endif %}
+{%- if deck.meta.get('footer') %}{{ deck.meta.footer }}
+{% endif %}
 {%- for p in deck.intro %}
 {{ p }}
 {% endfor %}
