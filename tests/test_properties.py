@@ -35,6 +35,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 import deckgen
 from deckgen.errors import DeckgenError
+from deckgen.parse import CONCLUSION_NAMES
 from deckgen.source import normalize
 
 from .schema import validate
@@ -66,12 +67,17 @@ _INLINE_TAG = re.compile(
     re.IGNORECASE,
 )
 # "Notes:" labels and "<!-- notes:" route text to the speaker notes: syntax
-_NOTES_MARK = re.compile(r"(?im)^([\s>*+-]*)\**(?:speaker\s+)?notes\**\s*[:：]|<!--\s*notes\s*:")
+_NOTES_MARK = re.compile(
+    r"(?im)^([\s>*+-]*)[*_]*(?:speaker\s+)?notes[*_]*\s*[:：]|<!--\s*notes\s*:"
+)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # list numbers are syntax: Markdown renders "1. 1. 1." as 1, 2, 3 (and "1. 10) x" as an
 # item holding a list that starts at 10)
 _LIST_MARKERS = re.compile(r"(?m)^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))+")
-_FENCE_INFO = re.compile(r"^([ \t]*)(```+|~~~+)[ \t]*\S*[ \t]*$", re.MULTILINE)
+_FENCE_INFO = re.compile(
+    r"^((?:[^\S\n]|>|[-*+](?=[^\S\n])|\d{1,9}[.)](?=[^\S\n]))*)(```+|~~~+)[^\S\n]*\S*[^\S\n]*$",
+    re.MULTILINE,
+)
 # A link's destination is not text a reader sees: on a slide it is the run's hyperlink,
 # in the speaker notes it is lost (see test_a_link_in_the_notes_keeps_its_target). Nor is a
 # link reference definition ("[x]: https://…").
@@ -109,9 +115,9 @@ def source_words(text: str) -> Counter[str]:
     meta, body = _front_matter(text)
     src = _LINK_DEST.sub("]", body)
     src = _REF_DEF.sub("", src)
+    src = _LIST_MARKERS.sub(lambda m: re.sub(r"\d+[.)]", "", m.group(0)), src)
     src = _FENCE_INFO.sub(r"\1", src)
     src = _NOTES_MARK.sub(r"\1", src)
-    src = _LIST_MARKERS.sub(lambda m: re.sub(r"\d", "", m.group(0)), src)
     src = _INLINE_TAG.sub("", src)
     src = _HTML_TAG.sub(" ", src)
     src = html.unescape(src)
@@ -272,6 +278,13 @@ def body_line(draw: st.DrawFn, indent: str) -> str:
     return f"{indent}{text}" if indent else f"\n{text}\n"
 
 
+# an insight titled "Riassunto" or "Summary" is the conclusion (hypothesis found that one)
+insight_title = (
+    st.lists(word, min_size=1, max_size=7)
+    .map(" ".join)
+    .filter(lambda t: t.casefold() not in CONCLUSION_NAMES)
+)
+
 STYLES = [
     "numbered", "numbered bold", "heading numbered", "heading", "setext", "insight word", "list",
 ]  # fmt: skip
@@ -296,7 +309,7 @@ def summary(draw: st.DrawFn) -> str:
         out += ["", draw(phrase(3, 20)) + ".", ""]
     count = draw(st.integers(1, 6))
     for n in range(1, count + 1):
-        title = " ".join(draw(st.lists(word, min_size=1, max_size=7)))
+        title = draw(insight_title)
         indent = ""
         if style == "numbered":
             out.append(f"{n}. {title}:")
