@@ -49,6 +49,7 @@ from .schema import junk_escapes
 from .test_properties import deck_strings, missing_from_deck
 
 DEFAULT_PPTX = Path(pptx.__file__).parent / "templates" / "default.pptx"
+THEME_PPTX = Path(__file__).resolve().parent.parent / "templates" / "default" / "template.pptx"
 SUMMARY = CONTENT.read_text(encoding="utf-8")
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # An existing deck at the output path: a real presentation, compared byte for byte.
@@ -512,12 +513,14 @@ LAUGHS = (
 )
 
 
-def _with_doctype(path: Path, part: str, decl: bytes, entity: bytes) -> Path:
-    with zipfile.ZipFile(DEFAULT_PPTX) as zf:
+def _with_doctype(
+    path: Path, part: str, decl: bytes, entity: bytes, base: Path = DEFAULT_PPTX
+) -> Path:
+    with zipfile.ZipFile(base) as zf:
         xml = zf.read(part)
     body = xml.split(b"?>", 1)[1].lstrip()
     body = body.replace(b"<a:t>", b"<a:t>" + entity, 1) if b"<a:t>" in body else body
-    return _copy_with(DEFAULT_PPTX, path, {part: decl + body})
+    return _copy_with(base, path, {part: decl + body})
 
 
 @pytest.fixture(scope="module")
@@ -538,6 +541,9 @@ def bad_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "zip bomb: one part of 300 MB": _bomb(d / "bomb.pptx", 1, 300),
         "zip bomb: 200 MB of zeros in 5 parts": _bomb(d / "ratio.pptx", 5, 40),
         "zip bomb: 225 MB in 5 parts of 36:1": _bomb(d / "total.pptx", 5, 45, sparse=True),
+        "xxe in a prototype slide": _with_doctype(
+            d / "xxe-slide.pptx", "ppt/slides/slide2.xml", XXE, b"&e;", THEME_PPTX
+        ),
         "xxe in a slide layout": _with_doctype(
             d / "xxe.pptx", "ppt/slideLayouts/slideLayout1.xml", XXE, b"&e;"
         ),
@@ -559,6 +565,7 @@ TEMPLATE_ERRORS = {
     "zip bomb: one part of 300 MB": "part ppt/media/zeros0.bin inflates to 300 MB",
     "zip bomb: 200 MB of zeros in 5 parts": "compresses 1",
     "zip bomb: 225 MB in 5 parts of 36:1": "package inflates to 225 MB",
+    "xxe in a prototype slide": "part ppt/slides/slide2.xml declares a DOCTYPE",
     "xxe in a slide layout": "DOCTYPE",
     "xxe in the content types": "DOCTYPE",
     "billion laughs in the master": "DOCTYPE",

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -78,9 +77,9 @@ _FENCE_INFO = re.compile(
     r"^((?:[^\S\n]|>|[-*+](?=[^\S\n])|\d{1,9}[.)](?=[^\S\n]))*)(```+|~~~+)[^\S\n]*\S*[^\S\n]*$",
     re.MULTILINE,
 )
-# A link's destination is not text a reader sees: on a slide it is the run's hyperlink,
-# in the speaker notes it is lost (see test_a_link_in_the_notes_keeps_its_target). Nor is a
-# link reference definition ("[x]: https://…").
+# A link's destination is not text a reader sees (and markdown-it percent-encodes it): on a
+# slide it is the run's hyperlink, in the notes it follows the text in parentheses (see
+# test_a_link_in_the_notes_keeps_its_target). Nor is a link reference definition.
 _LINK_DEST = re.compile(
     r"\]\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
@@ -364,11 +363,6 @@ def test_syntax_is_not_counted_as_words() -> None:
     assert source_words(text) == Counter({"my": 1, "talk": 1, "a": 1, "x": 1, "bold": 1})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="speaker notes are plain text: a link in the intro or in an author's note loses "
-    "its target (plan renders notes from str(RichText)); reported in issue 5",
-)
 def test_a_link_in_the_notes_keeps_its_target(tmp_path: Path) -> None:
     text = "T\n\nSee [the talk](https://example.com/talk).\n\n1. A:\n- Key Point: b\n"
     out = tmp_path / "d.pptx"
