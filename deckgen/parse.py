@@ -90,6 +90,12 @@ _NUM_KEYCAP = re.compile(r"(\d)\ufe0f?\u20e3\s*|\U0001f51f\s*")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?'\"”’)]}*_"
 _TAG = re.compile(r"<[^<>]*>")
+# Text-level HTML elements: their tags join the text around them; every other tag
+# separates it (as a browser shows it).
+_INLINE_HTML = re.compile(
+    r"(?i)</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|"
+    r"span|strike|strong|sub|sup|time|u|var)(?:\s[^<>]*)?/?>"
+)
 _HTML_RAW_BLOCK = re.compile(r"(?i)^[ \t]*<(?:(?:script|pre|style|textarea)(?:[\s>]|$)|[!?])")
 _MAX_HTML_DEPTH = 20
 _NOTES_COMMENT = re.compile(r"^\s*(?:speaker\s+)?notes?\s*[:：]\s*", re.IGNORECASE)
@@ -396,7 +402,7 @@ class _Walker:
         self.next_id += 1
         emitted = False
         for k, raw in enumerate(rest.split("\n")):
-            text = html.unescape(_TAG.sub(" ", raw))
+            text = html.unescape(_TAG.sub(" ", _INLINE_HTML.sub("", raw)))
             text = " ".join(text.split())
             if text:
                 ln = self.add("html", [Span(text)], lineno + k, block=self.next_id)
@@ -501,6 +507,10 @@ def _inline_lines(children: list[Token]) -> tuple[list[list[Span]], list[str]]:
                 _take_comments(c.content, notes)
             elif c.content.lower().startswith("<br"):
                 lines.append([])
+            elif not _INLINE_HTML.match(c.content):
+                # a block-level (or unknown) tag separates the words around it, as a
+                # browser shows them: "Conclusion<div>1." is two words, not "Conclusion1."
+                lines[-1].append(Span(" ", bold > 0, italic > 0, False, link))
         elif c.content:
             lines[-1].append(Span(c.content, bold > 0, italic > 0, False, link))
     out = [_strip(ln) for ln in lines]
