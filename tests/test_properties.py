@@ -61,8 +61,8 @@ _WORD = re.compile(r"[^\W_]+")
 _INLINE_MARKS = re.compile(r"[*_~`\[\]]")
 # Inline HTML elements join the text around them; other tags separate it.
 _INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|bdi|bdo|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
-    r"strike|strong|sub|sup|time|u|var)(?:\s[^>]*)?/?>",
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|"
+    r"span|strike|strong|sub|sup|time|u|var)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
 # "Notes:" labels and "<!-- notes:" route text to the speaker notes: syntax
