@@ -81,7 +81,7 @@ _FENCE_INFO = re.compile(
 # slide it is the run's hyperlink, in the notes it follows the text in parentheses (see
 # test_a_link_in_the_notes_keeps_its_target). Nor is a link reference definition.
 _LINK_DEST = re.compile(
-    r"\]\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+    r"(\[[^\[\]\n]*)\]\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
 _REF_DEF = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:\s*\S.*$")
 # front matter keys whose values are text of the deck; the others are settings
@@ -112,7 +112,7 @@ def source_words(text: str) -> Counter[str]:
     """The words of a summary that must reach the deck (see the module docstring)."""
     text = normalize(text)[0]
     meta, body = _front_matter(text)
-    src = _LINK_DEST.sub("]", body)
+    src = _LINK_DEST.sub(r"\1]", body)
     src = _REF_DEF.sub("", src)
     src = _LIST_MARKERS.sub(lambda m: re.sub(r"\d+[.)]", "", m.group(0)), src)
     src = _FENCE_INFO.sub(r"\1", src)
