@@ -158,7 +158,11 @@ class PlainRich(Rich):
         out = []
         for s in self._rt.spans:
             out.append(s.text)
-            if s.link and s.link.rstrip("/") != s.text.strip().rstrip("/"):
+            if (
+                s.link
+                and not s.link.lower().startswith("data:")  # an embedded image, not a URL
+                and s.link.rstrip("/") != s.text.strip().rstrip("/")
+            ):
                 out.append(f" ({s.link})")
         return "".join(out)
 

@@ -243,3 +243,12 @@ def test_a_long_title_gives_a_shortened_footer_but_keeps_the_full_title():
     footer = texts(deck.slides[1])[0]
     assert footer.endswith("…") and len(footer) <= 90
     assert texts(deck.slides[0])[0] == title.strip()
+
+
+def test_notes_leave_out_embedded_data_uris():
+    data = RichText((Span("logo", link="data:image/png;base64," + "A" * 5000),))
+    t = Theme(
+        name="t", path="t.pptx", prototypes=BASIC.prototypes, notes_template="{{ deck.title }}"
+    )
+    slide = plan(Document(title=data, insights=DOC.insights), t).slides[0]
+    assert slide.notes == "logo"
