@@ -5,7 +5,9 @@ both results (the :class:`~deckgen.model.Theme` and the writer's deck-independen
 depend only on the template's files. They are kept here, one pickle per entry, under
 ``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else ``~/.cache/deckgen``, so that
 a later process building from an unchanged template neither imports python-pptx nor reads
-the template again, the way Python's bytecode cache spares it recompiling.
+the template again, the way Python's bytecode cache spares it recompiling. The template's
+Jinja tags, compiled to Python code (``marshal``), are kept too, keyed by their own text
+and the Jinja and Python versions (:func:`deckgen.plan._compile_all`).
 
 Keys name the template by resolved path, inode, size and modification/change times (and the
 same for ``notes.j2``/``theme.yaml``), plus deckgen's version and :data:`FORMAT`. Everything is
@@ -30,7 +32,8 @@ from typing import Any
 
 FORMAT = 1
 """Bumped whenever what is stored changes shape."""
-MAX_ENTRIES = 16
+MAX_ENTRIES = 48
+"""About sixteen templates: each has a theme, a writer and a Jinja entry."""
 _SUFFIX = ".pickle"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from typing import Any
@@ -288,15 +288,34 @@ def environment() -> SandboxedEnvironment:
     )
 
 
-@dataclass
-class _Compiled:
-    """Compiled templates of one theme, kept between builds (watch mode, API rebuilds)."""
+_CODE_FORMAT = 1
+"""Bumped whenever :func:`environment` changes what Jinja compiles a source to."""
 
-    shapes: dict[tuple[str, int], jinja2.Template] = field(default_factory=dict)
-    slides: dict[str, tuple[jinja2.Template, tuple[ShapeProto, ...]]] = field(default_factory=dict)
-    """Per slide kind, all tagged shapes in one template: one Jinja render per slide instead
-    of one per shape (Jinja's per-render context setup dominated planning big decks)."""
-    notes: jinja2.Template | None = None
+
+class _Compiled:
+    """Compiled templates of one theme, kept between builds (watch mode, API rebuilds).
+
+    ``slides`` holds, per slide kind, all tagged shapes in one template: one Jinja render per
+    slide instead of one per shape (Jinja's per-render context setup dominated planning big
+    decks). A shape's own template is compiled only when needed, to say which shape failed.
+    """
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.slides: dict[str, tuple[jinja2.Template, tuple[ShapeProto, ...]]] = {}
+        self.notes: jinja2.Template | None = None
+        self._shapes: dict[tuple[str, int], jinja2.Template] = {}
+
+    def shape(self, proto: Prototype, shape: ShapeProto) -> jinja2.Template:
+        key = (proto.kind, shape.shape_id)
+        template = self._shapes.get(key)
+        if template is None:
+            try:
+                template = environment().from_string(_joined_source(shape))
+            except jinja2.TemplateSyntaxError as exc:
+                raise _template_error(exc, _where(self.theme, proto, shape)) from None
+            self._shapes[key] = template
+        return template
 
 
 _compiled: dict[tuple[str, int], _Compiled] = {}
@@ -336,33 +355,64 @@ def _theme_key(theme: Theme) -> tuple[str, int]:
     return (theme.path, id(theme))
 
 
+def _compile_all(sources: Sequence[str]) -> list[Any]:
+    """Jinja's code objects for ``sources``, from deckgen's on-disk cache when an earlier
+    process compiled the same sources (compiling is most of a small deck's planning time;
+    Jinja's own bytecode cache only serves loaders). Raises TemplateSyntaxError."""
+    import marshal
+    import sys
+
+    from deckgen import cache as disk_cache
+
+    env = environment()
+    settings = (type(env).__name__, env.undefined.__name__, env.keep_trailing_newline)
+    key = (_CODE_FORMAT, jinja2.__version__, sys.version, settings, tuple(sources))
+    stored = disk_cache.load("jinja", key)
+    if isinstance(stored, tuple) and len(stored) == len(sources):
+        try:
+            return [marshal.loads(blob) for blob in stored]
+        except (EOFError, ValueError, TypeError):
+            pass  # a damaged entry is a miss
+    codes = [env.compile(src) for src in sources]
+    disk_cache.store("jinja", key, tuple(marshal.dumps(code) for code in codes))
+    return codes
+
+
 def _compiled_for(theme: Theme) -> _Compiled:
     key = _theme_key(theme)
     comp = _compiled.get(key)
-    if comp is None:
-        if len(_compiled) > 16:
-            _compiled.clear()
-        comp = _compiled[key] = _Compiled()
-        env = environment()
-        for proto in theme.prototypes.values():
-            for shape in proto.shapes:
-                if not shape.has_tags:
-                    continue
-                try:
-                    comp.shapes[(proto.kind, shape.shape_id)] = env.from_string(
-                        _joined_source(shape)
-                    )
-                except jinja2.TemplateSyntaxError as exc:
-                    raise _template_error(exc, _where(theme, proto, shape)) from None
-            tagged = tuple(s for s in proto.shapes if (proto.kind, s.shape_id) in comp.shapes)
-            combined = "".join(
-                f"{_SHAPE}{i}{_SHAPE_END}{_joined_source(s)}" for i, s in enumerate(tagged)
-            )
-            comp.slides[proto.kind] = (env.from_string(combined), tagged)
+    if comp is not None:
+        return comp
+    comp = _Compiled(theme)
+    protos = list(theme.prototypes.values())
+    tagged = [tuple(s for s in proto.shapes if s.has_tags) for proto in protos]
+    sources = [
+        "".join(f"{_SHAPE}{i}{_SHAPE_END}{_joined_source(s)}" for i, s in enumerate(shapes))
+        for shapes in tagged
+    ]
+    sources.append(theme.notes_template or "")
+    try:
+        codes = _compile_all(sources)
+    except jinja2.TemplateSyntaxError as exc:
+        # compile shape by shape to say where (the first that fails raises a TemplateError)
+        for proto, shapes in zip(protos, tagged, strict=True):
+            for shape in shapes:
+                comp.shape(proto, shape)
         try:
-            comp.notes = env.from_string(theme.notes_template or "")
-        except jinja2.TemplateSyntaxError as exc:
-            raise _template_error(exc, f"template {theme.path}, notes template") from None
+            environment().from_string(theme.notes_template or "")
+        except jinja2.TemplateSyntaxError as notes_exc:
+            raise _template_error(notes_exc, f"template {theme.path}, notes template") from None
+        raise _template_error(exc, f"template {theme.path}") from None  # pragma: no cover
+    env = environment()
+    templates = [
+        env.template_class.from_code(env, code, env.make_globals(None), None) for code in codes
+    ]
+    for proto, shapes, template in zip(protos, tagged, templates, strict=False):
+        comp.slides[proto.kind] = (template, shapes)
+    comp.notes = templates[-1]
+    if len(_compiled) > 16:
+        _compiled.clear()
+    _compiled[key] = comp
     return comp
 
 
@@ -448,7 +498,7 @@ def _render_slide(
         # render shape by shape to say which shape failed (raises a TemplateError)
         for shape in tagged:
             render_shape(
-                comp.shapes[(kind, shape.shape_id)],
+                comp.shape(proto, shape),
                 shape,
                 context,
                 partial(_where, theme, proto, shape),

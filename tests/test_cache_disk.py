@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import deckgen
-from deckgen import cache, themes
+from deckgen import cache, plan, themes
 from deckgen.render import writer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ def _forget() -> None:
     """Drop the in-memory caches, as a new process would start."""
     themes._cache.clear()
     writer._cache.clear()
+    plan._compiled.clear()
 
 
 @pytest.fixture
@@ -56,7 +57,8 @@ def test_cached_build_is_byte_identical(
     assert not cache_dir.exists()
     monkeypatch.delenv("DECKGEN_NO_CACHE")
     first = _build(tmp_path / "first.pptx")  # reads the template, fills the cache
-    assert len(list(cache_dir.glob("*.pickle"))) == 2
+    kinds = sorted(p.name.split("-")[0] for p in cache_dir.glob("*.pickle"))
+    assert kinds == ["jinja", "theme", "writer"]
     cached = _build(tmp_path / "cached.pptx")  # from the cache
     assert first == plain
     assert cached == plain
@@ -79,6 +81,17 @@ def test_cached_build_uses_no_pptx(tmp_path: Path, cache_dir: Path) -> None:
         runs.append(out.stdout.strip())
     assert runs == ["True", "False"]  # the first reads the template, the second does not
     assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
+
+
+def test_cached_build_compiles_no_jinja(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _build(tmp_path / "first.pptx")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled a template the cache holds")
+
+    _forget()
+    monkeypatch.setattr(plan.environment(), "compile", refuse)
+    assert _build(tmp_path / "cached.pptx") == first
 
 
 def test_changed_template_is_read_again(tmp_path: Path, theme_dir: Path) -> None:

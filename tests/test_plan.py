@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from deckgen.errors import TemplateError
@@ -188,9 +190,18 @@ def test_misspelled_name_fails_naming_template_slide_and_shape():
     assert "titel" in msg and 'shape "Title 1"' in msg and "prototype slide 1" in msg
 
 
-def test_syntax_error_is_a_template_error():
-    t = theme(insight=(shape(3, "{{ insight.title ", name="Broken"),))
-    with pytest.raises(TemplateError, match="syntax"):
+def test_syntax_error_is_a_template_error_naming_the_shape():
+    t = theme(
+        insight=(shape(2, "{{ insight.title }}", name="Fine"), shape(3, "{{ x ", name="Broken"))
+    )
+    with pytest.raises(TemplateError, match="syntax") as err:
+        plan(DOC, t)
+    assert 'shape "Broken"' in err.value.message
+
+
+def test_syntax_error_in_the_notes_template_names_it():
+    t = replace(theme(insight=(shape(3, "{{ insight.title }}"),)), notes_template="{% if %}")
+    with pytest.raises(TemplateError, match="notes template"):
         plan(DOC, t)
 
 
