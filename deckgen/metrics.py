@@ -27,14 +27,17 @@ Nothing here imports python-pptx, and the metrics load on first use only.
 
 from __future__ import annotations
 
-import gzip
 import json
+import os
 import re
+import sys
 import unicodedata
+import zlib
+from array import array
+from binascii import a2b_base64
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import pairwise, repeat
 from operator import mul
 from typing import Any
@@ -110,30 +113,39 @@ _ZERO_WIDTH = set("\u200b\u200c\u200d\u2060\ufeff")
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
-    ref = resources.files("deckgen.fonts").joinpath("metrics.json.gz")
-    with ref.open("rb") as fh, gzip.GzipFile(fileobj=fh) as gz:
-        data: dict[str, Any] = json.loads(gz.read())
+    path = os.path.join(os.path.dirname(__file__), "fonts", "metrics.json.gz")
+    with open(path, "rb") as fh:
+        data: dict[str, Any] = json.loads(zlib.decompress(fh.read(), 16 + zlib.MAX_WBITS))
     return data
 
 
 def _expand(segments: Iterable[Sequence[Any]]) -> dict[int, int]:
+    """Code point -> width from ``[first, base64 of little-endian uint16s]`` segments
+    (tools/extract_metrics.py packs them so a start parses strings, not numbers)."""
     out: dict[int, int] = {}
-    for first, widths in segments:
-        for i, w in enumerate(widths):
-            out[first + i] = w
+    for first, blob in segments:
+        widths = array("H", a2b_base64(blob))
+        if sys.byteorder == "big":  # pragma: no cover - the data is little-endian
+            widths.byteswap()
+        out.update(enumerate(widths, first))
     return out
 
 
 @lru_cache(maxsize=1)
-def _fallback() -> tuple[dict[int, float], frozenset[int], float, float, float]:
-    """(fallback widths in em, emoji code points, emoji em, emoji line, CJK line)."""
+def _fallback() -> tuple[frozenset[int], float, float, float]:
+    """(emoji code points, emoji em, emoji line, CJK line)."""
     d = _data()
-    fb = {cp: w / 1000 for cp, w in _expand(d["fallback"]["widths"]).items()}
     emoji: set[int] = set()
     for first, n in d["emoji"]["ranges"]:
         emoji.update(range(first, first + n))
     e = d["emoji"]
-    return fb, frozenset(emoji), e["width"] / 1000, float(e["line"]), float(d["cjk"]["line"])
+    return frozenset(emoji), e["width"] / 1000, float(e["line"]), float(d["cjk"]["line"])
+
+
+@lru_cache(maxsize=1)
+def _fallback_widths() -> dict[int, float]:
+    """Widths in em of what no shipped face has (only a rare character needs them)."""
+    return {cp: w / 1000 for cp, w in _expand(_data()["fallback"]["widths"]).items()}
 
 
 class Face:
@@ -184,7 +196,7 @@ class Face:
         if ch in _FORCED or ch in _ZERO_WIDTH:
             return 0.0, line
         cp = ord(ch)
-        fb, emoji, emoji_em, emoji_line, cjk_line = _fallback()
+        emoji, emoji_em, emoji_line, cjk_line = _fallback()
         if cp in self._em and cp not in emoji:
             return self._em[cp], line
         if unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= cp <= 0xFE0F:
@@ -195,8 +207,9 @@ class Face:
             return emoji_em, max(line, emoji_line)
         if unicodedata.east_asian_width(ch) in ("W", "F"):
             return 1.0, max(line, cjk_line)
-        if cp in fb:
-            return fb[cp], line
+        fb = _fallback_widths().get(cp)
+        if fb is not None:
+            return fb, line
         return self._unknown, max(line, cjk_line)
 
 
@@ -295,7 +308,7 @@ class Layout:
 
 def _is_emoji(ch: str) -> bool:
     cp = ord(ch)
-    return cp in _fallback()[1] or 0x1F000 <= cp <= 0x1FAFF
+    return cp in _fallback()[0] or 0x1F000 <= cp <= 0x1FAFF
 
 
 def _is_cjk(ch: str) -> bool:

@@ -106,6 +106,26 @@ def test_widths_match_the_font_files(font: str, file: str, text: str) -> None:
     assert M.text_width(text, font, 30) == pytest.approx(expected, rel=0.01)
 
 
+@pytest.mark.parametrize("ch", ["ა", "Ա", "∰", "Ꙩ"])
+def test_a_character_the_twin_lacks_takes_the_fallback_fonts_width(ch: str) -> None:
+    """Carlito has no Georgian, Armenian …; LibreOffice draws them in DejaVu Sans (or
+    Liberation Sans), and the shipped data holds the widest of those, bold or not."""
+    fonttools = pytest.importorskip("fontTools.ttLib")
+    widths = []
+    files = ("DejaVuSans", "DejaVuSans-Bold", "LiberationSans-Regular", "LiberationSans-Bold")
+    for file in (f"{name}.ttf" for name in files):
+        path = _font_file(file)
+        if path is None:
+            pytest.skip(f"{file} not installed")
+        tt = fonttools.TTFont(path)
+        glyph = tt.getBestCmap().get(ord(ch))
+        if glyph is not None:
+            widths.append(tt["hmtx"][glyph][0] / tt["head"].unitsPerEm)
+    assert widths, "the test character should be in a fallback font"
+    assert M.text_width(ch, "Calibri", 100) == pytest.approx(max(widths) * 100, abs=0.11)
+    assert M.text_width(ch, "Calibri", 100) != pytest.approx(M.text_width("\uf8ff", "Calibri", 100))
+
+
 def test_bold_is_measured_with_bold_metrics() -> None:
     assert M.text_width("Bold words", "Arial", 20, bold=True) > M.text_width(
         "Bold words", "Arial", 20

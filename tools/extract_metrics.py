@@ -18,6 +18,7 @@ fonts-noto-color-emoji). It rewrites ``deckgen/fonts/metrics.json.gz`` determini
 from __future__ import annotations
 
 import argparse
+import binascii
 import gzip
 import json
 import sys
@@ -142,6 +143,32 @@ def fallback_widths() -> dict[int, int]:
     return out
 
 
+def packed(segments: list[tuple[int, list[int]]]) -> list[tuple[int, str]]:
+    """Width segments as ``[first, base64 of little-endian uint16s]``: deckgen reads a string
+    per segment (fast) instead of one JSON number per code point (about 15 ms a start)."""
+    out = []
+    for first, widths in segments:
+        assert all(0 <= w < 65536 for w in widths)
+        blob = b"".join(w.to_bytes(2, "little") for w in widths)
+        out.append((first, binascii.b2a_base64(blob, newline=False).decode("ascii")))
+    return out
+
+
+def write(data: dict[str, Any], path: Path) -> tuple[int, int]:
+    """Write ``data`` (widths as number lists) packed and gzipped, deterministically; return
+    (file size, JSON size)."""
+    data = json.loads(json.dumps(data))  # a copy
+    for styles in data["families"].values():
+        for face in styles.values():
+            face["widths"] = packed(face["widths"])
+    data["fallback"]["widths"] = packed(data["fallback"]["widths"])
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+        gz.write(raw)
+    return path.stat().st_size, len(raw)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -186,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         cjk_lines.append(line_factor(vertical(cf), cf["head"].unitsPerEm))
 
     data = {
-        "version": 1,
+        "version": 2,
         "source": "tools/extract_metrics.py",
         "families": families,
         "fallback": {"widths": segments(fb)},
@@ -197,13 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "cjk": {"width": 1000, "line": max(cjk_lines, default=1.45)},
     }
-    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.output, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
-        gz.write(raw)
-    print(
-        f"wrote {args.output} ({args.output.stat().st_size} bytes, {len(raw)} raw)", file=sys.stderr
-    )
+    size, raw_size = write(data, args.output)
+    print(f"wrote {args.output} ({size} bytes, {raw_size} raw)", file=sys.stderr)
     return 0
 
 
