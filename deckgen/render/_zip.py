@@ -15,8 +15,10 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import IO, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: Deflate level for package members. On a 1,000-slide deck, level 1 compresses about 1.4x
 #: faster than zlib's default 6, for a package some 10% larger.
@@ -59,7 +61,11 @@ class Deflater:
     BATCH = 32
 
     def __init__(self, threaded: bool):
-        self._pool = ThreadPoolExecutor(1, "deckgen-deflate") if threaded else None
+        self._pool: ThreadPoolExecutor | None = None
+        if threaded:  # imported only for big decks (a small deck's start is faster without)
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, "deckgen-deflate")
         self._done: list[Future[list[Entry]] | list[Entry]] = []
         self._batch: list[Entry | tuple[str, bytes]] = []
 

@@ -58,7 +58,6 @@ from deckgen.render._package import (
     save_package,
 )
 from deckgen.render._zip import Deflater, Entry, entry
-from deckgen.render.inspect import find_layout, prototype_kind
 
 if TYPE_CHECKING:
     from pptx.opc.package import Part, XmlPart
@@ -260,6 +259,8 @@ class _Preparer:
         self.shared: list[Part] = []  # parts new slides use that the template may not keep
 
     def _prototype_part(self, kind: str, sld_ids: list[Any]) -> XmlPart:
+        from deckgen.render import inspect  # not needed when the recipe comes from the cache
+
         proto = self.theme.prototypes[kind]
         if proto.slide_index is not None:
             if proto.slide_index >= len(sld_ids):
@@ -269,14 +270,14 @@ class _Preparer:
                 )
             rid = sld_ids[proto.slide_index].get(f"{{{X.R_NS}}}id")
             part = self.prs_part.related_part(rid)
-            if prototype_kind(part.slide) != kind:  # type: ignore[attr-defined]
+            if inspect.prototype_kind(part.slide) != kind:  # type: ignore[attr-defined]
                 raise TemplateError(
                     f"template changed since it was loaded (slide {proto.slide_index + 1} "
                     f"is no longer the {kind} prototype)",
                     where=self.where,
                 )
             return part  # type: ignore[return-value]
-        layout, _ = find_layout(self.prs, kind)
+        layout, _ = inspect.find_layout(self.prs, kind)
         if proto.layout_name is not None and layout.name != proto.layout_name:
             raise TemplateError(
                 "template changed since it was loaded (layouts differ)", where=self.where
