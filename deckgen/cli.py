@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -36,6 +35,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except DeckgenError:
             if _debug(ctx):  # the traceback, then click's one "Error: …" line as usual
+                import traceback
+
                 traceback.print_exc()
             raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
