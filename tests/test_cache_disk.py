@@ -64,9 +64,10 @@ def test_cached_build_is_byte_identical(
     assert cached == plain
 
 
-def test_cached_build_uses_no_pptx(tmp_path: Path, cache_dir: Path) -> None:
+def test_cached_build_uses_no_pptx_nor_lxml(tmp_path: Path, cache_dir: Path) -> None:
     code = (
-        "import sys, deckgen; deckgen.build(sys.argv[1], sys.argv[2]); print('pptx' in sys.modules)"
+        "import sys, deckgen; deckgen.build(sys.argv[1], sys.argv[2]); "
+        "print('pptx' in sys.modules, 'lxml' in sys.modules)"
     )
     env = dict(os.environ)
     runs = []
@@ -79,7 +80,8 @@ def test_cached_build_uses_no_pptx(tmp_path: Path, cache_dir: Path) -> None:
             check=True,
         )
         runs.append(out.stdout.strip())
-    assert runs == ["True", "False"]  # the first reads the template, the second does not
+    # the first reads the template; the second writes from what the first kept
+    assert runs == ["True True", "False False"]
     assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
 
 

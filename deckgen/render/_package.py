@@ -31,10 +31,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from lxml import etree
-
 from deckgen.errors import OutputError, TemplateError
-from deckgen.render._xml import SAFE_PARSER, declares_dtd
+from deckgen.render._markup import declares_dtd, escape_attr
 from deckgen.render._zip import Entry, write_zip
 
 if TYPE_CHECKING:
@@ -176,6 +174,10 @@ def read_checked(path: str | Path) -> bytes:
 
 
 def _content_types(blob: bytes, where: str) -> tuple[dict[str, str], dict[str, str]]:
+    from lxml import etree
+
+    from deckgen.render._xml import SAFE_PARSER
+
     try:
         root = etree.fromstring(blob, SAFE_PARSER)
     except etree.XMLSyntaxError as e:
@@ -199,6 +201,10 @@ def _is_xml_ct(name: str, overrides: dict[str, str], defaults: dict[str, str]) -
 def _main_part(rels_blob: bytes, where: str) -> str:
     if declares_dtd(rels_blob):
         raise TemplateError("_rels/.rels declares a DOCTYPE/ENTITY; refusing", where=where)
+    from lxml import etree
+
+    from deckgen.render._xml import SAFE_PARSER
+
     try:
         root = etree.fromstring(rels_blob, SAFE_PARSER)
     except etree.XMLSyntaxError as e:
@@ -383,12 +389,6 @@ def rels_name(partname: str) -> str:
     """The zip member name of a part's .rels item (``ppt/slides/_rels/slide1.xml.rels``)."""
     folder, _, name = partname.rpartition("/")
     return f"{folder[1:]}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-
-
-def escape_attr(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
 
 
 def save_package(entries: Iterable[Entry], stream: IO[bytes]) -> None:

@@ -1,35 +1,53 @@
-"""XML-level helpers: namespaces, schema-ordered insertion, safe text, paragraph building.
+"""XML trees (lxml): reading a template's parts and preparing what decks are written from.
 
-Pure lxml; nothing here knows about python-pptx parts or about deckgen's data model, so the
-OOXML rules (child order, attribute ranges, illegal characters) live in one place.
+Nothing here knows about python-pptx parts or about deckgen's data model, so the OOXML
+rules (child order, attribute ranges, illegal characters) live in one place. What a deck
+adds is written by ``_markup`` as strings, into the serialized pieces prepared here
+(:class:`~deckgen.render._markup.Skeleton`, :func:`app_xml`), so writing a deck from a
+cached template needs no lxml.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 from lxml import etree
 
-NS = {
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "p14": "http://schemas.microsoft.com/office/powerpoint/2010/main",
-}
-R_NS = NS["r"]
-
-
-def qn(tag: str) -> str:
-    """``'a:p'`` → Clark notation ``'{ns}p'``."""
-    prefix, local = tag.split(":")
-    return f"{{{NS[prefix]}}}{local}"
-
-
-A_P, A_R, A_T, A_BR, A_FLD = qn("a:p"), qn("a:r"), qn("a:t"), qn("a:br"), qn("a:fld")
-A_PPR, A_RPR, A_END = qn("a:pPr"), qn("a:rPr"), qn("a:endParaRPr")
-P_SP, P_GRPSP, P_TXBODY = qn("p:sp"), qn("p:grpSp"), qn("p:txBody")
+from deckgen.render import _markup as M
+from deckgen.render._markup import (  # noqa: F401 - the tree side of the same vocabulary
+    A_BR,
+    A_END,
+    A_FLD,
+    A_P,
+    A_PPR,
+    A_R,
+    A_RPR,
+    A_T,
+    BODY,
+    END,
+    ENDPARAS,
+    NS,
+    P_GRPSP,
+    P_SP,
+    P_TXBODY,
+    PARAS,
+    PI,
+    R_NS,
+    SLOTS,
+    START,
+    TEXT,
+    AppXml,
+    CoreXml,
+    Markup,
+    Skeleton,
+    clean_text,
+    declares_dtd,
+    fragment,
+    qn,
+    segments,
+)
 
 # --------------------------------------------------------------------------- safe parsing
 
@@ -37,40 +55,6 @@ P_SP, P_GRPSP, P_TXBODY = qn("p:sp"), qn("p:grpSp"), qn("p:txBody")
 SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
 )
-
-_DTD_MARKERS = tuple(
-    marker.encode(enc)
-    for marker in ("<!DOCTYPE", "<!ENTITY")
-    for enc in ("ascii", "utf-16-le", "utf-16-be")
-)
-
-
-def declares_dtd(blob: bytes) -> bool:
-    """True if an XML blob carries a DOCTYPE or ENTITY declaration (in UTF-8 or UTF-16)."""
-    return any(marker in blob for marker in _DTD_MARKERS)
-
-
-# --------------------------------------------------------------------------- text
-
-# XML 1.0 forbids C0 controls except TAB/LF/CR, lone surrogates and U+FFFE/U+FFFF.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_BREAKS = re.compile("\r\n|[\r\n\x0b\u2028]")
-
-
-def clean_text(text: str) -> str:
-    """Remove characters XML cannot carry (python-pptx would write ``_x0000_`` for them)."""
-    return _ILLEGAL.sub("", text)
-
-
-_SPECIAL = re.compile("[\x00-\x1f\x7f\u2028\ud800-\udfff\ufffe\uffff]")
-
-
-def split_lines(text: str) -> list[str]:
-    """Split on any line break (incl. PowerPoint's vertical tab), then clean each piece."""
-    if _SPECIAL.search(text) is None:  # the common case
-        return [text]
-    return [clean_text(s) for s in _BREAKS.split(text)]
-
 
 # --------------------------------------------------------------------------- element order
 
@@ -195,56 +179,53 @@ def is_title_sp(sp: etree._Element) -> bool:
     return ph is not None and ph_type(ph) in TITLE_TYPES
 
 
-class RunFormat:
-    """What a new run needs: a base ``a:rPr`` and overrides (all optional)."""
-
-    __slots__ = ("base", "size", "bold", "italic", "mono", "link_rid", "lang")
-
-    def __init__(
-        self,
-        base: etree._Element | None,
-        *,
-        size: float | None = None,
-        bold: bool = False,
-        italic: bool = False,
-        mono: str | None = None,
-        link_rid: str | None = None,
-        lang: str | None = None,
-    ):
-        self.base, self.size, self.bold, self.italic = base, size, bold, italic
-        self.mono, self.link_rid, self.lang = mono, link_rid, lang
-
-
 _DROP_RPR_ATTRS = ("err", "dirty", "smtClean", "smtId")
 
 
-def build_rpr(fmt: RunFormat, tag: str = A_RPR) -> etree._Element:
-    if fmt.base is not None:
-        rpr = copy.deepcopy(fmt.base)
+def rpr_skeleton(
+    markup: Markup,
+    base: etree._Element | None,
+    *,
+    end: bool = False,
+    mono: str | None = None,
+    link_rid: str | None = None,
+) -> Skeleton:
+    """A run's (or, with ``end``, a paragraph end's) properties from the template's
+    ``base`` rPr, with slots for language, size, bold and italic (see ``Skeleton``); code
+    runs get ``mono`` as their typeface and links an ``a:hlinkClick`` to ``link_rid``."""
+    tag = A_END if end else A_RPR
+    if base is not None:
+        rpr = copy.deepcopy(base)
         rpr.tag = tag
     else:
         rpr = etree.Element(tag, nsmap={"a": NS["a"]})
     for a in _DROP_RPR_ATTRS:
         rpr.attrib.pop(a, None)
-    if fmt.lang:
-        rpr.set("lang", fmt.lang)
-    if fmt.size is not None:
-        rpr.set("sz", str(max(100, min(400000, round(fmt.size * 100)))))
-    if fmt.bold:
-        rpr.set("b", "1")
-    if fmt.italic:
-        rpr.set("i", "1")
-    if tag == A_END:
+    kept = {name: rpr.get(name) for name in ("lang", "sz", "b", "i")}
+    for name in ("lang", "sz", "b", "i"):
+        rpr.set(name, SLOTS[name])
+    if end:
         for t in ("hlinkClick", "hlinkMouseOver"):
             for el in rpr.findall(qn(f"a:{t}")):
                 rpr.remove(el)
-        return rpr
-    if fmt.mono:
-        set_child(rpr, make("a:latin", {"typeface": fmt.mono}), RPR_ORDER)
-        set_child(rpr, make("a:cs", {"typeface": fmt.mono}), RPR_ORDER)
-    if fmt.link_rid:
-        set_child(rpr, make("a:hlinkClick", {f"{{{R_NS}}}id": fmt.link_rid}), RPR_ORDER)
-    return rpr
+    else:
+        if mono:
+            set_child(rpr, make("a:latin", {"typeface": mono}), RPR_ORDER)
+            set_child(rpr, make("a:cs", {"typeface": mono}), RPR_ORDER)
+        if link_rid:
+            set_child(rpr, make("a:hlinkClick", {f"{{{R_NS}}}id": link_rid}), RPR_ORDER)
+    return Skeleton(markup.fragment(rpr), kept)
+
+
+def ppr_skeleton(markup: Markup, base: etree._Element | None) -> Skeleton:
+    """A paragraph's properties from the template's ``base`` pPr, with a slot for the list
+    level; without hanging punctuation (fit measures without it, and LibreOffice would
+    otherwise let CJK 、。 hang up to 1 em past the box)."""
+    ppr = copy.deepcopy(base) if base is not None else etree.Element(A_PPR)
+    kept = {"lvl": ppr.get("lvl")}
+    ppr.set("lvl", SLOTS["lvl"])
+    ppr.set("hangingPunct", "0")
+    return Skeleton(markup.fragment(ppr), kept)
 
 
 def settle_autofit(body_pr: etree._Element) -> None:
@@ -271,21 +252,12 @@ def rel_ids(root: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
                 yield el, k, v
 
 
-# --------------------------------------------------------------------------- fragments
-# A deck repeats a few prototypes thousands of times. Building and serializing an lxml tree
-# per slide costs more than everything else together, so each prototype is serialized once,
-# cut into byte segments at its text shapes, and a slide is assembled by concatenation with
-# paragraphs made from cached, serialized property fragments.
-
-_PI = "deckgen"
-START, END, BODY, PARAS, ENDPARAS = "start", "end", "body", "paras", "endparas"
-_MARK = re.compile(rb"<\?" + _PI.encode() + rb" (start|end|body|paras|endparas) (\d+)\?>")
-
-Token = tuple[str, int, bytes]  # (kind, shape id, static bytes) - kind "" for static
+# --------------------------------------------------------------------------- markers
+# Processing instructions around and inside text shapes, where _markup.segments cuts.
 
 
 def _pi(kind: str, sid: int) -> etree._Element:
-    return etree.ProcessingInstruction(_PI, f"{kind} {sid}")
+    return etree.ProcessingInstruction(PI, f"{kind} {sid}")
 
 
 def mark_shape(sp: etree._Element, sid: int, *, removable: bool = True) -> None:
@@ -305,93 +277,6 @@ def mark_shape(sp: etree._Element, sid: int, *, removable: bool = True) -> None:
     tx.append(_pi(ENDPARAS, sid))
 
 
-def segments(blob: bytes) -> list[Token]:
-    """Cut a serialized part at its markers into static and marker tokens."""
-    out: list[Token] = []
-    pos = 0
-    for m in _MARK.finditer(blob):
-        if m.start() > pos:
-            out.append(("", 0, blob[pos : m.start()]))
-        out.append((m.group(1).decode(), int(m.group(2)), b""))
-        pos = m.end()
-    if pos < len(blob):
-        out.append(("", 0, blob[pos:]))
-    return out
-
-
-def assemble(
-    tokens: Sequence[Token],
-    removed: set[int] | frozenset[int],
-    paras: Mapping[int, bytes],
-    bodies: Mapping[int, bytes],
-) -> bytes:
-    """A part's bytes: shapes in ``removed`` left out, paragraphs of shapes in ``paras``
-    replaced, and their bodyPr/lstStyle replaced by ``bodies`` where given."""
-    out: list[bytes] = []
-    skip: tuple[str, int] | None = None
-    for kind, sid, data in tokens:
-        if skip is not None:
-            if (kind, sid) != skip:
-                continue
-            skip = None
-        if not kind:
-            out.append(data)
-        elif kind == START:
-            if sid in removed:
-                skip = (END, sid)
-        elif kind == BODY:
-            if sid in paras and sid in bodies:
-                out.append(bodies[sid])
-                skip = (PARAS, sid)
-        elif kind == PARAS and sid in paras:
-            out.append(paras[sid])
-            skip = (ENDPARAS, sid)
-    return b"".join(out)
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class Markup:
-    """Serializes fragments for one part so that they use the prefixes its root declares."""
-
-    def __init__(self, nsmap: Mapping[str | None, str]):
-        self.nsmap = {k: v for k, v in nsmap.items() if k is not None}
-        prefix = next((k for k, v in self.nsmap.items() if v == NS["a"]), None)
-        if prefix is None:  # undeclared at the root: declare it on each paragraph
-            prefix, decl = "a", f' xmlns:a="{NS["a"]}"'
-            self.nsmap["a"] = NS["a"]
-        else:
-            decl = ""
-        a = prefix
-        self.p_open, self.p_close = f"<{a}:p{decl}>", f"</{a}:p>"
-        self.r_open, self.t_open = f"<{a}:r>", f"<{a}:t>"
-        self.t_close_r = f"</{a}:t></{a}:r>"
-        self.br_open, self.br_close = f"<{a}:br>", f"</{a}:br>"
-
-    def fragment(self, el: etree._Element | None) -> str:
-        """The serialization of ``el`` (a copy) as it would appear inside the part."""
-        if el is None:
-            return ""
-        wrapper = etree.Element("deckgen-wrapper", nsmap=self.nsmap)  # type: ignore[arg-type]
-        wrapper.append(copy.deepcopy(el))
-        text = etree.tostring(wrapper, encoding="unicode")
-        return text[text.index(">") + 1 : text.rindex("</deckgen-wrapper>")]
-
-    def paragraph(self, ppr: str, runs: Sequence[tuple[str, str]], end: str) -> str:
-        """``<a:p>``: paragraph properties, one run per piece of text, ``a:br`` for breaks."""
-        out = [self.p_open, ppr]
-        for text, rpr in runs:
-            for i, piece in enumerate(split_lines(text)):
-                if i:
-                    out += (self.br_open, rpr, self.br_close)
-                if piece:
-                    out += (self.r_open, rpr, self.t_open, escape(piece), self.t_close_r)
-        out += (end, self.p_close)
-        return "".join(out)
-
-
 # --------------------------------------------------------------------------- app.xml
 
 EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -407,26 +292,25 @@ def screen_format(width: int, height: int) -> str:
     return "Custom"
 
 
-def update_app_xml(
-    blob: bytes, titles: Sequence[str], notes: int, old_slides: int, screen: str | None = None
-) -> bytes:
-    """docProps/app.xml after the template's slides were replaced by ``titles``.
+def app_xml(blob: bytes, old_slides: int, screen: str | None = None) -> AppXml:
+    """docProps/app.xml once the template's slides are gone, with slots for the deck's.
 
-    Counts are set; word/paragraph counts, which we do not compute, are dropped (optional);
-    the last heading group (PowerPoint's "Slide Titles", whatever its language) is replaced
-    by our titles when it listed the template's slides (or none). Anything unexpected is
-    left unchanged: PowerPoint recomputes the file on save and does not rely on it.
+    Counts are slots; word/paragraph counts, which we do not compute, are dropped
+    (optional); the last heading group (PowerPoint's "Slide Titles", whatever its
+    language) gets a slot for our titles when it listed the template's slides (or none).
+    Anything unexpected is left unchanged: PowerPoint recomputes the file on save and does
+    not rely on it.
     """
     try:
         root = etree.fromstring(blob, SAFE_PARSER)
     except etree.XMLSyntaxError:
-        return blob
+        return AppXml(blob, 0)
     ep = f"{{{EP_NS}}}"
     vt = f"{{{VT_NS}}}"
-    for name, value in (("Slides", len(titles)), ("Notes", notes), ("HiddenSlides", 0)):
+    for name, value in (("Slides", AppXml.COUNT), ("Notes", AppXml.NOTES), ("HiddenSlides", "0")):
         el = root.find(ep + name)
         if el is not None:
-            el.text = str(value)
+            el.text = value
     for name in ("Words", "Paragraphs"):
         for el in root.findall(ep + name):
             root.remove(el)
@@ -435,18 +319,65 @@ def update_app_xml(
         fmt.text = screen
     pairs = root.find(f"{ep}HeadingPairs/{vt}vector")
     parts = root.find(f"{ep}TitlesOfParts/{vt}vector")
-    if pairs is None or parts is None or len(pairs) < 2:
-        return etree.tostring(root, encoding="UTF-8", standalone=True)
-    count = pairs[-1].find(vt + "i4")
-    try:
-        n = int(count.text or "") if count is not None else -1
-    except ValueError:
-        n = -1
-    if count is not None and n in (0, old_slides) and 0 <= n <= len(parts):
-        for el in list(parts)[len(parts) - n :] if n else []:
-            parts.remove(el)
-        for title in titles:
-            etree.SubElement(parts, vt + "lpstr").text = clean_text(title)[:255]
-        count.text = str(len(titles))
-        parts.set("size", str(len(parts)))
-    return etree.tostring(root, encoding="UTF-8", standalone=True)
+    size = 0
+    if pairs is not None and parts is not None and len(pairs) >= 2:
+        count = pairs[-1].find(vt + "i4")
+        try:
+            n = int(count.text or "") if count is not None else -1
+        except ValueError:
+            n = -1
+        if count is not None and n in (0, old_slides) and 0 <= n <= len(parts):
+            for el in list(parts)[len(parts) - n :] if n else []:
+                parts.remove(el)
+            size = len(parts)
+            etree.SubElement(parts, vt + "lpstr").text = AppXml.TITLES
+            count.text = AppXml.TITLE_COUNT
+            parts.set("size", AppXml.SIZE)
+    return AppXml(etree.tostring(root, encoding="UTF-8", standalone=True), size)
+
+
+# --------------------------------------------------------------------------- core.xml
+
+CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+_CORE_NS = {"cp": CP_NS, "dc": DC_NS, "dcterms": DCTERMS_NS}
+_CORE_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+def core_xml(blob: bytes) -> CoreXml:
+    """docProps/core.xml prepared for :meth:`CoreXml.fill`, which edits it as python-pptx's
+    ``CT_CoreProperties`` would: a property's element is changed where the template has it,
+    else added at the end; dates of creation/modification get ``xsi:type``, with xsi
+    declared on the root."""
+    root = etree.fromstring(blob, _CORE_PARSER)
+    children = [(c.tag if isinstance(c.tag, str) else "", fragment(c, root.nsmap)) for c in root]
+    bare = copy.deepcopy(root)
+    for c in list(bare):
+        bare.remove(c)
+    bare.append(etree.ProcessingInstruction(PI, "core"))
+    heads = []
+    for xsi in (False, True):
+        if xsi:
+            bare.set(f"{{{XSI_NS}}}foo", "bar")  # declares xsi on the root, then goes
+            del bare.attrib[f"{{{XSI_NS}}}foo"]
+        head, tail = etree.tostring(bare, encoding="UTF-8", standalone=True).split(
+            f"<?{PI} core?>".encode()
+        )
+        heads.append(head)
+    made: dict[str, tuple[str, str]] = {}
+    for key, (prefix, local) in {**M.CORE_TEXT, **M.CORE_TIME}.items():
+        clark = f"{{{_CORE_NS[prefix]}}}{local}"
+        have = root.find(clark)
+        if have is not None:
+            el = copy.deepcopy(have)
+        else:
+            el = etree.Element(clark, nsmap={prefix: _CORE_NS[prefix]})  # type: ignore[dict-item]
+        el.text = TEXT
+        nsmap = root.nsmap
+        if key in ("created", "modified"):
+            el.set(f"{{{XSI_NS}}}type", "dcterms:W3CDTF")
+            nsmap = bare.nsmap  # xsi declared on the root
+        made[key] = (clark, fragment(el, nsmap))
+    return CoreXml((heads[0], heads[1]), tail, children, made)

@@ -1,0 +1,339 @@
+"""Writing a deck's XML as strings: no lxml here.
+
+Reading a template needs an XML tree (``_xml``, lxml); writing a deck from what was read
+does not. Everything a deck adds (paragraphs, run and paragraph properties, app.xml and
+core.xml values) is filled into text the template reading prepared: byte segments cut at
+markers (:func:`segments`/:func:`assemble`), and serialized elements whose varying
+attributes or text hold placeholders (:func:`fill`, :class:`AppXml`, :class:`CoreXml`). So a
+deck built from a cached template (deckgen.cache) does not import lxml at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p14": "http://schemas.microsoft.com/office/powerpoint/2010/main",
+}
+R_NS = NS["r"]
+
+
+def qn(tag: str) -> str:
+    """``'a:p'`` → Clark notation ``'{ns}p'``."""
+    prefix, local = tag.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+A_P, A_R, A_T, A_BR, A_FLD = qn("a:p"), qn("a:r"), qn("a:t"), qn("a:br"), qn("a:fld")
+A_PPR, A_RPR, A_END = qn("a:pPr"), qn("a:rPr"), qn("a:endParaRPr")
+P_SP, P_GRPSP, P_TXBODY = qn("p:sp"), qn("p:grpSp"), qn("p:txBody")
+
+_DTD_MARKERS = tuple(
+    marker.encode(enc)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for enc in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+def declares_dtd(blob: bytes) -> bool:
+    """True if an XML blob carries a DOCTYPE or ENTITY declaration (in UTF-8 or UTF-16)."""
+    return any(marker in blob for marker in _DTD_MARKERS)
+
+
+# --------------------------------------------------------------------------- text
+
+# XML 1.0 forbids C0 controls except TAB/LF/CR, lone surrogates and U+FFFE/U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("\r\n|[\r\n\x0b\u2028]")
+
+
+def clean_text(text: str) -> str:
+    """Remove characters XML cannot carry (python-pptx would write ``_x0000_`` for them)."""
+    return _ILLEGAL.sub("", text)
+
+
+_SPECIAL = re.compile("[\x00-\x1f\x7f\u2028\ud800-\udfff\ufffe\uffff]")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on any line break (incl. PowerPoint's vertical tab), then clean each piece."""
+    if _SPECIAL.search(text) is None:  # the common case
+        return [text]
+    return [clean_text(s) for s in _BREAKS.split(text)]
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+# --------------------------------------------------------------------------- fragments
+# A deck repeats a few prototypes thousands of times. Building and serializing an lxml tree
+# per slide costs more than everything else together, so each prototype is serialized once,
+# cut into byte segments at its text shapes, and a slide is assembled by concatenation with
+# paragraphs made from cached, serialized property fragments.
+
+PI = "deckgen"
+START, END, BODY, PARAS, ENDPARAS = "start", "end", "body", "paras", "endparas"
+_MARK = re.compile(rb"<\?" + PI.encode() + rb" (start|end|body|paras|endparas) (\d+)\?>")
+
+Token = tuple[str, int, bytes]  # (kind, shape id, static bytes) - kind "" for static
+
+
+def segments(blob: bytes) -> list[Token]:
+    """Cut a serialized part at its markers into static and marker tokens."""
+    out: list[Token] = []
+    pos = 0
+    for m in _MARK.finditer(blob):
+        if m.start() > pos:
+            out.append(("", 0, blob[pos : m.start()]))
+        out.append((m.group(1).decode(), int(m.group(2)), b""))
+        pos = m.end()
+    if pos < len(blob):
+        out.append(("", 0, blob[pos:]))
+    return out
+
+
+def assemble(
+    tokens: Sequence[Token],
+    removed: set[int] | frozenset[int],
+    paras: Mapping[int, bytes],
+    bodies: Mapping[int, bytes],
+) -> bytes:
+    """A part's bytes: shapes in ``removed`` left out, paragraphs of shapes in ``paras``
+    replaced, and their bodyPr/lstStyle replaced by ``bodies`` where given."""
+    out: list[bytes] = []
+    skip: tuple[str, int] | None = None
+    for kind, sid, data in tokens:
+        if skip is not None:
+            if (kind, sid) != skip:
+                continue
+            skip = None
+        if not kind:
+            out.append(data)
+        elif kind == START:
+            if sid in removed:
+                skip = (END, sid)
+        elif kind == BODY:
+            if sid in paras and sid in bodies:
+                out.append(bodies[sid])
+                skip = (PARAS, sid)
+        elif kind == PARAS and sid in paras:
+            out.append(paras[sid])
+            skip = (ENDPARAS, sid)
+    return b"".join(out)
+
+
+def fragment(el: Any, nsmap: Mapping[str, str]) -> str:
+    """lxml element ``el`` (a copy) serialized inside a root that declares ``nsmap``: no
+    declarations of its own for those. Used when a template is read; imports lxml."""
+    if el is None:
+        return ""
+    import copy
+
+    from lxml import etree
+
+    wrapper = etree.Element("deckgen-wrapper", nsmap=nsmap)  # type: ignore[arg-type]
+    wrapper.append(copy.deepcopy(el))
+    text = etree.tostring(wrapper, encoding="unicode")
+    return text[text.index(">") + 1 : text.rindex("</deckgen-wrapper>")]
+
+
+class Markup:
+    """Writes paragraphs for one part, with the prefix its root declares for DrawingML."""
+
+    def __init__(self, nsmap: Mapping[str | None, str]):
+        self.nsmap = {k: v for k, v in nsmap.items() if k is not None}
+        prefix = next((k for k, v in self.nsmap.items() if v == NS["a"]), None)
+        if prefix is None:  # undeclared at the root: declare it on each paragraph
+            prefix, decl = "a", f' xmlns:a="{NS["a"]}"'
+            self.nsmap["a"] = NS["a"]
+        else:
+            decl = ""
+        a = prefix
+        self.p_open, self.p_close = f"<{a}:p{decl}>", f"</{a}:p>"
+        self.r_open, self.t_open = f"<{a}:r>", f"<{a}:t>"
+        self.t_close_r = f"</{a}:t></{a}:r>"
+        self.br_open, self.br_close = f"<{a}:br>", f"</{a}:br>"
+
+    def fragment(self, el: Any) -> str:
+        """lxml element ``el`` serialized as it would appear inside the part (reading a
+        template only)."""
+        return fragment(el, self.nsmap)
+
+    def paragraph(self, ppr: str, runs: Sequence[tuple[str, str]], end: str) -> str:
+        """``<a:p>``: paragraph properties, one run per piece of text, ``a:br`` for breaks."""
+        out = [self.p_open, ppr]
+        for text, rpr in runs:
+            for i, piece in enumerate(split_lines(text)):
+                if i:
+                    out += (self.br_open, rpr, self.br_close)
+                if piece:
+                    out += (self.r_open, rpr, self.t_open, escape(piece), self.t_close_r)
+        out += (end, self.p_close)
+        return "".join(out)
+
+
+# --------------------------------------------------------------------------- placeholders
+
+# Attribute values a serialized element carries in place of what each deck sets. Private-use
+# characters: the template's own text never holds them next to ``name="`` (and the reader
+# removes private-use characters from summaries).
+SLOTS = {"lang": "\ue0f0", "sz": "\ue0f1", "b": "\ue0f2", "i": "\ue0f3", "lvl": "\ue0f4"}
+TEXT = "\ue0f5"
+"""The text slot of a serialized element (app.xml and core.xml values)."""
+
+
+class Skeleton:
+    """A serialized element whose :data:`SLOTS` attributes are set per use.
+
+    A slot is filled with the value given, else with the template's own value (``kept``),
+    else left out: the same bytes lxml writes when those attributes are set on a copy of
+    the template's element, at their place, with the attributes it had kept in place.
+    """
+
+    __slots__ = ("text", "kept")
+
+    def __init__(self, text: str, kept: Mapping[str, str | None]):
+        self.text = text
+        self.kept = dict(kept)
+
+    def __getstate__(self) -> tuple[str, dict[str, str | None]]:
+        return self.text, self.kept
+
+    def __setstate__(self, state: tuple[str, dict[str, str | None]]) -> None:
+        self.text, self.kept = state
+
+    def fill(self, **values: str | None) -> str:
+        out = self.text
+        for name, slot in SLOTS.items():
+            token = f' {name}="{slot}"'
+            if token not in out:
+                continue
+            value = values.get(name)
+            if value is None:
+                value = self.kept.get(name)
+            out = out.replace(token, "" if value is None else f' {name}="{escape_attr(value)}"')
+        return out
+
+
+def _split_at(blob: bytes, slot: str) -> tuple[bytes, bytes, bytes] | None:
+    """(before the element holding ``slot`` as its text, its start tag … end tag split at
+    the slot, after), or None when the slot is not there."""
+    mark = slot.encode()
+    at = blob.find(mark)
+    if at < 0:
+        return None
+    start = blob.rindex(b"<", 0, at)
+    end = blob.index(b">", at) + 1
+    return blob[:start], blob[start:end], blob[end:]
+
+
+class AppXml:
+    """docProps/app.xml with slots for what depends on the deck: slide and notes counts, and
+    the slide titles (one ``lpstr`` slot standing for all of them)."""
+
+    COUNT, NOTES, TITLES, TITLE_COUNT, SIZE = "\ue0e0", "\ue0e1", "\ue0e2", "\ue0e3", "\ue0e4"
+
+    __slots__ = ("blob", "size")
+
+    def __init__(self, blob: bytes, size: int):
+        self.blob = blob
+        self.size = size  # entries of TitlesOfParts besides the slide titles
+
+    def __getstate__(self) -> tuple[bytes, int]:
+        return self.blob, self.size
+
+    def __setstate__(self, state: tuple[bytes, int]) -> None:
+        self.blob, self.size = state
+
+    def fill(self, titles: Sequence[str], notes: int) -> bytes:
+        blob = self.blob
+        for slot, value in (
+            (self.COUNT, len(titles)),
+            (self.NOTES, notes),
+            (self.TITLE_COUNT, len(titles)),
+            (self.SIZE, self.size + len(titles)),
+        ):
+            blob = blob.replace(slot.encode(), str(value).encode())
+        cut = _split_at(blob, self.TITLES)
+        if cut is None:
+            return blob
+        before, element, after = cut
+        open_tag, close_tag = element.split(self.TITLES.encode())
+        made = b"".join(open_tag + escape(clean_text(t)[:255]).encode() + close_tag for t in titles)
+        return before + made + after
+
+
+# deck property -> core.xml element, as python-pptx's CorePropertiesPart maps them
+CORE_TEXT = {
+    "title": ("dc", "title"),
+    "author": ("dc", "creator"),
+    "subject": ("dc", "subject"),
+    "keywords": ("cp", "keywords"),
+    "language": ("dc", "language"),
+    "category": ("cp", "category"),
+    "comments": ("dc", "description"),
+    "description": ("dc", "description"),
+    "last_modified_by": ("cp", "lastModifiedBy"),
+    "content_status": ("cp", "contentStatus"),
+    "identifier": ("dc", "identifier"),
+    "version": ("cp", "version"),
+}
+CORE_TIME = {
+    "created": ("dcterms", "created"),
+    "modified": ("dcterms", "modified"),
+    "last_printed": ("cp", "lastPrinted"),
+}
+
+
+class CoreXml:
+    """docProps/core.xml as the root's start tag, its children serialized, and, for each
+    property a deck may set, the element to change or add with a :data:`TEXT` slot."""
+
+    __slots__ = ("heads", "tail", "children", "made")
+
+    def __init__(
+        self,
+        heads: tuple[bytes, bytes],
+        tail: bytes,
+        children: list[tuple[str, str]],
+        made: dict[str, tuple[str, str]],
+    ):
+        self.heads = heads  # without, with xsi declared on the root
+        self.tail = tail
+        self.children = children  # (Clark tag, serialized) in order
+        self.made = made  # property -> (Clark tag, element with TEXT, for an added one)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.heads, self.tail, self.children, self.made
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.heads, self.tail, self.children, self.made = state
+
+    def fill(self, values: Mapping[str, str], timed: Sequence[str]) -> bytes:
+        """``values``: property -> text, in the order set; ``timed``: those set as times
+        (``created``/``modified`` declare xsi on the root, as python-pptx does)."""
+        children = list(self.children)
+        for key, text in values.items():
+            tag, skeleton = self.made[key]
+            element = skeleton.replace(TEXT, escape(text))
+            for i, (have, _) in enumerate(children):
+                if have == tag:
+                    children[i] = (tag, element)
+                    break
+            else:
+                children.append((tag, element))
+        xsi = any(k in ("created", "modified") for k in timed)
+        body = "".join(s for _, s in children).encode()
+        return self.heads[xsi] + body + self.tail
