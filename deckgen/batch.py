@@ -32,6 +32,8 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What happened to one source of a batch build."""
+
     source: str
     output: str
     ok: bool

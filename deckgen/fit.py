@@ -68,6 +68,8 @@ def fit(deck: Deck) -> Deck:
 
 @dataclass(frozen=True)
 class _Box:
+    """A text shape's room in points (its box less insets), and the smallest size allowed."""
+
     shape: ShapeProto
     width: float
     height: float

@@ -282,6 +282,8 @@ class Line:
 
 @dataclass(frozen=True)
 class ParaLayout:
+    """One paragraph laid out: its lines, and the spacing around it."""
+
     text: str
     lines: tuple[Line, ...]
     space_before: float
@@ -295,6 +297,8 @@ class ParaLayout:
 
 @dataclass(frozen=True)
 class Layout:
+    """A text frame's paragraphs laid out."""
+
     paragraphs: tuple[ParaLayout, ...]
 
     @property

@@ -180,6 +180,8 @@ class Prototype:
 
 @dataclass(frozen=True)
 class Theme:
+    """A template as plan and fit see it: its prototypes and their text shapes."""
+
     name: str
     path: str
     """The template.pptx/.potx/.pptx file."""
@@ -229,6 +231,8 @@ class Frame:
 
 @dataclass(frozen=True)
 class SlideSpec:
+    """One slide to write: its prototype kind, filled frames and speaker notes."""
+
     kind: str
     title: str
     """Plain title, for the outline, warnings and accessibility."""
@@ -243,6 +247,8 @@ class SlideSpec:
 
 @dataclass(frozen=True)
 class Deck:
+    """Every slide, fitted, with the theme they are written into."""
+
     slides: tuple[SlideSpec, ...]
     theme: Theme
     title: str

@@ -662,6 +662,8 @@ def _classify(ln: _Line) -> None:
 
 @dataclass
 class _Plan:
+    """Where the insights and the conclusion start, by the shape the summary has."""
+
     mode: str
     starts: list[int]  # indices into lines
     conclusion: int | None
@@ -841,6 +843,8 @@ def _choose_starts(lines: list[_Line], has_fm_title: bool) -> _Plan:
 
 @dataclass
 class _Unit:
+    """A piece of an insight's body: a point, a labelled field or notes."""
+
     kind: str  # point | field | notes
     spans: list[Span]
     line: int

@@ -44,6 +44,8 @@ from deckgen.model import (
 
 @dataclass(frozen=True)
 class Options:
+    """What the command line's switches change in a deck."""
+
     numbers: bool = True
     footer: bool = True
     agenda: bool = False

@@ -52,6 +52,8 @@ Agenda: {% for i in deck.insights %}{{ i.number }}. {{ i.title }}
 
 @dataclass(frozen=True)
 class ThemeInfo:
+    """A theme found by name or path, before its template is read."""
+
     name: str
     path: Path
     """The theme folder, or the .pptx/.potx file itself."""
