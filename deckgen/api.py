@@ -125,6 +125,11 @@ def _check_output(out: Path, source: str | os.PathLike[str] | None) -> None:
         raise OutputError("the output path is a folder", where=str(out), hint="give a file name")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
+        folder = next((p for p in (parent, *parent.parents) if p.exists()), None)
+        if folder is not None and not folder.is_dir():  # -o notes.md/deck.pptx
+            raise OutputError(
+                "the output folder is a file", where=str(folder), hint="choose another path"
+            )
         raise OutputError(
             "the output folder does not exist", where=str(parent), hint="create it first"
         )

@@ -145,6 +145,8 @@ def test_outline_text_lists_slides():
         ("binary", ["build", "bin.md"], "not a text file"),
         ("noinsight", ["build", "plain.md"], "no insights"),
         ("content", ["build", "c.md", "-o", "missing/deck.pptx"], "does not exist"),
+        ("content", ["build", "c.md", "-o", "c.md/deck.pptx"], "c.md: the output folder is a file"),
+        ("content", ["build", "c.md", "-o", "c.md/sub/deck.pptx"], "c.md: the output folder is a"),
         ("content", ["build", "c.md", "-o", "c.md"], "source"),
         ("content", ["build", "c.md", "--template", "nosuchtheme"], "no theme named"),
     ],

@@ -119,7 +119,7 @@ _NOTES_MARK = re.compile(r"(?im)^([\s>*+-]*)\**(?:speaker\s+)?notes\**\s*[:：]|
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # List numbers are syntax too: Markdown renders "1. 1. 1." as 1, 2, 3.
 _LIST_NUMBER = re.compile(r"(?m)^([\s>]*)\d{1,9}[.)](?=\s|$)")
-_FENCE_INFO = re.compile(r"^(\s*)(```+|~~~+)\s*\S*\s*$", re.MULTILINE)
+_FENCE_INFO = re.compile(r"^([ \t]*)(```+|~~~+)[ \t]*\S*[ \t]*$", re.MULTILINE)
 
 
 def missing_words(source: str, doc: Document, syntax: set[str] = frozenset()) -> Counter[str]:
