@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from deckgen.metrics import Layout, MeasurePara, ParaLayout, TextRun, layout, layout_paragraph
 from deckgen.model import (
@@ -66,8 +67,7 @@ def fit(deck: Deck) -> Deck:
 # --------------------------------------------------------------------------- one frame
 
 
-@dataclass(frozen=True)
-class _Box:
+class _Box(NamedTuple):
     """A text shape's room in points (its box less insets), and the smallest size allowed."""
 
     shape: ShapeProto
@@ -160,8 +160,7 @@ def _candidates(pref: tuple[float, ...], min_size: float) -> tuple[tuple[float, 
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class _FrameFit:
+class _FrameFit(NamedTuple):
     """The sizes chosen for a frame and its text split into per-slide chunks."""
 
     chunks: tuple[tuple[Para, ...], ...]

@@ -36,11 +36,10 @@ import zlib
 from array import array
 from binascii import a2b_base64
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise, repeat
 from operator import mul
-from typing import Any
+from typing import Any, NamedTuple
 
 from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL
 
@@ -235,8 +234,7 @@ def face(name: str, bold: bool = False, italic: bool = False) -> Face:
 # --------------------------------------------------------------------------- layout
 
 
-@dataclass(frozen=True)
-class TextRun:
+class TextRun(NamedTuple):
     """Text in one font and style (what a :class:`deckgen.model.Span` becomes)."""
 
     text: str
@@ -249,8 +247,7 @@ class TextRun:
     longer than a line, is cut between characters and ends its last line (measured)."""
 
 
-@dataclass(frozen=True)
-class MeasurePara:
+class MeasurePara(NamedTuple):
     """A paragraph to measure: runs, size (pt), spacing (multiple; points)."""
 
     runs: tuple[TextRun, ...]
@@ -266,8 +263,7 @@ class MeasurePara:
         return "".join(r.text for r in self.runs)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One laid-out line: ``text[start:end]`` (trailing spaces excluded), in points."""
 
     start: int
@@ -280,8 +276,7 @@ class Line:
     the extra lines (measured); reserving them once more keeps it inside."""
 
 
-@dataclass(frozen=True)
-class ParaLayout:
+class ParaLayout(NamedTuple):
     """One paragraph laid out: its lines, and the spacing around it."""
 
     text: str
@@ -295,8 +290,7 @@ class ParaLayout:
         return self.space_before + lines + self.space_after
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """A text frame's paragraphs laid out."""
 
     paragraphs: tuple[ParaLayout, ...]
@@ -387,8 +381,7 @@ _Unit = tuple[int, int, int, bool]
 spaces, end, whether a forced break follows)."""
 
 
-@dataclass(frozen=True)
-class _Chars:
+class _Chars(NamedTuple):
     """What laying out a paragraph needs that does not depend on its size or box."""
 
     text: str
@@ -561,7 +554,7 @@ def _break_lines(
                 lines.append(make(pos, ce, sum(widths[pos:ce])))
                 if any(cs.link[a:ce]):
                     for i in range(first + 1, len(lines)):
-                        lines[i] = replace(lines[i], penalty=lines[i].height)
+                        lines[i] = lines[i]._replace(penalty=lines[i].height)
                 cur_start, cur_w, pending = -1, 0.0, 0.0
             else:
                 cur_start, cur_end, cur_w, pending = pos, ce, rest, tw

@@ -32,9 +32,8 @@ import os
 import posixpath
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from deckgen import cache as disk_cache
@@ -89,26 +88,33 @@ def write(deck: Deck, out: str | Path) -> None:
 # --------------------------------------------------------------------------- per template
 
 
-@dataclass
 class _Shape:
     """One text shape of a prototype: per prototype paragraph (at least one), its paragraph
     properties and its run properties by (code, link, paragraph end), serialized with slots
     for what a deck sets (``_markup.Skeleton``)."""
 
-    is_title: bool
-    pprs: list[M.Skeleton]
-    rprs: list[dict[tuple[bool, bool, bool], M.Skeleton]]
-    cache: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    __slots__ = ("is_title", "pprs", "rprs", "cache")
 
-    def __getstate__(self) -> dict[str, Any]:  # the cache is per process
-        return {"is_title": self.is_title, "pprs": self.pprs, "rprs": self.rprs}
+    def __init__(
+        self,
+        is_title: bool,
+        pprs: list[M.Skeleton],
+        rprs: list[dict[tuple[bool, bool, bool], M.Skeleton]],
+    ):
+        self.is_title = is_title
+        self.pprs = pprs
+        self.rprs = rprs
+        self.cache: dict[tuple[Any, ...], str] = {}  # filled fragments, per process
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, cache={})
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.is_title, self.pprs, self.rprs
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.is_title, self.pprs, self.rprs = state
+        self.cache = {}
 
 
-@dataclass
-class _Clone:
+class _Clone(NamedTuple):
     """A part each slide gets its own copy of (e.g. a chart), and the parts it owns."""
 
     name: str  # the template's part name; copies are named like it
@@ -117,8 +123,7 @@ class _Clone:
     rels: list[tuple[str, str | _Clone, bool]]  # reltype, part name/URL/clone, external
 
 
-@dataclass
-class _Recipe:
+class _Recipe(NamedTuple):
     """What every clone of one prototype shares."""
 
     kind: str
@@ -134,8 +139,7 @@ _Notes = tuple[list[M.Token], int | None, M.Markup, tuple[M.Skeleton, M.Skeleton
 """A notes slide's tokens, its body shape's id, markup, and its run and end properties."""
 
 
-@dataclass
-class _Base:
+class _Base(NamedTuple):
     """Everything about one template file that does not depend on the deck."""
 
     where: str
