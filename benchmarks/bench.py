@@ -19,7 +19,9 @@ Figures (targets from issue 6):
 - peak memory (max RSS of the build process) at 1,000 and 4,000 insights
 
 Big inputs are content.md's insights repeated and renumbered. Small timings are medians of
-several runs, deckgen and its baseline interleaved so that load on the machine hits both.
+15 runs (7 with --quick), deckgen and its baseline interleaved so that load on the machine
+hits both: the start-up figures differ by tens of milliseconds, which a busy spell on a
+shared machine can move.
 Child processes run with Python's bytecode cache on (in a private folder), as an installed
 deckgen would: with PYTHONDONTWRITEBYTECODE set, every start would recompile deckgen's
 sources, which no installed package does. Nothing here is a test; nothing asserts.
@@ -302,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--pandoc", default=shutil.which("pandoc"), help="pandoc to compare with")
     args = ap.parse_args(argv)
 
-    small_runs = 5 if args.quick else 9
+    small_runs = 7 if args.quick else 15
     big_runs = 1 if args.quick else 3
     if args.keep:
         workdir = Path(args.keep).resolve()
