@@ -118,13 +118,16 @@ def decode(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+_EMPTY = RichText()
+
+
 class Rich:
     """A RichText as Jinja sees it: renders with markers, tests true when it has text."""
 
     __slots__ = ("_rt",)
 
     def __init__(self, rt: RichText | None):
-        self._rt = rt or RichText()
+        self._rt = rt if rt is not None else _EMPTY
 
     def __str__(self) -> str:
         return encode(self._rt)
