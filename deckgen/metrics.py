@@ -157,16 +157,20 @@ class Face:
         self.style = style
         self.scale = scale
         self.line_factor = max(line_factor, float(raw["line"]), MIN_LINE_FACTOR)
-        self._em: dict[int, float] = {
-            cp: w * scale / upm for cp, w in _expand(raw["widths"]).items()
-        }
+        self._upm = upm
+        self._units = _expand(raw["widths"])  # code point -> advance in font units
         self._cache: dict[str, tuple[float, float]] = {}
         self._ems: dict[str, float] = {}
         self._lines: dict[str, float] = {}
-        digit = self._em.get(ord("0"), 0.56 * scale)
-        self._number = 2 * digit
-        letters = [self._em.get(ord(c), 0.0) for c in "mw"]
+        digit = self._em(ord("0"))
+        self._number = 2 * (0.56 * scale if digit is None else digit)
+        letters = [self._em(ord(c)) or 0.0 for c in "mw"]
         self._unknown = max([0.6 * scale, *letters])
+
+    def _em(self, cp: int) -> float | None:
+        """The advance of a code point the face has, in em (scaled); None if it has not."""
+        units = self._units.get(cp)
+        return None if units is None else units * self.scale / self._upm
 
     def metrics(self, ch: str) -> tuple[float, float]:
         """(advance in em, line height in em at single spacing) of one character."""
@@ -196,13 +200,14 @@ class Face:
             return 0.0, line
         cp = ord(ch)
         emoji, emoji_em, emoji_line, cjk_line = _fallback()
-        if cp in self._em and cp not in emoji:
-            return self._em[cp], line
+        em = self._em(cp)
+        if em is not None and cp not in emoji:
+            return em, line
         if unicodedata.category(ch) in ("Mn", "Me", "Cf") or 0xFE00 <= cp <= 0xFE0F:
             return 0.0, line
         if cp in emoji or 0x1F000 <= cp <= 0x1FAFF:
-            if cp in self._em:  # e.g. ↔ ☺ that the text font has: the renderer may still
-                return max(self._em[cp], emoji_em), max(line, emoji_line)  # pick the emoji
+            if em is not None:  # e.g. ↔ ☺ that the text font has: the renderer may still
+                return max(em, emoji_em), max(line, emoji_line)  # pick the emoji
             return emoji_em, max(line, emoji_line)
         if unicodedata.east_asian_width(ch) in ("W", "F"):
             return 1.0, max(line, cjk_line)
