@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from deckgen.errors import OutputError, SourceError
 from deckgen.model import Deck, Document
@@ -27,6 +27,27 @@ class Result:
     template: Path | None = None
     """The template file the deck was built from (``template.pptx`` of a theme folder, or
     the .pptx/.potx given); watch mode watches it."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``deckgen build``'s switches choose, besides what to build and where to:
+    one value the command line, batch builds and watch mode pass along."""
+
+    template: str | None = None
+    """A theme name, theme folder, or .pptx/.potx; None: the front matter's, else default."""
+    numbers: bool = True
+    footer: bool = True
+    agenda: bool = False
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`build` and :func:`prepare`."""
+        return {
+            "template": self.template,
+            "numbers": self.numbers,
+            "footer": self.footer,
+            "agenda": self.agenda,
+        }
 
 
 def _source_date_epoch() -> int | None:

@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from deckgen.api import BuildOptions
 from deckgen.errors import DeckgenError
 
 _GLOB_CHARS = frozenset("*?[")
+
+
+_DEFAULTS = BuildOptions()
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,7 @@ class Job:
 
     source: str
     output: str
-    template: str | None = None
-    numbers: bool = True
-    footer: bool = True
-    agenda: bool = False
+    options: BuildOptions = _DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,7 @@ def expand(patterns: Iterable[str]) -> tuple[list[str], list[Outcome]]:
 def plan_jobs(
     sources: Sequence[str],
     outdir: str | os.PathLike[str] | None,
-    *,
-    template: str | None = None,
-    numbers: bool = True,
-    footer: bool = True,
-    agenda: bool = False,
+    options: BuildOptions = _DEFAULTS,
 ) -> tuple[list[Job], list[Outcome]]:
     """A job per source, its deck in ``outdir`` (or next to the source) named after it.
 
@@ -105,7 +102,7 @@ def plan_jobs(
             )
             continue
         taken[key] = src
-        jobs.append(Job(src, out, template, numbers, footer, agenda))
+        jobs.append(Job(src, out, options))
     return jobs, clashes
 
 
@@ -114,14 +111,7 @@ def build_one(job: Job) -> Outcome:
     from deckgen.api import build
 
     try:
-        result = build(
-            job.source,
-            job.output,
-            template=job.template,
-            numbers=job.numbers,
-            footer=job.footer,
-            agenda=job.agenda,
-        )
+        result = build(job.source, job.output, **job.options.as_kwargs())
     except DeckgenError as exc:
         return Outcome(job.source, job.output, False, error=_one_line(exc.format_message()))
     except Exception as exc:  # an unexpected failure is still one deck's failure
@@ -176,7 +166,7 @@ def run(
 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    _warm(jobs[0].template)
+    _warm(jobs[0].options.template)
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
         futures = {pool.submit(build_one, job): i for i, job in enumerate(jobs)}

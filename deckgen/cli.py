@@ -6,14 +6,19 @@ Heavy modules (python-pptx, markdown-it, Jinja2) are imported inside the command
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from deckgen import __version__
 from deckgen.errors import DeckgenError
+
+if TYPE_CHECKING:
+    from deckgen.api import BuildOptions
 
 EPILOG = """\b
 Examples:
@@ -83,6 +88,28 @@ _template_option = click.option(
 )
 
 
+def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-t, --agenda, --no-numbers and --no-footer, given to ``command`` as one ``options``."""
+
+    @functools.wraps(command)
+    def with_options(
+        *args: Any, template: str | None, agenda: bool, no_numbers: bool, no_footer: bool, **kw: Any
+    ) -> Any:
+        from deckgen.api import BuildOptions
+
+        options = BuildOptions(template, not no_numbers, not no_footer, agenda)
+        return command(*args, options=options, **kw)
+
+    for option in (
+        click.option("--no-footer", is_flag=True, help="Leave the footer off."),
+        click.option("--no-numbers", is_flag=True, help="Leave slide numbers off."),
+        click.option("--agenda", is_flag=True, help="Add an agenda slide listing the insights."),
+        _template_option,
+    ):
+        with_options = option(with_options)
+    return with_options
+
+
 @cli.command(short_help="Build a deck (or many) from Markdown summaries.")
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option(
@@ -104,20 +131,14 @@ _template_option = click.option(
     type=click.IntRange(min=1),
     help="With several sources: decks built at once. Default: the number of CPUs.",
 )
-@_template_option
-@click.option("--agenda", is_flag=True, help="Add an agenda slide listing the insights.")
-@click.option("--no-numbers", is_flag=True, help="Leave slide numbers off.")
-@click.option("--no-footer", is_flag=True, help="Leave the footer off.")
+@_deck_options
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def build(
     sources: tuple[str, ...],
     output: str | None,
     outdir: str | None,
     jobs: int | None,
-    template: str | None,
-    agenda: bool,
-    no_numbers: bool,
-    no_footer: bool,
+    options: BuildOptions,
     quiet: bool,
 ) -> None:
     """Build a deck from SOURCE (a Markdown summary; '-' reads stdin; default content.md).
@@ -135,7 +156,7 @@ def build(
             )
         if "-" in sources:
             raise click.UsageError("stdin ('-') can only be built alone")
-        _build_many(sources, outdir, jobs, template, agenda, no_numbers, no_footer, quiet)
+        _build_many(sources, outdir, jobs, options, quiet)
         return
 
     from deckgen.api import build as do_build
@@ -144,10 +165,7 @@ def build(
     result = do_build(
         source,
         output,
-        template=template,
-        numbers=not no_numbers,
-        footer=not no_footer,
-        agenda=agenda,
+        **options.as_kwargs(),
         stdin=sys.stdin.buffer if source == "-" else None,
     )
     _warn(result.warnings)
@@ -163,10 +181,7 @@ def _build_many(
     sources: tuple[str, ...],
     outdir: str | None,
     jobs: int | None,
-    template: str | None,
-    agenda: bool,
-    no_numbers: bool,
-    no_footer: bool,
+    options: BuildOptions,
     quiet: bool,
 ) -> None:
     import time
@@ -183,14 +198,7 @@ def _build_many(
             raise DeckgenError(
                 f"cannot create the output folder: {exc.strerror or exc}", where=outdir
             ) from None
-    todo, clashes = batch.plan_jobs(
-        found,
-        outdir,
-        template=template,
-        numbers=not no_numbers,
-        footer=not no_footer,
-        agenda=agenda,
-    )
+    todo, clashes = batch.plan_jobs(found, outdir, options)
     failed += clashes
     with click.progressbar(
         length=len(todo),
@@ -223,20 +231,9 @@ def _build_many(
     type=click.Path(dir_okay=False),
     help="Where to write the deck. Default: SOURCE with .pptx.",
 )
-@_template_option
-@click.option("--agenda", is_flag=True, help="Add an agenda slide listing the insights.")
-@click.option("--no-numbers", is_flag=True, help="Leave slide numbers off.")
-@click.option("--no-footer", is_flag=True, help="Leave the footer off.")
+@_deck_options
 @click.pass_context
-def watch(
-    ctx: click.Context,
-    source: str,
-    output: str | None,
-    template: str | None,
-    agenda: bool,
-    no_numbers: bool,
-    no_footer: bool,
-) -> None:
+def watch(ctx: click.Context, source: str, output: str | None, options: BuildOptions) -> None:
     """Build SOURCE, then rebuild it each time it or its template is saved. Ctrl-C stops.
 
     A source with an error leaves the last good deck in place: the error is printed and
@@ -247,10 +244,7 @@ def watch(
     watcher = Watcher(
         source,
         output,
-        template=template,
-        numbers=not no_numbers,
-        footer=not no_footer,
-        agenda=agenda,
+        options,
         echo=click.echo,
         err=lambda line: click.echo(line, err=True),
         debug=_debug(ctx),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deckgen.api import BuildOptions
 from deckgen.errors import DeckgenError, UsageError
 from deckgen.themes import TEMPLATE_FILE, resolve
 
@@ -26,10 +27,7 @@ class Watcher:
 
     source: str
     output: str | None = None
-    template: str | None = None
-    numbers: bool = True
-    footer: bool = True
-    agenda: bool = False
+    options: BuildOptions = field(default_factory=BuildOptions)
     echo: Callable[[str], Any] = print
     """Where progress lines go (``Rebuilt …``, ``Error: …``)."""
     err: Callable[[str], Any] | None = None
@@ -61,7 +59,7 @@ class Watcher:
         template = self._template_file
         if template is None:
             try:
-                template = resolve(self.template).template_file
+                template = resolve(self.options.template).template_file
             except DeckgenError:
                 template = None
         if template is not None:
@@ -76,14 +74,7 @@ class Watcher:
 
         self.builds += 1
         try:
-            result = build(
-                self.source,
-                self.output,
-                template=self.template,
-                numbers=self.numbers,
-                footer=self.footer,
-                agenda=self.agenda,
-            )
+            result = build(self.source, self.output, **self.options.as_kwargs())
         except Exception as exc:  # any failure: report it, keep the last deck, keep watching
             if self.debug and not isinstance(exc, DeckgenError):
                 raise

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 
+from deckgen.api import BuildOptions
 from deckgen.cli import cli
 from deckgen.watch import Watcher, file_changes
 
@@ -41,8 +42,8 @@ def source(tmp_path: Path) -> Path:
     return src
 
 
-def watcher_for(src: Path, lines: list[str], **kw) -> Watcher:
-    return Watcher(str(src), echo=lines.append, **kw)
+def watcher_for(src: Path, lines: list[str], template: str | None = None) -> Watcher:
+    return Watcher(str(src), echo=lines.append, options=BuildOptions(template=template))
 
 
 def test_builds_once_then_once_per_batch(source):
