@@ -226,15 +226,10 @@ def load(
         name = "<stdin>"
         stream = stdin if stdin is not None else sys.stdin.buffer
         try:
-            data = stream.read(max_bytes + 1)
+            hint = "split the summary; deckgen reads at most that much"
+            data = _read_at_most(stream, name, max_bytes, hint)
         except OSError as exc:
             raise SourceError(f"cannot be read: {exc.strerror or exc}", where=name) from None
-        if len(data) > max_bytes:
-            raise SourceError(
-                f"is too large (more than {_mb(max_bytes)})",
-                where=name,
-                hint="split the summary; deckgen reads at most that much",
-            )
         text, warnings = decode(data, name)
         return text, name, warnings
 
@@ -258,7 +253,8 @@ def load(
                     where=name,
                     hint="split the summary into smaller files",
                 )
-            data = fh.read(max_bytes + 1)
+            # a FIFO or a file still growing has no size to check first
+            data = _read_at_most(fh, name, max_bytes, "split the summary into smaller files")
     except PermissionError:
         raise SourceError(
             "cannot be read (permission denied)",
@@ -271,11 +267,13 @@ def load(
         ) from None
     except OSError as exc:
         raise SourceError(f"cannot be read: {exc.strerror or exc}", where=name) from None
-    if len(data) > max_bytes:
-        raise SourceError(
-            f"is too large (more than {_mb(max_bytes)})",
-            where=name,
-            hint="split the summary into smaller files",
-        )
     text, warnings = decode(data, name)
     return text, name, warnings
+
+
+def _read_at_most(stream: BinaryIO, name: str, max_bytes: int, hint: str) -> bytes:
+    """The stream's bytes, or a SourceError when there are more than ``max_bytes``."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SourceError(f"is too large (more than {_mb(max_bytes)})", where=name, hint=hint)
+    return data
