@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -22,16 +23,22 @@ def _tool(name: str, *alternatives: str) -> str:
     raise DeckgenError(f"{name} was not found on PATH; preview needs it", hint=_INSTALL)
 
 
-def to_pdf(deck: Path, outdir: Path) -> Path:
-    """Convert a deck to PDF with LibreOffice in a throwaway profile (safe to run in parallel)."""
+def to_pdf(
+    deck: Path, outdir: Path, *, profile: Path | None = None, timeout: float = TIMEOUT
+) -> Path:
+    """Convert a deck to PDF with LibreOffice, in a throwaway profile (safe to run in
+    parallel) unless ``profile`` names one to keep (faster for many conversions in a row)."""
     soffice = _tool("soffice", "libreoffice")
-    with tempfile.TemporaryDirectory(prefix="deckgen-lo-") as profile:
+    with contextlib.ExitStack() as stack:
+        if profile is None:
+            profile = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="deckgen-lo-")))
         try:
             proc = subprocess.run(
                 [
                     soffice,
-                    f"-env:UserInstallation={Path(profile).as_uri()}",
+                    f"-env:UserInstallation={profile.resolve().as_uri()}",
                     "--headless",
+                    "--norestore",
                     "--convert-to",
                     "pdf",
                     "--outdir",
@@ -40,11 +47,11 @@ def to_pdf(deck: Path, outdir: Path) -> Path:
                 ],
                 capture_output=True,
                 text=True,
-                timeout=TIMEOUT,
+                timeout=timeout,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise DeckgenError(f"LibreOffice took over {TIMEOUT} s", where=str(deck)) from None
+            raise DeckgenError(f"LibreOffice took over {timeout:g} s", where=str(deck)) from None
     pdf = outdir / (deck.stem + ".pdf")
     if not pdf.is_file():
         detail = (proc.stderr or proc.stdout).strip().splitlines()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import unicodedata
 import zipfile
 from collections import Counter
@@ -29,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+from deckgen.errors import DeckgenError
+from deckgen.preview import to_pdf
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -76,33 +78,16 @@ def autofit_off(src: Path, dst: Path) -> int:
 
 
 def render_pdf(pptx: Path, workdir: Path, timeout: float = 600) -> Path:
-    """Convert with LibreOffice in a private profile; return the PDF's path."""
-    exe = soffice()
-    if exe is None:
+    """Convert with LibreOffice (deckgen preview's own conversion), in a profile kept in
+    ``workdir`` for the next conversion; return the PDF's path."""
+    if soffice() is None:
         raise RenderError("LibreOffice (soffice) is not installed")
     out = workdir / "pdf"
     out.mkdir(parents=True, exist_ok=True)
-    profile = (workdir / "lo-profile").resolve()
-    proc = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(pptx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    pdf = out / (pptx.stem + ".pdf")
-    if not pdf.exists():
-        raise RenderError(f"soffice did not convert {pptx}: {proc.stdout} {proc.stderr}".strip())
-    return pdf
+    try:
+        return to_pdf(pptx, out, profile=workdir / "lo-profile", timeout=timeout)
+    except DeckgenError as exc:
+        raise RenderError(exc.format_message()) from None
 
 
 @dataclass(frozen=True)
