@@ -44,7 +44,8 @@ from deckgen.model import (
 
 @dataclass(frozen=True)
 class Options:
-    """What the command line's switches change in a deck."""
+    """How plan fills a deck (``api.prepare`` makes one from ``api.BuildOptions`` and
+    SOURCE_DATE_EPOCH)."""
 
     numbers: bool = True
     footer: bool = True

@@ -42,8 +42,6 @@ from deckgen.render._markup import (  # noqa: F401 - the tree side of the same v
     CoreXml,
     Markup,
     Skeleton,
-    clean_text,
-    declares_dtd,
     fragment,
     qn,
     segments,
