@@ -202,17 +202,9 @@ class Skeleton:
     the template's element, at their place, with the attributes it had kept in place.
     """
 
-    __slots__ = ("text", "kept")
-
     def __init__(self, text: str, kept: Mapping[str, str | None]):
         self.text = text
         self.kept = dict(kept)
-
-    def __getstate__(self) -> tuple[str, dict[str, str | None]]:
-        return self.text, self.kept
-
-    def __setstate__(self, state: tuple[str, dict[str, str | None]]) -> None:
-        self.text, self.kept = state
 
     def fill(self, **values: str | None) -> str:
         out = self.text
@@ -245,17 +237,9 @@ class AppXml:
 
     COUNT, NOTES, TITLES, TITLE_COUNT, SIZE = "\ue0e0", "\ue0e1", "\ue0e2", "\ue0e3", "\ue0e4"
 
-    __slots__ = ("blob", "size")
-
     def __init__(self, blob: bytes, size: int):
         self.blob = blob
         self.size = size  # entries of TitlesOfParts besides the slide titles
-
-    def __getstate__(self) -> tuple[bytes, int]:
-        return self.blob, self.size
-
-    def __setstate__(self, state: tuple[bytes, int]) -> None:
-        self.blob, self.size = state
 
     def fill(self, titles: Sequence[str], notes: int) -> bytes:
         blob = self.blob
@@ -301,8 +285,6 @@ class CoreXml:
     """docProps/core.xml as the root's start tag, its children serialized, and, for each
     property a deck may set, the element to change or add with a :data:`TEXT` slot."""
 
-    __slots__ = ("heads", "tail", "children", "made")
-
     def __init__(
         self,
         heads: tuple[bytes, bytes],
@@ -314,12 +296,6 @@ class CoreXml:
         self.tail = tail
         self.children = children  # (Clark tag, serialized) in order
         self.made = made  # property -> (Clark tag, element with TEXT, for an added one)
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        return self.heads, self.tail, self.children, self.made
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.heads, self.tail, self.children, self.made = state
 
     def fill(self, values: Mapping[str, str], timed: Sequence[str]) -> bytes:
         """``values``: property -> text, in the order set; ``timed``: those set as times
