@@ -1,7 +1,7 @@
 """deckgen's speed and memory, each figure against a baseline measured in the same run.
 
-    python benchmarks/bench.py            # about 5 minutes on a 2-core machine
-    python benchmarks/bench.py --quick    # fewer repetitions, about 2 minutes
+    python benchmarks/bench.py            # about 7 minutes on a 2-core machine
+    python benchmarks/bench.py --quick    # fewer repetitions, about 3 minutes
 
 Figures (targets from issue 6):
 
@@ -21,7 +21,9 @@ Figures (targets from issue 6):
 Big inputs are content.md's insights repeated and renumbered. Small timings are medians of
 15 runs (7 with --quick), deckgen and its baseline interleaved so that load on the machine
 hits both: the start-up figures differ by tens of milliseconds, which a busy spell on a
-shared machine can move.
+shared machine can move. Big decks run in 5 rounds (2 with --quick), each round deckgen's
+1,000, pandoc's 1,000 and deckgen's 4,000; each side's median round counts (of two, the
+faster, for both sides alike).
 Child processes run with Python's bytecode cache on (in a private folder), as an installed
 deckgen would: with PYTHONDONTWRITEBYTECODE set, every start would recompile deckgen's
 sources, which no installed package does. Nothing here is a test; nothing asserts.
@@ -305,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     small_runs = 7 if args.quick else 15
-    big_runs = 1 if args.quick else 3
+    big_runs = 2 if args.quick else 5
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
