@@ -442,6 +442,7 @@ def render_shape(
 def _frame(out: str, shape: ShapeProto) -> Frame:
     """The paragraphs of a shape's rendered text (prototype paragraph markers included)."""
     parts = _PARA_SPLIT.split(out)
+    protos = shape.paragraphs
     paras: list[Para] = []
     has_text = False
     # parts = [before, idx, text, idx, text, ...]; text before the first marker belongs to 0
@@ -450,20 +451,21 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
     for n, (idx, text) in enumerate(segments):
         if n + 1 < len(segments) and text.endswith("\n"):
             text = text[:-1]  # the joiner between prototype paragraphs
-        idx = min(idx, len(shape.paragraphs) - 1) if shape.paragraphs else 0
-        tagged = shape.paragraphs and (
-            "{" in shape.paragraphs[idx].template or "%" in shape.paragraphs[idx].template
-        )
+        idx = min(idx, len(protos) - 1) if protos else 0
+        tagged = bool(protos) and ("{" in protos[idx].template or "%" in protos[idx].template)
         for line in text.split("\n"):
-            runs = decode(line)
-            if not (line.strip() and any(r.text.strip() for r in runs)):
-                if tagged:
-                    continue  # a tag that rendered nothing leaves no empty paragraph
-                runs = ()
+            if _MARKERS.search(line) is None:  # most lines: no formatting to decode
+                runs: tuple[Span, ...] = (Span(line),) if line.strip() else ()
             else:
+                runs = decode(line)
+                if not any(r.text.strip() for r in runs):
+                    runs = ()
+            if runs:
                 has_text = True
-            paras.append(Para(runs=runs, proto=idx))
-    return Frame(shape_id=shape.shape_id, paragraphs=tuple(paras) if has_text else ())
+            elif tagged:
+                continue  # a tag that rendered nothing leaves no empty paragraph
+            paras.append(Para(runs, idx))
+    return Frame(shape.shape_id, tuple(paras) if has_text else ())
 
 
 _SHAPE_SPLIT = re.compile(f"{_SHAPE}(\\d+){_SHAPE_END}")
