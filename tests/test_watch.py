@@ -6,6 +6,7 @@ watching (watchfiles) and a real Ctrl-C, bounded by timeouts and tolerant of a s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -162,24 +164,44 @@ def _settle(w: Watcher, lines: list[str], quiet: float = 2.5, timeout: float = 6
             return
 
 
-def test_a_saved_file_is_rebuilt_by_the_real_watcher(source):
-    pytest.importorskip("watchfiles")
-    out = source.with_suffix(".pptx")
-    lines: list[str] = []
-    w = watcher_for(source, lines)
+@contextlib.contextmanager
+def _watching(w: Watcher) -> Iterator[None]:
+    """Build once, then run the real watcher on a thread until the block ends."""
     stop = threading.Event()
     changes = file_changes(w, stop)
     w.build()
     thread = threading.Thread(target=w.run, args=(changes,), kwargs={"first": False})
     thread.start()
     try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def _save_until_rebuilt(save: Callable[[int], object], lines: list[str]) -> None:
+    """The watcher starts asynchronously: save (the n-th time) until a rebuild is seen."""
+    for n in range(40):
+        save(n)
+        if _wait(lambda: any(line.startswith("Rebuilt") for line in lines), 1.0):
+            break
+    assert any(line.startswith("Rebuilt") for line in lines), lines
+
+
+def test_a_saved_file_is_rebuilt_by_the_real_watcher(source):
+    pytest.importorskip("watchfiles")
+    out = source.with_suffix(".pptx")
+    lines: list[str] = []
+    w = watcher_for(source, lines)
+    with _watching(w):
         text = CONTENT.read_text(encoding="utf-8")
-        # the watcher starts asynchronously: save again until a rebuild is seen (bounded)
-        for n in range(40):
-            source.write_text(text.replace("Llama 3.1", f"Llama {n + 10}", 1), encoding="utf-8")
-            if _wait(lambda: any(line.startswith("Rebuilt") for line in lines), 1.0):
-                break
-        assert any(line.startswith("Rebuilt") for line in lines), lines
+        _save_until_rebuilt(
+            lambda n: source.write_text(
+                text.replace("Llama 3.1", f"Llama {n + 10}", 1), encoding="utf-8"
+            ),
+            lines,
+        )
         _settle(w, lines)  # the saves above may still be coming in
         # a broken save: reported, deck kept; then a good save is rebuilt
         good = out.read_bytes()
@@ -191,10 +213,6 @@ def test_a_saved_file_is_rebuilt_by_the_real_watcher(source):
         source.write_text(text.replace("Llama 3.1", "Llama 99", 1), encoding="utf-8")
         assert _wait(lambda: w.builds > before and lines[-1].startswith("Rebuilt"), 20), lines
         assert "Llama 99" in deck_text(out)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-    assert not thread.is_alive()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
@@ -238,20 +256,12 @@ def test_a_saved_template_is_rebuilt_by_the_real_watcher(source, tmp_path):
     shutil.copytree(ROOT / "templates" / "default", theme)
     lines: list[str] = []
     w = watcher_for(source, lines, template=str(theme))
-    stop = threading.Event()
-    changes = file_changes(w, stop)
-    w.build()
-    thread = threading.Thread(target=w.run, args=(changes,), kwargs={"first": False})
-    thread.start()
-    try:
+    with _watching(w):
         settings = (theme / "theme.yaml").read_text(encoding="utf-8")
-        for n in range(40):
-            (theme / "theme.yaml").write_text(settings + f"\n# edit {n}\n", encoding="utf-8")
-            if _wait(lambda: any(line.startswith("Rebuilt") for line in lines), 1.0):
-                break
-        assert any(line.startswith("Rebuilt") for line in lines), lines
+        _save_until_rebuilt(
+            lambda n: (theme / "theme.yaml").write_text(
+                settings + f"\n# edit {n}\n", encoding="utf-8"
+            ),
+            lines,
+        )
         assert w.failures == 0, lines
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-    assert not thread.is_alive()
