@@ -252,6 +252,18 @@ def _x(ratio: float | None) -> str:
     return f"{ratio:.2f}x" if ratio is not None else ""
 
 
+def _versus(name: str, run: Run, base: Run, label: str, target: float | None) -> Figure:
+    """``run`` against ``base`` (named ``label``), wall and CPU time."""
+    return Figure(
+        name,
+        _s(run.seconds),
+        f"{label} {_s(base.seconds)}",
+        run.seconds / base.seconds,
+        target,
+        run.cpu / base.cpu,
+    )
+
+
 def print_table(figures: list[Figure]) -> None:
     headers = ("figure", "deckgen", "baseline", "ratio", "target", "result", "cpu ratio")
     rows = [
@@ -356,16 +368,8 @@ def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, qu
     floor_cmd = [*py, "-c", "import pptx"]
     build_cmd = [*dg, "build", "content.md", "-o", "content.pptx"]
     cold, floor = interleaved(runner, build_cmd, floor_cmd, small_runs)
-    figures.append(
-        Figure(
-            "cold `deckgen build content.md` (template cache warm)",
-            _s(cold.seconds),
-            f"import pptx {_s(floor.seconds)}",
-            cold.seconds / floor.seconds,
-            1.3,
-            cold.cpu / floor.cpu,
-        )
-    )
+    name = "cold `deckgen build content.md` (template cache warm)"
+    figures.append(_versus(name, cold, floor, "import pptx", 1.3))
     # -- the same, the first time this template is used (empty template cache): no target
     firsts: list[Run] = []
     floors: list[Run] = []
@@ -373,29 +377,12 @@ def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, qu
         firsts.append(runner.run(build_cmd, env=runner.empty_cache_env()))
         floors.append(runner.run(floor_cmd))
     first, floor_f = _median(firsts), _median(floors)
-    figures.append(
-        Figure(
-            "first build, empty template cache",
-            _s(first.seconds),
-            f"import pptx {_s(floor_f.seconds)}",
-            first.seconds / floor_f.seconds,
-            None,
-            first.cpu / floor_f.cpu,
-        )
-    )
+    name = "first build, empty template cache"
+    figures.append(_versus(name, first, floor_f, "import pptx", None))
 
     # -- --help vs the import floor
     helped, floor2 = interleaved(runner, [*dg, "--help"], floor_cmd, small_runs)
-    figures.append(
-        Figure(
-            "`deckgen --help`",
-            _s(helped.seconds),
-            f"import pptx {_s(floor2.seconds)}",
-            helped.seconds / floor2.seconds,
-            0.5,
-            helped.cpu / floor2.cpu,
-        )
-    )
+    figures.append(_versus("`deckgen --help`", helped, floor2, "import pptx", 0.5))
 
     # -- warm rebuild through the API vs pandoc's cold build of the same deck
     # rounds of (a process doing warm rebuilds, a cold pandoc run), so that a busy spell on
@@ -442,16 +429,7 @@ def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, qu
     build = {n: statistics.median(reported_build(r)[1] for r in big[n]) for n in big}
     if pandoc_big:
         p1000 = _median(pandoc_big)
-        figures.append(
-            Figure(
-                "1,000 insights vs pandoc",
-                _s(d1000.seconds),
-                f"pandoc {_s(p1000.seconds)}",
-                d1000.seconds / p1000.seconds,
-                0.25,
-                d1000.cpu / p1000.cpu,
-            )
-        )
+        figures.append(_versus("1,000 insights vs pandoc", d1000, p1000, "pandoc", 0.25))
     else:
         figures.append(
             Figure("1,000 insights vs pandoc", _s(d1000.seconds), "no pandoc", skipped=True)
@@ -465,16 +443,7 @@ def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, qu
             4.5,
         )
     )
-    figures.append(
-        Figure(
-            "4,000 vs 1,000 insights (command)",
-            _s(d4000.seconds),
-            f"1,000: {_s(d1000.seconds)}",
-            d4000.seconds / d1000.seconds,
-            None,
-            d4000.cpu / d1000.cpu,
-        )
-    )
+    figures.append(_versus("4,000 vs 1,000 insights (command)", d4000, d1000, "1,000:", None))
     for n, run in ((1000, d1000), (4000, d4000)):
         rss = f"{run.max_rss_mb:.0f} MB" if run.max_rss_mb is not None else "n/a"
         figures.append(Figure(f"peak memory, {n:,} insights", rss, f"{slides[n]} slides"))
