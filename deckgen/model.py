@@ -111,7 +111,7 @@ class Document:
 
 EMU_PER_PT = 12700
 
-SLIDE_KINDS = ("title", "agenda", "insight", "conclusion", "closing")
+SLIDE_KINDS = ("title", "agenda", "section", "insight", "bullets", "conclusion", "closing")
 
 
 @dataclass(frozen=True)
