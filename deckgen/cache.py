@@ -94,22 +94,27 @@ def store(kind: str, key: tuple[Any, ...], value: Any) -> None:
     if folder is None:
         return
     name, full = _name(kind, key)
+    # the name's prefix is drawn before the file exists, so that a Ctrl-C arriving as
+    # mkstemp returns (before its name reaches us) still finds the file to remove
+    prefix = f".tmp-{os.urandom(4).hex()}-"
     tmp = None
+    done = False
     try:
         blob = pickle.dumps((full, value), protocol=pickle.HIGHEST_PROTOCOL)
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=folder)
+        fd, tmp = mkstemp(prefix=prefix, suffix=_SUFFIX, dir=folder)
         with os.fdopen(fd, "wb") as f:
             f.write(blob)
         os.replace(tmp, folder / name)
-        tmp = None
+        done = True
         _trim(folder)
     except Exception:  # read-only folder, full disk, a value that cannot be pickled …
         return
     finally:
-        if tmp is not None:
+        if not done:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                for left in [tmp] if tmp else folder.glob(f"{prefix}*{_SUFFIX}"):
+                    os.unlink(left)
 
 
 def _trim(folder: Path) -> None:

@@ -208,3 +208,19 @@ def test_version_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch, cache_dir: 
     assert cache.load("test", ("k",)) == "v"
     monkeypatch.setattr(deckgen, "__version__", "999")
     assert cache.load("test", ("k",)) is None
+
+
+def test_ctrl_c_as_mkstemp_returns_leaves_no_temporary_entry(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = cache.mkstemp
+
+    def made_then_interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fd, name = real(*args, **kwargs)
+        os.close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache, "mkstemp", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache.store("theme", ("k",), 1)
+    assert list(cache_dir.iterdir()) == []

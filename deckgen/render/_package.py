@@ -418,22 +418,29 @@ def check_output(out: str | Path) -> Path:
     return folder
 
 
+def _named(folder: Path, prefix: str, suffix: str) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [os.path.join(folder, n) for n in names if n.startswith(prefix) and n.endswith(suffix)]
+
+
 def atomic_write(out: str | Path, write: Callable[[IO[bytes]], None]) -> None:
     """Write via a temporary file in the target's folder, fsync, then rename into place.
 
     On any exception (KeyboardInterrupt too) the temporary file is removed and an existing
-    file at ``out`` is left untouched.
+    file at ``out`` is left untouched. The temporary file's name starts with a prefix drawn
+    here, before it exists, so that it can be found and removed even when the interrupt
+    arrives while ``mkstemp`` returns, before its name reaches us.
     """
     target = Path(out)
     where = str(out)
     folder = check_output(out)
+    prefix = f".{target.name}.{os.urandom(4).hex()}."
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise OutputError(
-            f"cannot write in folder {folder}: {e.strerror or e}", where=where
-        ) from None
-    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
@@ -445,10 +452,15 @@ def atomic_write(out: str | Path, write: Callable[[IO[bytes]], None]) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for path in [tmp] if tmp is not None else _named(folder, prefix, ".tmp"):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
         if isinstance(e, OSError):
-            raise OutputError(f"cannot write output: {e.strerror or e}", where=where) from None
+            if tmp is None:
+                msg = f"cannot write in folder {folder}: {e.strerror or e}"
+            else:
+                msg = f"cannot write output: {e.strerror or e}"
+            raise OutputError(msg, where=where) from None
         raise
     with contextlib.suppress(OSError):  # make the rename durable; not all systems allow it
         dfd = os.open(folder, os.O_RDONLY)

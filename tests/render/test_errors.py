@@ -199,6 +199,29 @@ def test_mkstemp_failure_is_an_output_error(tmp_path: Path, proto_theme: Theme, 
         write(make_deck(proto_theme, 1), tmp_path / "d.pptx")
 
 
+def test_ctrl_c_as_mkstemp_returns_leaves_no_temporary_file(
+    tmp_path: Path, proto_theme: Theme, monkeypatch
+):
+    """The interrupt arrives after mkstemp made the file but before its name reached the
+    caller (the window a Ctrl-C under load once hit): neither the file nor the old deck
+    is left changed."""
+    out = tmp_path / "deck.pptx"
+    out.write_bytes(b"precious")
+    real = _package.tempfile.mkstemp
+
+    def made_then_interrupted(*args, **kwargs):
+        fd, name = real(*args, **kwargs)
+        os.close(fd)
+        assert Path(name).exists()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_package.tempfile, "mkstemp", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write(make_deck(proto_theme, 1), out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.pptx"]
+    assert out.read_bytes() == b"precious"
+
+
 @pytest.mark.parametrize("exc", [KeyboardInterrupt, RuntimeError, OSError])
 def test_interrupted_write_leaves_existing_file(
     tmp_path: Path, proto_theme: Theme, monkeypatch, exc
