@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from deckgen.model import Conclusion, Field, Insight, RichText, Span
+from deckgen.parse.blocks import Line
+from deckgen.parse.classify import ends_sentence
+from deckgen.parse.spans import plain, rich, strip_spans
+
+
+@dataclass
+class Unit:
+    """A piece of an insight's body: a point, a labelled field or notes."""
+
+    kind: str  # point | field | notes
+    spans: list[Span]
+    line: int
+    label: str = ""
+    list_id: int | None = None
+    bullet: bool = False
+    open: bool = True  # may take a hard-wrapped continuation line
+    last: str = ""  # its last source line, as text
+    whole: list[Span] = field(default_factory=list)  # a field's line, label included
+
+    @property
+    def as_written(self) -> list[Span]:
+        """The unit with its label, for places that have no fields (intro, conclusion)."""
+        if self.kind == "field" and self.whole:
+            return strip_spans(self.whole)
+        if self.kind in ("field", "notes") and self.label:
+            return [Span(f"{self.label}: "), *self.spans]
+        return self.spans
+
+
+def wrapped(prev_line: str, line: str) -> bool:
+    """Does ``line`` continue a hard-wrapped sentence from ``prev_line``?
+
+    Summaries written line by line (like content.md) end their lines with punctuation or
+    keep them short; wrapped prose breaks long lines mid-sentence or continues lowercase.
+    """
+    if ends_sentence(prev_line):
+        return False
+    return len(prev_line) >= 40 or line[:1].islower()
+
+
+def units(lines: Sequence[Line]) -> list[Unit]:
+    """Rule 4: lines → paragraphs, fields and notes (hard-wrapped prose joined again)."""
+    out: list[Unit] = []
+    for ln in lines:
+        for note in ln.notes:
+            out.append(Unit("notes", [Span(note)], ln.line, open=False))
+        if not ln.spans:
+            continue
+        prev = out[-1] if out else None
+        cont = (
+            ln.kind == "text"
+            and not ln.first
+            and ln.role == "plain"
+            and prev is not None
+            and prev.open
+            and wrapped(prev.last, ln.text)
+        )
+        if cont and prev is not None:
+            # in place: a paragraph hard-wrapped over thousands of lines stays linear
+            prev.spans.append(Span(" "))
+            prev.spans.extend(ln.spans)
+            if prev.whole:
+                prev.whole.append(Span(" "))
+                prev.whole.extend(ln.spans)
+            prev.last = ln.text
+            continue
+        spans = ln.spans
+        if ln.kind == "text" and ln.number is not None:
+            spans = [Span(f"{ln.number}. "), *spans]
+        # units own their span lists (continuation lines are appended to them)
+        if ln.role == "notes":
+            out.append(Unit("notes", list(ln.rest), ln.line, ln.label))
+        elif ln.role == "label" and (ln.first or not ln.label[:1].islower()):
+            out.append(Unit("field", list(ln.rest), ln.line, ln.label, ln.list_id, ln.bullet))
+            out[-1].whole = list(ln.spans)
+        elif ln.kind == "heading":
+            out.append(Unit("heading", strip_spans(ln.spans), ln.line, open=False))
+        else:
+            out.append(
+                Unit("point", list(spans), ln.line, list_id=ln.list_id, bullet=ln.bullet,
+                      open=ln.kind == "text")
+            )  # fmt: skip
+        out[-1].last = ln.text
+    return out
+
+
+def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
+    fields: list[Field] = []
+    points: list[RichText] = []
+    notes: list[RichText] = []
+    if head.rest:
+        points.append(rich(head.rest, head.line))
+    for note in head.notes:
+        notes.append(RichText.plain_text(note, head.line))
+    parts = units(body)
+    k = 0
+    while k < len(parts):
+        u = parts[k]
+        if u.kind == "notes":
+            notes.append(rich(u.spans, u.line))
+        elif u.kind == "field":
+            fields.append(Field(u.label, rich(u.spans, u.line), u.line))
+        elif u.kind == "heading" and k + 1 < len(parts) and parts[k + 1].kind == "point":
+            # "### Key point" followed by its paragraph reads as a labelled field
+            label = plain(u.spans).rstrip(" :：")
+            if len(label.split()) <= 5:
+                nxt = parts[k + 1]
+                fields.append(Field(label, rich(nxt.spans, nxt.line), u.line))
+                k += 2
+                continue
+            points.append(rich(u.spans, u.line))
+        else:
+            points.append(rich(u.spans, u.line))
+        k += 1
+    title = head.title or strip_spans(head.spans)
+    return Insight(
+        number, rich(title, head.line), tuple(fields), tuple(points), tuple(notes), head.line
+    )
+
+
+def make_conclusion(head: Line, body: Sequence[Line]) -> Conclusion:
+    parts: list[Unit] = []
+    if head.kind == "text" and head.label and head.rest:
+        parts.append(Unit("point", head.rest, head.line))
+    parts.extend(units(body))
+    main: list[RichText] = []
+    closing: list[RichText] = []
+    notes: list[RichText] = [RichText.plain_text(n, head.line) for n in head.notes]
+    first: Unit | None = None
+    for u in parts:
+        spans = u.spans
+        if u.kind == "notes":
+            notes.append(rich(spans, u.line))
+            continue
+        if u.kind == "field":
+            spans = u.as_written
+        if first is None:
+            first = u
+            main.append(rich(spans, u.line))
+        elif first.bullet and u.bullet and u.list_id == first.list_id and not closing:
+            main.append(rich(spans, u.line))
+        else:
+            closing.append(rich(spans, u.line))
+    heading = plain(head.title) if head.title else "Conclusion"
+    return Conclusion(heading, tuple(main), tuple(closing), tuple(notes), head.line)
