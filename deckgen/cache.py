@@ -30,7 +30,7 @@ from pathlib import Path
 from tempfile import mkstemp
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever what is stored changes shape."""
 MAX_ENTRIES = 48
 """About sixteen templates: each has a theme, a writer and a Jinja entry."""

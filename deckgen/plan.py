@@ -140,7 +140,8 @@ class Rich:
         return len(self._rt.text)
 
     def __eq__(self, other: object) -> bool:
-        return str(self._rt) == str(other)
+        # plain text on both sides (as __hash__): str(self) is the encoded form
+        return self._rt.text == (other.text if isinstance(other, Rich) else str(other))
 
     def __hash__(self) -> int:
         return hash(self._rt.text)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from deckgen import markers
+
 NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
@@ -187,10 +189,10 @@ class Markup:
 # --------------------------------------------------------------------------- placeholders
 
 # Attribute values a serialized element carries in place of what each deck sets. Private-use
-# characters: the template's own text never holds them next to ``name="`` (and the reader
-# removes private-use characters from summaries).
-SLOTS = {"lang": "\ue0f0", "sz": "\ue0f1", "b": "\ue0f2", "i": "\ue0f3", "lvl": "\ue0f4"}
-TEXT = "\ue0f5"
+# characters (deckgen.markers): the template's own text never holds them next to ``name="``
+# (and the reader removes private-use characters from summaries).
+SLOTS = markers.SLOTS
+TEXT = markers.TEXT_SLOT
 """The text slot of a serialized element (app.xml and core.xml values)."""
 
 
@@ -235,7 +237,8 @@ class AppXml:
     """docProps/app.xml with slots for what depends on the deck: slide and notes counts, and
     the slide titles (one ``lpstr`` slot standing for all of them)."""
 
-    COUNT, NOTES, TITLES, TITLE_COUNT, SIZE = "\ue0e0", "\ue0e1", "\ue0e2", "\ue0e3", "\ue0e4"
+    COUNT, NOTES, TITLES = markers.APP_COUNT, markers.APP_NOTES, markers.APP_TITLES
+    TITLE_COUNT, SIZE = markers.APP_TITLE_COUNT, markers.APP_SIZE
 
     def __init__(self, blob: bytes, size: int):
         self.blob = blob
