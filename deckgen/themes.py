@@ -149,29 +149,62 @@ def available() -> list[ThemeInfo]:
 
 
 def resolve(name_or_path: str | os.PathLike[str] | None) -> ThemeInfo:
+    """A theme from a path or a name.
+
+    What exists at ``name_or_path`` (a theme folder, a .pptx/.potx, relative to the current
+    folder) wins over a theme of that name: ``templates export default mytheme`` then
+    ``--template mytheme`` uses the folder just made. Names are matched ignoring case
+    (``-t Dark``), the user's themes before the bundled ones.
+    """
     spec = str(name_or_path) if name_or_path else DEFAULT_THEME
     path = Path(spec).expanduser()
-    if path.suffix.lower() in (".pptx", ".potx") or os.sep in spec or "/" in spec:
-        if path.is_dir() and (path / TEMPLATE_FILE).is_file():
-            return _info(path, "path")
-        if path.is_file():
-            return ThemeInfo(path.stem, path, "path")
+    looks_like_path = path.suffix.lower() in (".pptx", ".potx") or os.sep in spec or "/" in spec
+    if path.is_dir() and (path / TEMPLATE_FILE).is_file():
+        return _info(path, "path")
+    if path.is_file():
+        return ThemeInfo(path.stem, path, "path")
+    if looks_like_path:
         raise TemplateError(
-            "template not found",
+            "template not found" if not path.is_dir() else f"folder has no {TEMPLATE_FILE}",
             where=spec,
             hint="give a theme folder, a .pptx/.potx file, or a name from 'deckgen templates'",
         )
-    # a name: look in the user's folder, then the bundled one, without reading every theme's
-    # settings (a rebuild resolves its theme each time)
-    for origin, base in (("user", user_dir()), ("bundled", bundled_dir())):
-        folder = base / spec
-        if spec not in (".", "..") and (folder / TEMPLATE_FILE).is_file():
-            return _info(folder, origin)
+    found = _named(spec)
+    if found is not None:
+        return found
     themes = {t.name: t for t in available()}
     names = ", ".join(sorted(themes)) or "none"
+    if path.is_dir():
+        raise TemplateError(
+            f"the folder {spec!r} has no {TEMPLATE_FILE}, and there is no theme of that name",
+            hint=f"themes: {names}; or a folder made by 'deckgen templates export'",
+        )
     raise TemplateError(
-        f"no theme named {spec!r}", hint=f"available: {names}; or give a path to a .pptx/.potx"
+        f"no theme named {spec!r}, and no folder or file of that name here",
+        hint=f"themes: {names}; or give a theme folder or a .pptx/.potx file",
     )
+
+
+def _named(spec: str) -> ThemeInfo | None:
+    """The theme called ``spec`` (any case), looking in the user's folder, then the bundled
+    one, without reading every theme's settings (a rebuild resolves its theme each time)."""
+    if spec in (".", "..") or spec.startswith("~"):
+        return None
+    bases = (("user", user_dir()), ("bundled", bundled_dir()))
+    for origin, base in bases:
+        folder = base / spec
+        if (folder / TEMPLATE_FILE).is_file():
+            return _info(folder, origin)
+    wanted = spec.casefold()
+    for origin, base in bases:
+        try:
+            folders = sorted(base.iterdir())
+        except OSError:
+            continue
+        for folder in folders:
+            if folder.name.casefold() == wanted and (folder / TEMPLATE_FILE).is_file():
+                return _info(folder, origin)
+    return None
 
 
 _cache: dict[tuple[str, tuple[tuple[int, int], ...]], Theme] = {}

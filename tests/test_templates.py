@@ -46,6 +46,37 @@ def test_export_refuses_to_overwrite(tmp_path):
     assert (tmp_path / "mine" / "default" / "x").read_text() == "keep"
 
 
+def test_a_theme_folder_here_wins_over_a_theme_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("templates", "export", "default", "mytheme").exit_code == 0
+    result = run("build", str(CONTENT), "-o", "a.pptx", "--template", "mytheme")
+    assert result.exit_code == 0, result.output
+    # a folder named like a bundled theme is used instead of it
+    assert run("templates", "export", "bold", "dark").exit_code == 0
+    used = deckgen.build(CONTENT, tmp_path / "b.pptx", template="dark").template
+    assert used == Path("dark") / "template.pptx"
+
+
+def test_theme_names_ignore_case(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for name in ("Dark", "dark"):
+        result = run("build", str(CONTENT), "-o", str(tmp_path / f"{name}.pptx"), "-t", name)
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "Dark.pptx").read_bytes() == (tmp_path / "dark.pptx").read_bytes()
+
+
+def test_unknown_theme_error_mentions_folders_and_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("build", str(CONTENT), "-o", "a.pptx", "-t", "mytheme")
+    assert result.exit_code == 1
+    assert "no theme named 'mytheme'" in result.output
+    assert "folder" in result.output and ".pptx" in result.output
+    (tmp_path / "mytheme").mkdir()  # a folder, but not a theme
+    result = run("build", str(CONTENT), "-o", "a.pptx", "-t", "mytheme")
+    assert result.exit_code == 1 and "has no template.pptx" in result.output
+    assert not (tmp_path / "a.pptx").exists()
+
+
 def test_user_folder_themes_are_listed_and_usable(tmp_path, monkeypatch):
     monkeypatch.setenv("DECKGEN_TEMPLATES", str(tmp_path / "themes"))
     (tmp_path / "themes").mkdir()
