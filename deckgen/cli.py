@@ -304,17 +304,22 @@ def templates_list(ctx: click.Context) -> None:
 @templates.command("export")
 @click.argument("name")
 @click.argument("directory", type=click.Path(file_okay=False))
-def templates_export(name: str, directory: str) -> None:
-    """Copy theme NAME into DIRECTORY to start your own.
+@click.option("--force", is_flag=True, help="Replace the theme files in an existing folder.")
+def templates_export(name: str, directory: str, force: bool) -> None:
+    """Copy theme NAME into the new folder DIRECTORY to start your own.
 
     \b
     Then open DIRECTORY/template.pptx in PowerPoint or LibreOffice, restyle it, and
     build with: deckgen build talk.md --template DIRECTORY
     """
-    from deckgen.themes import export
+    from shlex import quote
 
-    target = export(name, directory)
-    click.echo(f"Copied theme {name!r} to {target}")
+    from deckgen.themes import TEMPLATE_FILE, export
+
+    target = export(name, directory, force=force)
+    click.echo(f"Copied theme {name!r} to {target.resolve()}")
+    command = f"deckgen build talk.md --template {quote(str(target))}"
+    click.echo(f"Edit {target / TEMPLATE_FILE}, then: {command}")
 
 
 @templates.command("check")

@@ -256,23 +256,30 @@ def _remember(key: tuple[str, tuple[tuple[int, int], ...]], theme: Theme) -> Non
     _cache[key] = theme
 
 
-def export(name: str, dest: str | os.PathLike[str]) -> Path:
-    """Copy a theme folder to start a new one from."""
+def export(name: str, dest: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Copy a theme folder to ``dest`` to start a new one from; returns ``dest``.
+
+    ``dest`` must not exist or be an empty folder: exporting twice must not put the second
+    copy inside the first. With ``force`` an existing folder's theme files are replaced and
+    its other files kept.
+    """
     info = resolve(name)
     target = Path(dest).expanduser()
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        target = target / info.name
-    if target.exists():
+    if target.exists() and not target.is_dir():
         raise TemplateError(
-            "destination exists and is not empty",
+            "destination is a file", where=str(target), hint="give a folder for the theme"
+        )
+    if not force and target.is_dir() and any(target.iterdir()):
+        raise TemplateError(
+            "destination folder exists and is not empty",
             where=str(target),
-            hint="choose a new folder",
+            hint="choose a new folder, or pass --force to replace the theme files in it",
         )
     try:
         if info.path.is_dir():
-            shutil.copytree(info.path, target)
+            shutil.copytree(info.path, target, dirs_exist_ok=True)
         else:
-            target.mkdir(parents=True)
+            target.mkdir(parents=True, exist_ok=True)
             shutil.copy2(info.path, target / TEMPLATE_FILE)
     except OSError as exc:
         msg = f"cannot copy theme: {exc.strerror or exc}"

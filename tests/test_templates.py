@@ -15,6 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 import deckgen
 from deckgen.cli import cli
 from deckgen.errors import TemplateError
+from deckgen.themes import bundled_dir
 
 from .conftest import CONTENT
 from .render.make_templates import prototype_template, set_runs
@@ -75,6 +76,33 @@ def test_unknown_theme_error_mentions_folders_and_files(tmp_path, monkeypatch):
     result = run("build", str(CONTENT), "-o", "a.pptx", "-t", "mytheme")
     assert result.exit_code == 1 and "has no template.pptx" in result.output
     assert not (tmp_path / "a.pptx").exists()
+
+
+def test_export_twice_refuses_instead_of_nesting_and_says_where_the_theme_went(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    first = run("templates", "export", "default", "mytheme")
+    assert first.exit_code == 0, first.output
+    assert str(tmp_path / "mytheme") in first.output
+    assert "--template mytheme" in first.output
+    (tmp_path / "mytheme" / "template.pptx").write_bytes(b"my edits")
+    again = run("templates", "export", "default", "mytheme")
+    assert again.exit_code == 1
+    assert "not empty" in again.output and "--force" in again.output
+    assert not (tmp_path / "mytheme" / "default").exists()
+    assert (tmp_path / "mytheme" / "template.pptx").read_bytes() == b"my edits"
+    (tmp_path / "mytheme" / "logo.png").write_bytes(b"png")
+    forced = run("templates", "export", "dark", "mytheme", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert sorted(p.name for p in (tmp_path / "mytheme").iterdir()) == [
+        "logo.png",
+        "notes.j2",
+        "template.pptx",
+        "theme.yaml",
+    ]
+    dark = bundled_dir() / "dark" / "template.pptx"
+    assert (tmp_path / "mytheme" / "template.pptx").read_bytes() == dark.read_bytes()
 
 
 def test_user_folder_themes_are_listed_and_usable(tmp_path, monkeypatch):
