@@ -132,7 +132,7 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="With several sources: decks built at once. Default: the number of CPUs.",
 )
 @_deck_options
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only (no warnings, no progress).")
 def build(
     sources: tuple[str, ...],
     output: str | None,
@@ -168,13 +168,20 @@ def build(
         **options.as_kwargs(),
         stdin=sys.stdin.buffer if source == "-" else None,
     )
-    _warn(result.warnings)
     if not quiet:
+        _warn(result.warnings)
         click.echo(f"Wrote {result.output} ({result.slides} slides) in {result.seconds:.2f} s")
 
 
 def _is_glob(arg: str) -> bool:
     return any(c in arg for c in "*?[") and not os.path.exists(arg)
+
+
+def _about(source: str, warning: str) -> str:
+    """A batch warning names its source once (most already start with it)."""
+    if warning.startswith(source) and warning[len(source) : len(source) + 1] in (":", ","):
+        return warning
+    return f"{source}: {warning}"
 
 
 def _build_many(
@@ -200,17 +207,20 @@ def _build_many(
             ) from None
     todo, clashes = batch.plan_jobs(found, outdir, options)
     failed += clashes
-    with click.progressbar(
-        length=len(todo),
-        label=f"Building {len(todo)} deck{'' if len(todo) == 1 else 's'}",
-        file=sys.stderr,
-    ) as bar:
-        outcomes = batch.run(todo, workers=jobs, progress=lambda _: bar.update(1))
+    if quiet:
+        outcomes = batch.run(todo, workers=jobs)
+    else:
+        with click.progressbar(
+            length=len(todo),
+            label=f"Building {len(todo)} deck{'' if len(todo) == 1 else 's'}",
+            file=sys.stderr,
+        ) as bar:
+            outcomes = batch.run(todo, workers=jobs, progress=lambda _: bar.update(1))
     built = [o for o in outcomes if o.ok]
     failed += [o for o in outcomes if not o.ok]
     for o in built:
-        _warn(tuple(f"{o.source}: {w}" for w in o.warnings))
         if not quiet:
+            _warn(tuple(_about(o.source, w) for w in o.warnings))
             click.echo(f"Wrote {o.output} ({o.slides} slides) in {o.seconds:.2f} s")
     seconds = time.perf_counter() - started
     summary = f"{len(built)} built, {len(failed)} failed in {seconds:.2f} s"

@@ -85,6 +85,32 @@ def test_without_outdir_decks_go_next_to_their_sources(talks):
     assert "Wrote" not in result.output
 
 
+WARNED = "Title\n1. A:\n- Key Point: one\x07two\n2. B:\n- Key Point: three\n"
+
+
+def test_quiet_prints_nothing_but_errors(talks):
+    (talks / "one.md").write_text(WARNED, encoding="utf-8")
+    result = run("build", str(talks / "one.md"), str(talks / "two.md"), "-q", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    single = run("build", str(talks / "one.md"), "-o", str(talks / "x.pptx"), "-q")
+    assert single.exit_code == 0 and single.output == ""
+    # errors still show
+    failed = run("build", str(talks / "one.md"), str(talks / "gone.md"), "-q", "-j", "1")
+    assert failed.exit_code == 1
+    assert "Building" not in failed.output and "Warning" not in failed.output
+    assert f"Error: {talks / 'gone.md'}: " in failed.output
+
+
+def test_batch_warnings_name_their_source_once(talks):
+    src = talks / "one.md"
+    src.write_text(WARNED, encoding="utf-8")
+    result = run("build", str(src), str(talks / "two.md"), "-j", "1")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
+    assert warnings == [f"Warning: {src}, line 3: removed 1 control character (U+0007 first)"]
+
+
 def test_output_with_several_sources_is_a_usage_error(talks, tmp_path):
     result = run("build", str(talks / "one.md"), str(talks / "two.md"), "-o", "x.pptx")
     assert result.exit_code == 2
