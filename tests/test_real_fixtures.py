@@ -165,8 +165,18 @@ def test_expected_words_leave_out_syntax() -> None:
         "See [[Page|alias]] and [[Other]]; 62% $\\rightarrow$ 71%\n- [x] done\n"
     )
     assert expected_words(src) == Counter(
-        {"my": 1, "talk": 1, "routing": 1, "see": 1, "alias": 1, "and": 1, "other": 1,
-         "62": 1, "71": 1, "done": 1}
+        {
+            "my": 1,
+            "talk": 1,
+            "routing": 1,
+            "see": 1,
+            "alias": 1,
+            "and": 1,
+            "other": 1,
+            "62": 1,
+            "71": 1,
+            "done": 1,
+        }
     )
 
 
@@ -200,11 +210,15 @@ def test_sections_are_slide_titles(name: str) -> None:
                 break
         else:
             missing.append(section)
-    assert not missing, f"sections not found as slide titles (in order): {missing}; slide titles: {titles}"
+    assert not missing, (
+        f"sections not found as slide titles (in order): {missing}; slide titles: {titles}"
+    )
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_keeps_every_word(name: str) -> None:
     src = _source(name).read_text(encoding="utf-8")
     lost = expected_words(src) - deck_words(_outline(name))
-    assert not lost, f"{sum(lost.values())} words not on any slide or in notes: {dict(lost.most_common(20))}"
+    assert not lost, (
+        f"{sum(lost.values())} words not on any slide or in notes: {dict(lost.most_common(20))}"
+    )

@@ -96,10 +96,17 @@ def measure(source: Path, outdir: Path, report: Path) -> Row:
     if expect is not None:
         row.expected = len(expect.get("sections", []))
     deck = outdir / f"{name}.pptx"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
     build = subprocess.run(
         [sys.executable, "-m", "deckgen", "build", str(source), "-o", str(deck)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
     )
     if build.returncode != 0 or not deck.exists():
         err = build.stderr.strip().splitlines()
@@ -112,8 +119,8 @@ def measure(source: Path, outdir: Path, report: Path) -> Row:
     judged = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
     lines = [ln for ln in judged.stdout.splitlines() if ln.strip().startswith("{")]
     if judged.returncode != 0 or not lines:
-        err = (judged.stderr.strip().splitlines() or [f"exit {judged.returncode}"])[-1]
-        row.report_error = f"deck-report: {err}"
+        last = (judged.stderr.strip().splitlines() or [f"exit {judged.returncode}"])[-1]
+        row.report_error = f"deck-report: {last}"
         return row
     row.report = json.loads(lines[-1])
     if "render_error" in row.report:
@@ -129,23 +136,66 @@ def num(x: int | None) -> str:
     return "?" if x is None else str(x)
 
 
+def title_mark(ok: Any) -> str:
+    return "?" if ok is None else "yes" if ok else "no"
+
+
 def table(rows: list[Row]) -> str:
-    head = ["document", "refused", "slides", "follow-ups", "sections exp/found",
-            "notes-only", "overflow words", "schema errors"]
+    head = [
+        "document",
+        "refused",
+        "slides",
+        "follow-ups",
+        "sections exp/found",
+        "notes-only",
+        "overflow words",
+        "schema errors",
+        "title on slide 1",
+    ]
     body = []
     for r in rows:
         if r.refused is not None:
-            body.append([r.name, "TRACEBACK" if r.traceback else "yes", "-", "-",
-                         f"{r.expected}/0", "-", "-", "-"])
+            body.append(
+                [
+                    r.name,
+                    "TRACEBACK" if r.traceback else "yes",
+                    "-",
+                    "-",
+                    f"{r.expected}/0",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                ]
+            )
             continue
-        body.append([
-            r.name, "no", str(r.slides), str(r.followups), f"{r.expected}/{r.found}",
-            pct(r.notes_only), num(r.overflow), num(r.schema),
-        ])
-    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
+        body.append(
+            [
+                r.name,
+                "no",
+                str(r.slides),
+                str(r.followups),
+                f"{r.expected}/{r.found}",
+                pct(r.notes_only),
+                num(r.overflow),
+                num(r.schema),
+                title_mark(r.report.get("title_on_first_slide")),
+            ]
+        )
+    widths = [
+        max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)
+    ]
+    out = [
+        "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)),
+        "  ".join("-" * w for w in widths),
+    ]
     for b in body:
-        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(b, widths))))
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(b, widths, strict=True))
+            )
+        )
     return "\n".join(out)
 
 
@@ -167,22 +217,48 @@ def totals(rows: list[Row]) -> tuple[list[tuple[str, str, str, bool]], dict[str,
     sum_over = sum(x or 0 for x in overflow)
     sum_schema = sum(x or 0 for x in schema)
     lines = [
-        ("sections found as slide titles", f"{found}/{expected} = {pct(share_sections)}",
-         ">= 95%", share_sections >= TARGET_SECTIONS),
+        (
+            "sections found as slide titles",
+            f"{found}/{expected} = {pct(share_sections)}",
+            ">= 95%",
+            share_sections >= TARGET_SECTIONS,
+        ),
         ("refused documents", f"{refused} of {len(rows)}", "0", refused == 0),
-        ("follow-up slides", f"{followups}/{slides} = {pct(share_follow)}",
-         "<= 25%", share_follow <= TARGET_FOLLOWUPS),
-        ("max notes-only share", f"{pct(max_notes)} ({worst})" + (" + unknown" if unknown(notes) else ""),
-         "<= 10% each", max_notes <= TARGET_NOTES_ONLY and not unknown(notes)),
-        ("overflow words", f"{sum_over}" + (" + unknown" if unknown(overflow) else ""),
-         "0", sum_over == 0 and not unknown(overflow)),
-        ("schema errors", f"{sum_schema}" + (" + unknown" if unknown(schema) else ""),
-         "0", sum_schema == 0 and not unknown(schema)),
+        (
+            "follow-up slides",
+            f"{followups}/{slides} = {pct(share_follow)}",
+            "<= 25%",
+            share_follow <= TARGET_FOLLOWUPS,
+        ),
+        (
+            "max notes-only share",
+            f"{pct(max_notes)} ({worst})" + (" + unknown" if unknown(notes) else ""),
+            "<= 10% each",
+            max_notes <= TARGET_NOTES_ONLY and not unknown(notes),
+        ),
+        (
+            "overflow words",
+            f"{sum_over}" + (" + unknown" if unknown(overflow) else ""),
+            "0",
+            sum_over == 0 and not unknown(overflow),
+        ),
+        (
+            "schema errors",
+            f"{sum_schema}" + (" + unknown" if unknown(schema) else ""),
+            "0",
+            sum_schema == 0 and not unknown(schema),
+        ),
     ]
     summary = {
-        "documents": len(rows), "refused": refused, "sections_expected": expected,
-        "sections_found": found, "slides": slides, "followups": followups,
-        "max_notes_only_share": max_notes, "overflow_words": sum_over, "schema_errors": sum_schema,
+        "documents": len(rows),
+        "refused": refused,
+        "sections_expected": expected,
+        "sections_found": found,
+        "slides": slides,
+        "followups": followups,
+        "max_notes_only_share": max_notes,
+        "overflow_words": sum_over,
+        "schema_errors": sum_schema,
         "targets_missed": sum(1 for ln in lines if not ln[3]),
     }
     return [(a, b, c, ok) for a, b, c, ok in lines], summary
@@ -190,11 +266,22 @@ def totals(rows: list[Row]) -> tuple[list[tuple[str, str, str, bool]], dict[str,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("paths", nargs="*", type=Path, help="summaries (default: tests/fixtures/real/*.md)")
-    ap.add_argument("-j", "--jobs", type=int, default=1, help="documents measured at once (default 1)")
-    ap.add_argument("--report", type=Path, default=DEFAULT_REPORT, help=f"deck-report.py (default {DEFAULT_REPORT})")
+    ap.add_argument(
+        "paths", nargs="*", type=Path, help="summaries (default: tests/fixtures/real/*.md)"
+    )
+    ap.add_argument(
+        "-j", "--jobs", type=int, default=1, help="documents measured at once (default 1)"
+    )
+    ap.add_argument(
+        "--report",
+        type=Path,
+        default=DEFAULT_REPORT,
+        help=f"deck-report.py (default {DEFAULT_REPORT})",
+    )
     ap.add_argument("--keep", type=Path, help="keep the decks in this folder")
-    ap.add_argument("--json", action="store_true", help="also print every document's report as JSON lines")
+    ap.add_argument(
+        "--json", action="store_true", help="also print every document's report as JSON lines"
+    )
     a = ap.parse_args(argv)
 
     sources = [p.resolve() for p in a.paths] or sorted(FIXTURES.glob("*.md"))
@@ -237,7 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     if a.json:
         print()
         for r in rows:
-            print(json.dumps({"document": r.name, "refused": r.refused, **r.report}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"document": r.name, "refused": r.refused, **r.report}, ensure_ascii=False
+                )
+            )
     lines, summary = totals(rows)
     print()
     w = max(len(x[0]) for x in lines)
