@@ -446,7 +446,9 @@ def min_font_sizes(pptx: Path) -> dict[int, list[tuple[str, bool, float]]]:
                     size = size if size is not None else 18.0
                     smallest = size if smallest is None else min(smallest, size)
             if smallest is not None:
-                is_title = shape.is_placeholder and "TITLE" in str(shape.placeholder_format.type)
+                # a subtitle is body text to deckgen (fit lets it shrink to min_body_size)
+                kind = str(shape.placeholder_format.type) if shape.is_placeholder else ""
+                is_title = "TITLE" in kind and "SUBTITLE" not in kind
                 rows.append((shape.name, is_title, smallest))
         out[n] = rows
     return out

@@ -82,6 +82,12 @@ EXPLAIN_POINTS = "{% for t in insight.points %}{{ t }}{{ '\\n' }}{% endfor %}"
 SLIDE_NO = "{% if slide.number %}{{ slide.number }} / {{ slide.total }}{% endif %}"
 CONCLUSION_BODY = "{% for p in conclusion.body %}{{ p }}{{ '\\n' }}{% endfor %}"
 CLOSING = "{% for c in conclusion.closing %}{{ c }}{{ '\\n' }}{% endfor %}"
+# Section dividers: the short text under the divider heading, then the titles of the slides
+# that follow in this part.
+SECTION_ITEMS = "{% for t in section.paragraphs %}{{ t }}{{ '\\n' }}{% endfor %}"
+SECTION_SUBS = "{% for s in section.subsections %}{{ s }}{{ '\\n' }}{% endfor %}"
+# A section without a statement: every paragraph in source order (labels bold, from plan).
+BULLET_ITEMS = "{% for t in insight.paragraphs %}{{ t }}{{ '\\n' }}{% endfor %}"
 AGENDA_ALL = "{% for i in deck.insights %}{{ i.number }}. {{ i.title }}{{ '\\n' }}{% endfor %}"
 AGENDA_1 = (
     "{% for i in deck.insights[:(deck.insights|length + 1) // 2] %}"
@@ -207,12 +213,14 @@ def _body_pr(
     tx_body: etree._Element,
     anchor: str,
     insets: Box,
+    wrap: bool = True,
 ) -> None:
-    """Explicit bodyPr: square wrap, given insets (inches l, t, r, b), no autofit."""
+    """Explicit bodyPr: square wrap (or none, for a badge), given insets (inches l, t, r, b),
+    no autofit."""
     old = tx_body.find(qn("a:bodyPr"))
     new = etree.Element(qn("a:bodyPr"))
     new.set("vert", "horz")
-    new.set("wrap", "square")
+    new.set("wrap", "square" if wrap else "none")
     for key, val in zip(("lIns", "tIns", "rIns", "bIns"), insets, strict=True):
         new.set(key, str(emu(val)))
     new.set("rtlCol", "0")
@@ -347,6 +355,36 @@ class Designer:
         _set_fill(el.find(qn("p:spPr")), fill)
         tx = el.find(qn("p:txBody"))
         _body_pr(tx, anchor, insets)
+        _paragraphs(tx, paras, self.spec)
+
+    def badge(
+        self,
+        kind: MSO_SHAPE,
+        box: Box,
+        paras: Sequence[P],
+        fill: str,
+        name: str,
+        *,
+        insets: Box = (0, 0, 0, 0),
+    ) -> None:
+        """A filled shape (disc, block) that holds its own text, e.g. a number.
+
+        deckgen removes a shape whose text renders empty, so the disc goes with an empty
+        number instead of being left blank, as a separate decorative shape would be.
+        """
+        assert self.slide is not None
+        sh = self.slide.shapes.add_shape(kind, *(emu(v) for v in box))
+        sh.name = name
+        el = sh._element
+        style = el.find(qn("p:style"))
+        if style is not None:
+            el.remove(style)
+        sp_pr = el.find(qn("p:spPr"))
+        _set_fill(sp_pr, fill)
+        _set_line(sp_pr, None)
+        tx = el.find(qn("p:txBody"))
+        # no wrap: a number never breaks inside its disc (fit shrinks it to the width instead)
+        _body_pr(tx, "ctr", insets, wrap=False)
         _paragraphs(tx, paras, self.spec)
 
     def placeholder(
@@ -561,9 +599,27 @@ NOTES = """\
 What we will cover:
 {% for i in deck.insights %}{{ i.number }}. {{ sentence(i.title) }}
 {% endfor %}
+{%- elif slide.kind == 'section' -%}
+{% if slide.continued %}(Continued.) {% endif -%}
+{% if section.number %}{{ section.number }}: {% endif %}{{ sentence(section.title) }}
+{% for p in section.paragraphs %}
+{{ p }}
+{% endfor %}
+{%- if section.subsections %}
+{% for s in section.subsections %}{{ s }}{% if not loop.last %}; {% endif %}{% endfor %}.
+{% endif %}
+{%- elif slide.kind == 'bullets' -%}
+{% if slide.continued %}(Continued.) {% endif -%}
+{% if insight.number %}{{ insight.number }}: {% endif %}{{ sentence(insight.title) }}
+{% for p in insight.paragraphs %}
+{{ p }}
+{% endfor %}
+{%- for n in insight.notes %}
+{{ n }}
+{% endfor %}
 {%- elif slide.kind == 'insight' -%}
 {% if slide.continued %}(Continued.) {% endif -%}
-Insight {{ insight.number }}: {{ sentence(insight.title) }}
+Insight{% if insight.number %} {{ insight.number }}{% endif %}: {{ sentence(insight.title) }}
 {% if not insight.fields and insight.key_point %}
 {{ insight.key_point }}
 {% endif %}
@@ -617,6 +673,14 @@ HINTS = {
     "insight": "Prototype of every insight slide. Names: insight.number, insight.title, "
     "insight.key_point, insight.body, insight.details, insight.points, slide.number, "
     "slide.total, deck.footer.",
+    "section": "Prototype of a section-divider slide (a part above its chapters). Names: "
+    "section.number (may be empty: a shape showing only it is then removed), section.title, "
+    "section.paragraphs (text right under the divider heading), section.subsections (titles of "
+    "the slides in this part), slide.number, slide.total, deck.footer.",
+    "bullets": "Prototype of a content slide for a section without a key point: its title "
+    "and all its text in one body. Names: insight.number (may be empty: a shape showing only "
+    "it is then removed), insight.title, insight.paragraphs (paragraphs in source order, labels "
+    "bold), slide.number, slide.total, deck.footer.",
     "conclusion": "Prototype of the conclusion slide. Names: conclusion.heading, "
     "conclusion.body, conclusion.closing, slide.number, slide.total, deck.footer.",
 }
@@ -646,6 +710,20 @@ def _number(
     d.text((x, FOOT_Y, w, FOOT_H), [para], "Slide Number", anchor="b")
 
 
+def _title_info(d: Designer, box: Box, sub: str, author: str, date: str, size: float = 16) -> None:
+    """Subtitle, author and date under the title, in the subtitle placeholder.
+
+    One box, one paragraph each: a paragraph whose name is empty disappears and the next
+    moves up, and fit shrinks the three together, so they never overlap.
+    """
+    paras = [
+        d.b("{{ deck.subtitle }}", 24, sub, line=1.0, after=6),
+        d.b("{{ deck.author }}", 18, author, line=1.0, after=4),
+        d.b("{{ deck.date }}", size, date, bold=True, line=1.0),
+    ]
+    d.placeholder("subTitle", box, paras, "Subtitle")
+
+
 # ---- default: light, calm, professional (Calibri) -------------------------------------
 # White slides, a mist-blue side panel and a teal disc. Insight: the number in a teal disc
 # beside the title, the key point large in ink, the explanation in a mist panel with a teal
@@ -668,12 +746,9 @@ def design_default(d: Designer) -> None:
     d.oval(9.95, 4.85, 0.55, "accent3", "Disc Dot")
     _default_logo(d)
     title = d.h("{{ deck.title }}", 48)
-    d.placeholder("ctrTitle", (M, 1.75, 7.7, 3.45), [title], "Title", anchor="b")
-    d.rect((M, 5.45, 1.2, 0.08), "accent1", "Title Rule")
-    sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")
-    d.placeholder("subTitle", (M, 5.75, 7.7, 0.7), [sub], "Subtitle")
-    date = d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)
-    d.text((M, 6.55, 7.7, 0.4), [date], "Date")
+    d.placeholder("ctrTitle", (M, 1.3, 7.7, 3.5), [title], "Title", anchor="b")
+    d.rect((M, 5.0, 1.2, 0.08), "accent1", "Title Rule")
+    _title_info(d, (M, 5.3, 7.7, 1.7), "tx2", "tx1", "accent1")
     d.drop_unused_placeholders(("ctrTitle", "subTitle"))
 
     d.prototype("agenda", "Title Only", HINTS["agenda"])
@@ -687,10 +762,28 @@ def design_default(d: Designer) -> None:
     _number(d, right - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
 
+    # Section divider: the number in a large teal disc over the title, the part's own text
+    # under it; the titles of the slides that follow on the mist side panel.
+    d.prototype("section", "Title Only", HINTS["section"])
+    d.rect((8.9, 0, 13.333 - 8.9, 7.5), "bg2", "Side Panel")
+    _default_logo(d)
+    number = d.h("{{ section.number }}", 44, "bg1", align="ctr")
+    d.badge(MSO_SHAPE.OVAL, (M, 1.3, 1.3, 1.3), [number], "accent1", "Section Number")
+    # as on the title slide: the title stands on a teal rule, the part's text under it
+    title = d.h("{{ section.title }}", 44, line=1.0)
+    d.placeholder("title", (M, 2.85, 7.6, 1.95), [title], "Title", anchor="b")
+    d.rect((M, 5.0, 1.2, 0.08), "accent1", "Title Rule")
+    items = d.b(SECTION_ITEMS, 20, "tx2", line=1.05, after=6)
+    d.text((M, 5.3, 7.6, 1.25), [items], "Section Text")
+    subs = d.b(SECTION_SUBS, 18, line=1.05, after=10)
+    d.text((9.45, 0.9, 13.333 - 9.45 - 0.5, 5.6), [subs], "Section Contents", anchor="ctr")
+    _number(d, right - 2.0, 2.0)
+    d.drop_unused_placeholders(("title",))
+
     d.prototype("insight", "Title Only", HINTS["insight"])
-    d.oval(M, 0.55, 1.2, "accent1", "Number Disc")
+    # the disc holds the number, so a sub-slide without a number shows no empty disc
     number = d.h("{{ insight.number }}", 40, "bg1", align="ctr")
-    d.text((M, 0.55, 1.2, 1.2), [number], "Insight Number", anchor="ctr")
+    d.badge(MSO_SHAPE.OVAL, (M, 0.55, 1.2, 1.2), [number], "accent1", "Insight Number")
     title = d.h("{{ insight.title }}", 34)
     d.placeholder("title", (2.25, 0.5, right - 2.25, 1.3), [title], "Title", anchor="ctr")
     d.rect((M, 2.05, CW, 0.03), hairline, "Title Rule")
@@ -705,6 +798,21 @@ def design_default(d: Designer) -> None:
         insets=(0.35, 0.15, 0.35, 0.15),
         fill="bg2",
     )
+    d.oval(M, 6.98, 0.2, "accent1", "Footer Mark")
+    _footer(d, M + 0.35, 8.5)
+    _number(d, right - 2.0, 2.0)
+    d.drop_unused_placeholders(("title",))
+
+    # A section without a key point: a small teal disc above the title (gone with an empty
+    # number, so the title always starts at the margin) and one large body in source order.
+    d.prototype("bullets", "Title Only", HINTS["bullets"])
+    number = d.h("{{ insight.number }}", 20, "bg1", align="ctr")
+    d.badge(MSO_SHAPE.OVAL, (M, 0.42, 0.56, 0.56), [number], "accent1", "Insight Number")
+    title = d.h("{{ insight.title }}", 32, line=1.0)
+    d.placeholder("title", (M, 1.08, CW, 0.98), [title], "Title")
+    d.rect((M, 2.16, CW, 0.03), hairline, "Title Rule")
+    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
+    d.text((M, 2.4, CW, 4.18), [items], "Body")
     d.oval(M, 6.98, 0.2, "accent1", "Footer Mark")
     _footer(d, M + 0.35, 8.5)
     _number(d, right - 2.0, 2.0)
@@ -770,12 +878,9 @@ def design_dark(d: Designer) -> None:
     d.oval(10.35, 5.3, 0.5, "accent1", "Dot")
     _dark_logo(d)
     title = d.h("{{ deck.title }}", 48)
-    d.placeholder("ctrTitle", (M, 1.75, 8.4, 3.45), [title], "Title", anchor="b")
-    d.rect((M, 5.45, 1.5, 0.1), "accent1", "Title Rule")
-    sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "tx2")
-    d.placeholder("subTitle", (M, 5.8, 8.4, 0.7), [sub], "Subtitle")
-    date = d.b("{{ deck.date or '' }}", 16, "accent1", bold=True)
-    d.text((M, 6.6, 8.4, 0.4), [date], "Date")
+    d.placeholder("ctrTitle", (M, 1.3, 8.4, 3.5), [title], "Title", anchor="b")
+    d.rect((M, 5.0, 1.5, 0.1), "accent1", "Title Rule")
+    _title_info(d, (M, 5.33, 8.4, 1.67), "tx2", "tx1", "accent1")
     d.drop_unused_placeholders(("ctrTitle", "subTitle"))
 
     d.prototype("agenda", "Title Only", HINTS["agenda"])
@@ -787,6 +892,23 @@ def design_dark(d: Designer) -> None:
     d.text((rx, 0.75, rw, 5.8), [d.b(AGENDA_ALL, 22, after=12)], "Agenda", anchor="ctr")
     _footer(d, rx, rw)
     _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+    # Section divider: a giant amber number over the title, the part's own text under it;
+    # the titles of the slides that follow on a slate panel at the right.
+    d.prototype("section", "Title Only", HINTS["section"])
+    d.rect((8.9, 0, 13.333 - 8.9, 7.5), "bg2", "Side Panel")
+    _dark_logo(d)
+    number = d.h("{{ section.number }}", 110, "accent1", line=1.0)
+    d.text((M - 0.05, 1.05, 7.6, 1.85), [number], "Section Number", anchor="b")
+    d.rect((M, 3.1, 1.5, 0.1), "accent1", "Number Rule")
+    title = d.h("{{ section.title }}", 44, line=1.0)
+    d.placeholder("title", (M, 3.45, 7.6, 1.95), [title], "Title")
+    items = d.b(SECTION_ITEMS, 20, "tx2", line=1.05, after=6)
+    d.text((M, 5.5, 7.6, 1.1), [items], "Section Text")
+    subs = d.b(SECTION_SUBS, 18, "tx2", line=1.05, after=10)
+    d.text((9.45, 0.9, 13.333 - 9.45 - 0.5, 5.6), [subs], "Section Contents", anchor="ctr")
+    _number(d, 13.333 - M - 2.0, 2.0, color="accent1", bold=True)
     d.drop_unused_placeholders(("title",))
 
     d.prototype("insight", "Title Only", HINTS["insight"])
@@ -801,6 +923,21 @@ def design_dark(d: Designer) -> None:
     d.text((rx, 0.75, rw, 2.95), [key], "Key Point", anchor="ctr")
     d.rect((rx, 3.95, rw, 0.03), "accent1", "Divider")
     d.text((rx, 4.2, rw, 2.4), d.explanation("accent2"), "Explanation")
+    _footer(d, rx, rw)
+    _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+    # A section without a key point: the insight slide's sidebar (number, title) and one
+    # large body on the right, in source order.
+    d.prototype("bullets", "Title Only", HINTS["bullets"])
+    d.rect((0, 0, side, 7.5), "bg2", "Sidebar")
+    number = d.h("{{ insight.number }}", 110, "accent1", line=1.0)
+    d.text((M - 0.05, 0.45, side - M, 1.9), [number], "Insight Number", anchor="b")
+    d.rect((M, 2.6, 0.9, 0.08), "accent1", "Number Rule")
+    title = d.h("{{ insight.title }}", 28, line=1.0)
+    d.placeholder("title", (M, 2.95, side - M - 0.4, 3.3), [title], "Title")
+    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
+    d.text((rx, 0.75, rw, 5.8), [items], "Body")
     _footer(d, rx, rw)
     _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
     d.drop_unused_placeholders(("title",))
@@ -863,12 +1000,9 @@ def design_bold(d: Designer) -> None:
     d.rect((13.333 - 2.4, 2.4, 1.2, 1.2), "bg1", "Corner Step")
     d.rect((M, 0.75, 0.45, 0.45), "bg1", "Logo Mark")
     title = d.h("{{ deck.title }}", 58, "bg1")
-    d.placeholder("ctrTitle", (M, 1.45, 10.0, 3.8), [title], "Title", anchor="b")
-    d.rect((M, 5.5, 2.0, 0.14), "bg1", "Title Rule")
-    sub = d.b("{{ deck.subtitle or deck.author or '' }}", 24, "bg1")
-    d.placeholder("subTitle", (M, 5.85, 10.0, 0.65), [sub], "Subtitle")
-    date = d.b("{{ deck.date or '' }}", 18, "bg1", bold=True)
-    d.text((M, 6.6, 10.0, 0.45), [date], "Date")
+    d.placeholder("ctrTitle", (M, 1.0, 10.0, 3.85), [title], "Title", anchor="b")
+    d.rect((M, 5.05, 2.0, 0.14), "bg1", "Title Rule")
+    _title_info(d, (M, 5.42, 10.0, 1.6), "bg1", "bg1", "bg1", size=18)
     d.drop_unused_placeholders(("ctrTitle", "subTitle"))
 
     d.prototype("agenda", "Title Only", HINTS["agenda"])
@@ -879,6 +1013,25 @@ def design_bold(d: Designer) -> None:
     items = d.b(AGENDA_ALL, 22, bold=True, after=12)
     d.text((4.95, 0.75, right - 4.95, 5.8), [items], "Agenda", anchor="ctr")
     _number(d, right - 2.0, 2.0, color="accent1", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+    # Section divider: vermilion like the title slide, a big paper-white number over the
+    # title; the titles of the slides that follow on an indigo block at the right.
+    d.prototype("section", "Title Only", HINTS["section"])
+    d.background("accent1")
+    block = 9.1
+    d.rect((block, 0, 13.333 - block, 7.5), "accent2", "Colour Block")
+    d.rect((M, 0.75, 0.45, 0.45), "bg1", "Logo Mark")
+    number = d.h("{{ section.number }}", 120, "bg1", line=1.0)
+    d.text((M - 0.05, 1.3, block - M - 0.5, 1.95), [number], "Section Number", anchor="b")
+    d.rect((M, 3.45, 2.0, 0.14), "bg1", "Number Rule")
+    title = d.h("{{ section.title }}", 44, "bg1", line=1.0)
+    d.placeholder("title", (M, 3.8, block - M - 0.5, 1.8), [title], "Title")
+    items = d.b(SECTION_ITEMS, 20, "bg1", line=1.05, after=6)
+    d.text((M, 5.75, block - M - 0.5, 1.0), [items], "Section Text")
+    subs = d.b(SECTION_SUBS, 18, "bg1", line=1.05, after=10)
+    d.text((block + 0.5, 0.9, 13.333 - block - 1.0, 5.6), [subs], "Section Contents", anchor="ctr")
+    _number(d, right - 2.0, 2.0, color=muted_on_indigo)
     d.drop_unused_placeholders(("title",))
 
     d.prototype("insight", "Title Only", HINTS["insight"])
@@ -895,6 +1048,29 @@ def design_bold(d: Designer) -> None:
     d.text((M, band + 0.45, CW, 1.9), [key], "Key Point")
     d.rect((M, 4.85, 0.6, 0.1), "accent1", "Explanation Rule")
     d.text((M, 5.08, CW, 1.55), d.explanation("accent1"), "Explanation")
+    _footer(d, M, 8.5)
+    _number(d, right - 2.0, 2.0, color="accent1", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+    # A section without a key point: a lower vermilion band with the title at the margin and
+    # the number in the indigo corner block (gone with an empty number), one large body.
+    d.prototype("bullets", "Title Only", HINTS["bullets"])
+    low = 1.6  # band height
+    corner = 1.6  # number block width
+    d.rect((0, 0, 13.333, low), "accent1", "Colour Band")
+    number = d.h("{{ insight.number }}", 54, "bg1", align="ctr")
+    d.badge(
+        MSO_SHAPE.RECTANGLE,
+        (13.333 - corner, 0, corner, low),
+        [number],
+        "accent2",
+        "Insight Number",
+    )
+    title = d.h("{{ insight.title }}", 34, "bg1", line=1.0)
+    title_w = 13.333 - corner - 0.4 - M
+    d.placeholder("title", (M, 0.2, title_w, low - 0.4), [title], "Title", anchor="ctr")
+    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
+    d.text((M, low + 0.4, CW, 6.58 - low - 0.4), [items], "Body")
     _footer(d, M, 8.5)
     _number(d, right - 2.0, 2.0, color="accent1", bold=True)
     d.drop_unused_placeholders(("title",))
