@@ -8,15 +8,18 @@ from deckgen.model import SLIDE_KINDS, Theme
 
 # Names the planner puts in the Jinja context, by top-level object (docs/templates.md).
 KNOWN: dict[str, set[str]] = {
-    "deck": {"title", "subtitle", "author", "date", "intro", "insights", "conclusion",
-             "footer", "meta"},
+    "deck": {"title", "subtitle", "author", "date", "intro", "insights", "slides",
+             "conclusion", "footer", "meta"},
+    "section": {"number", "title", "paragraphs", "subsections", "line"},
     "insight": {"number", "title", "key_point", "insight", "details", "points", "body",
-                "fields", "notes", "line"},
+                "fields", "notes", "paragraphs", "subsections", "kind", "level", "line"},
     "conclusion": {"heading", "body", "closing", "notes", "line"},
     "slide": {"number", "total", "index", "kind", "continued"},
     "meta": set(),  # anything from the front matter
 }  # fmt: skip
 ITEM_ATTRS = {"label", "text", "line", "number", "title"} | KNOWN["insight"]
+# what deckgen makes instead when a template has no prototype (or layout) for a kind
+INSTEAD = {"section": "insight slides are used", "bullets": "insight slides are used"}
 
 _EXPR = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
 _DOTTED = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)")
@@ -71,7 +74,10 @@ def report(theme: Theme) -> tuple[str, bool]:
     for kind in SLIDE_KINDS:
         proto = theme.prototypes.get(kind)
         if proto is None:
-            lines.append(f"  {kind:<10} missing{' (required)' if kind == 'insight' else ''}")
+            note = " (required)" if kind == "insight" else ""
+            if kind in INSTEAD:
+                note = f" ({INSTEAD[kind]})"
+            lines.append(f"  {kind:<10} missing{note}")
             ok = ok and kind != "insight"
             continue
         where = (

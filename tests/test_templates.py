@@ -287,3 +287,157 @@ def test_wheel_ships_the_bundled_themes(tmp_path):
         )
         assert built.returncode == 0, built.stderr
         assert len(Presentation(str(work / f"{theme}.pptx")).slides) == 12
+
+
+# --------------------------------------------------------------------------- slide kinds
+
+THEMES = ("default", "dark", "bold")
+
+
+def _sample(number: str) -> dict:
+    """A context with every name the section and bullets prototypes may read."""
+    slide = {"number": "2", "total": "9", "index": 2, "kind": "section", "continued": False}
+    deck = {"title": "Deck", "footer": "The footer", "insights": [], "conclusion": None}
+    shared = {"number": number, "title": "Operating in production", "subsections": []}
+    section = {
+        **shared,
+        "paragraphs": ["Three chapters on what changed."],
+        "subsections": ["Error budgets", "Alerting on symptoms"],
+    }
+    insight = {
+        **shared,
+        "paragraphs": ["Error budgets: each service got one.", "Paging was cut by two thirds."],
+        "notes": ["Say it slowly."],
+        "key_point": "",
+        "body": [],
+        "points": [],
+        "details": [],
+        "fields": [],
+    }
+    return {"slide": slide, "deck": deck, "meta": {}, "section": section, "insight": insight}
+
+
+def _rendered(theme, kind: str, ctx: dict) -> dict[str, str]:
+    from deckgen.plan import environment
+
+    return {
+        s.name: environment().from_string(s.template).render(ctx).strip()
+        for s in theme.prototypes[kind].shapes
+    }
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_bundled_themes_supply_section_and_bullets(name):
+    from deckgen import themes
+    from deckgen.render import template_names
+
+    theme = themes.load(name)
+    names = template_names(theme)
+    assert {"section.number", "section.title", "section.paragraphs", "section.subsections"} <= (
+        names["section"]
+    )
+    assert {"insight.number", "insight.title", "insight.paragraphs", "deck.footer"} <= (
+        names["bullets"]
+    )
+    for kind, words in (
+        ("section", ["II", "Operating in production", "Three chapters", "Alerting on symptoms"]),
+        ("bullets", ["II", "Operating in production", "Error budgets:", "two thirds"]),
+    ):
+        proto = theme.prototypes[kind]
+        title = next(s for s in proto.shapes if s.is_title)
+        assert "title" in title.template  # the slide's title is its title placeholder
+        text = "\n".join(_rendered(theme, kind, _sample("II")).values())
+        assert all(w in text for w in words), (kind, text)
+        # an empty number leaves no shape with text that only a number would fill (a disc
+        # holding its number goes with it)
+        empty = _rendered(theme, kind, _sample(""))
+        tag = f"{{{{ {_obj(kind)}.number }}}}"
+        number = [s.name for s in proto.shapes if s.template.strip() == tag]
+        assert number and all(empty[n] == "" for n in number)
+
+
+def _obj(kind: str) -> str:
+    return "section" if kind == "section" else "insight"
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_bundled_notes_hold_every_word_of_section_and_bullets(name):
+    from deckgen import themes
+    from deckgen.plan import environment
+
+    theme = themes.load(name)
+    notes = environment().from_string(theme.notes_template)
+    for kind in ("section", "bullets"):
+        ctx = _sample("II")
+        ctx["slide"] = {**ctx["slide"], "kind": kind}
+        text = notes.render(ctx)
+        obj = ctx[_obj(kind)]
+        words = [obj["title"], *obj["paragraphs"], *obj["subsections"]]
+        if kind == "bullets":
+            words += obj["notes"]
+        assert all(str(w) in text for w in words), (kind, text)
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_title_slide_shows_subtitle_author_and_date(tmp_path, name):
+    """Issue 13, item 4: the author is not dropped when there is a subtitle."""
+    src = tmp_path / "talk.md"
+    src.write_text(
+        "---\ntitle: Reliable Systems\nsubtitle: A field guide for teams\n"
+        "author: Ada Lovelace\ndate: 1 May 2024\n---\n" + CONTENT.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "talk.pptx"
+    deckgen.build(src, out, template=name)
+    slide = Presentation(str(out)).slides[0]
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+    joined = "\n".join(texts)
+    for part in ("Reliable Systems", "A field guide for teams", "Ada Lovelace", "1 May 2024"):
+        assert part in joined, joined
+    # fitted, not overlapping: the text boxes on the slide do not intersect
+    boxes = [
+        (s.left, s.top, s.left + s.width, s.top + s.height)
+        for s in slide.shapes
+        if s.has_text_frame and s.text_frame.text
+    ]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+def test_check_lists_the_new_kinds(tmp_path):
+    result = run("templates", "check", "dark")
+    assert result.exit_code == 0, result.output
+    assert "section.paragraphs" in result.output and "insight.paragraphs" in result.output
+    corporate = run("templates", "check", str(PPTX_DEFAULT))
+    assert corporate.exit_code == 0, corporate.output
+    assert "section    layout 'Section Header'" in corporate.output
+    assert "bullets    layout 'Title and Content'" in corporate.output
+    # a theme without the optional kinds says what is made instead
+    proto = run("templates", "check", str(prototype_template(tmp_path / "t.pptx")))
+    assert "section    missing (insight slides are used)" in proto.output
+
+
+def test_corporate_slides_keep_field_labels_and_one_title_weight(tmp_path):
+    """Issue 13, item 9: "Why it matters" is shown, and number and title share one weight."""
+    src = tmp_path / "talk.md"
+    src.write_text(
+        "---\ntitle: A Talk\nsubtitle: The sub\nauthor: Ada Lovelace\ndate: 1 May 2024\n---\n"
+        "## 1. **Bold title** here\n\n- Key Point: kp one\n- Why it matters: because.\n\n"
+        "## 2. Plain title\n\n- Key Point: kp two\n- Insight: ins two\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "corp.pptx"
+    deckgen.build(src, out, template=PPTX_DEFAULT)
+    slides = list(Presentation(str(out)).slides)
+    title_slide = "\n".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "The sub" in title_slide and "Ada Lovelace · 1 May 2024" in title_slide
+    first = slides[1]
+    assert slide_title(first) == "1. Bold title here"
+    runs = [r for p in first.shapes.title.text_frame.paragraphs for r in p.runs]
+    assert len({r.font.bold for r in runs}) == 1
+    body = "\n".join(s.text_frame.text for s in first.shapes if s.has_text_frame)
+    assert "Why it matters: because." in body
+    assert "Insight: ins two" in "\n".join(
+        s.text_frame.text for s in slides[2].shapes if s.has_text_frame
+    )

@@ -132,11 +132,29 @@ def _prototypes_from_slides(
 # --------------------------------------------------------------------------- layouts
 
 # kind → (layout name, placeholder role → paragraph templates)
-_BODY_LOOP = ("{% for t in insight.body %}", "{{ t }}", "{% endfor %}")
+
+
+def _numbered_title(obj: str) -> str:
+    """``3. Title`` (a bare number gets a dot, ``II``/``1.2`` do not; an empty number shows
+    only the title), as plain text: a title bold in the Markdown (``## 1. **Intro**``) must
+    not give a regular number beside a bold title — the layout's title style decides."""
+    n = f"{obj}.number"
+    return (
+        f"{{% if {n} %}}{{{{ {n} }}}}{{% if ({n}|string).isdigit() %}}.{{% endif %}} {{% endif %}}"
+        f"{{{{ {obj}.title.text }}}}"
+    )
+
+
 LAYOUT_DEFAULTS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
     "title": (
         "Title Slide",
-        {"title": ("{{ deck.title }}",), "body": ("{{ deck.subtitle or deck.author or '' }}",)},
+        {
+            "title": ("{{ deck.title }}",),
+            "body": (
+                "{{ deck.subtitle }}",
+                "{{ deck.author }}{% if deck.author and deck.date %} · {% endif %}{{ deck.date }}",
+            ),
+        },
     ),
     "agenda": (
         "Title and Content",
@@ -149,11 +167,40 @@ LAYOUT_DEFAULTS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
             ),
         },
     ),
+    "section": (
+        "Section Header",
+        {
+            "title": (_numbered_title("section"),),
+            "body": (
+                "{% for t in section.paragraphs %}",
+                "{{ t }}",
+                "{% endfor %}",
+                "{{ section.subsections|join(' · ') }}",
+            ),
+        },
+    ),
     "insight": (
         "Title and Content",
         {
-            "title": ("{{ insight.number }}. {{ insight.title }}",),
-            "body": ("{{ insight.key_point }}", *_BODY_LOOP),
+            "title": (_numbered_title("insight"),),
+            # every field keeps its label: "Why it matters: …" (the statement's label is in
+            # the notes, as in the bundled themes)
+            "body": (
+                "{{ insight.key_point }}",
+                "{% for f in insight.details %}",
+                "{{ f.label }}: {{ f.text }}",
+                "{% endfor %}",
+                "{% for t in insight.points %}",
+                "{{ t }}",
+                "{% endfor %}",
+            ),
+        },
+    ),
+    "bullets": (
+        "Title and Content",
+        {
+            "title": (_numbered_title("insight"),),
+            "body": ("{% for t in insight.paragraphs %}", "{{ t }}", "{% endfor %}"),
         },
     ),
     "conclusion": (
@@ -171,6 +218,8 @@ LAYOUT_DEFAULTS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
         },
     ),
 }
+# a section divider without a "Section Header" layout: the title-only layout
+_SECTION_FALLBACK = "Title Only"
 _BODY_TYPES = ("body", "obj", "subTitle")
 
 
@@ -195,9 +244,12 @@ def find_layout(prs: Presentation, kind: str) -> tuple[SlideLayout, str | None]:
     """
     wanted = LAYOUT_DEFAULTS[kind][0]
     layouts = list(iter_layouts(prs))
-    for layout in layouts:
-        if layout.name.strip().lower() == wanted.lower():
-            return layout, None
+
+    def named(name: str) -> list[SlideLayout]:
+        return [lay for lay in layouts if lay.name.strip().lower() == name.lower()]
+
+    if found := named(wanted):
+        return found[0], None
 
     def has_title(lay: SlideLayout) -> bool:
         return any(t in X.TITLE_TYPES for t in _layout_ph_types(lay))
@@ -206,6 +258,11 @@ def find_layout(prs: Presentation, kind: str) -> tuple[SlideLayout, str | None]:
         return any(t in types for t in _layout_ph_types(lay))
 
     candidates: list[SlideLayout] = []
+    if kind == "section":
+        candidates += named(_SECTION_FALLBACK)
+        candidates += [
+            lay for lay in layouts if has_title(lay) and not has_body(lay, ("body", "obj"))
+        ]
     if kind == "title":
         candidates += [
             lay
@@ -471,7 +528,8 @@ def _body_props(chain: list[etree._Element]) -> tuple[tuple[int, int, int, int],
     return insets, wrap  # type: ignore[return-value]
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*")
+# not after a dot: ``(x|string).isdigit()`` reads x, not a name "isdigit"
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*")
 _TAGS = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _FILTERS = re.compile(r"\|\s*[A-Za-z_][A-Za-z0-9_]*|\bis\s+(?:not\s+)?[A-Za-z_][A-Za-z0-9_]*")

@@ -149,16 +149,51 @@ def test_python_pptx_default_is_a_4_3_corporate_template(tmp_path: Path):
     assert (theme.slide_width, theme.slide_height) == (9144000, 6858000)
     assert theme.prototypes["title"].layout_name == "Title Slide"
     assert theme.prototypes["insight"].layout_name == "Title and Content"
+    assert theme.prototypes["section"].layout_name == "Section Header"
+    assert theme.prototypes["bullets"].layout_name == "Title and Content"
     ins = theme.prototypes["insight"]
     title = next(s for s in ins.shapes if s.is_title)
-    assert title.template == "{{ insight.number }}. {{ insight.title }}"
+    assert "{{ insight.number }}" in title.template and "{{ insight.title.text }}" in title.template
     body = next(s for s in ins.shapes if not s.is_title)
     assert body.paragraphs[0].template == "{{ insight.key_point }}"
-    assert "{% for t in insight.body %}" in body.template
+    assert "{{ f.label }}: {{ f.text }}" in body.template  # labels are not dropped
     sub = next(s for s in theme.prototypes["title"].shapes if not s.is_title)
-    assert sub.template == "{{ deck.subtitle or deck.author or '' }}"
+    assert "{{ deck.subtitle }}" in sub.template and "deck.author" in sub.template
     assert "conclusion.closing" in theme.prototypes["conclusion"].shapes[1].template
+    section = "\n".join(s.template for s in theme.prototypes["section"].shapes)
+    assert {"section.paragraphs", "section.subsections", "section.number"} <= names_in(section)
+    bullets = next(s for s in theme.prototypes["bullets"].shapes if not s.is_title)
+    assert "{% for t in insight.paragraphs %}" in bullets.template
     assert theme.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [(3, "3. Intro"), ("3", "3. Intro"), ("II", "II Intro"), ("1.2", "1.2 Intro"), ("", "Intro")],
+)
+def test_layout_title_joins_number_and_title_as_plain_text(tmp_path: Path, number, shown):
+    from deckgen.model import RichText, Span
+    from deckgen.plan import Rich, environment
+
+    path = tmp_path / "default.pptx"
+    Presentation().save(path)
+    title = next(s for s in load_theme(path).prototypes["bullets"].shapes if s.is_title)
+    bold = Rich(RichText((Span("Intro", bold=True),)))
+    context = {"insight": {"number": number, "title": bold}}
+    out = environment().from_string(title.template).render(context)
+    assert out == shown  # one weight: the title's Markdown bold is not carried into it
+
+
+def test_section_without_section_header_uses_title_only(tmp_path: Path):
+    prs = Presentation()
+    for lay in list(prs.slide_layouts):
+        if lay.name == "Section Header":
+            prs.slide_layouts.remove(lay)
+    path = tmp_path / "nosection.pptx"
+    prs.save(path)
+    theme = load_theme(path)
+    assert theme.prototypes["section"].layout_name == "Title Only"
+    assert any("'Section Header'" in w and "'Title Only'" in w for w in theme.warnings)
 
 
 def test_foreign_layout_names_fall_back_by_placeholders(tmp_path: Path):
@@ -238,6 +273,7 @@ def test_names_in():
     assert names_in("{{ deck.subtitle or deck.author or '' }}") == {"deck.subtitle", "deck.author"}
     assert names_in("{% if insight.insight is defined %}x{% endif %}") == {"insight.insight"}
     assert names_in("{{ 'a.b' }} plain {x}") == set()
+    assert names_in("{% if (insight.number|string).isdigit() %}.{% endif %}") == {"insight.number"}
 
 
 def test_template_names(proto_theme: Theme, proto_path: Path):
