@@ -11,10 +11,13 @@ the totals against the targets of issue 10:
 - 0 documents refused (the build failed);
 - at most 25 % of all slides are follow-ups (a title repeating an earlier slide's title);
 - no document leaves more than 10 % of its words only in speaker notes;
-- 0 words outside their boxes, 0 schema errors.
+- 0 words outside their boxes, 0 schema errors, every word kept (deck-report's "fidelity":
+  the source's words found in slides and notes; it counts heading number words such as
+  "Part" or "VI" too, so a number moved into a badge shows here).
 
 A refused document counts as 0 sections found. This is a measuring tool, not a test: it
-needs LibreOffice and takes about half a minute a document (``-j 2`` runs two at once).
+needs LibreOffice and takes a few seconds a document (21 fixtures: about a minute with
+``-j 2``, which measures two at once).
 
 Usage: python tools/structure_report.py [FILE.md ...] [-j 2] [--report deck-report.py]
        [--keep DIR] [--json]
@@ -74,6 +77,11 @@ class Row:
     def overflow(self) -> int | None:
         v = self.report.get("overflow_words")
         return None if v is None else int(v)
+
+    @property
+    def fidelity(self) -> float | None:
+        v = self.report.get("fidelity")
+        return None if v is None else float(v)
 
     @property
     def schema(self) -> int | None:
@@ -150,6 +158,7 @@ def table(rows: list[Row]) -> str:
         "notes-only",
         "overflow words",
         "schema errors",
+        "words kept",
         "title on slide 1",
     ]
     body = []
@@ -162,6 +171,7 @@ def table(rows: list[Row]) -> str:
                     "-",
                     "-",
                     f"{r.expected}/0",
+                    "-",
                     "-",
                     "-",
                     "-",
@@ -179,6 +189,7 @@ def table(rows: list[Row]) -> str:
                 pct(r.notes_only),
                 num(r.overflow),
                 num(r.schema),
+                pct(r.fidelity),
                 title_mark(r.report.get("title_on_first_slide")),
             ]
         )
@@ -216,6 +227,11 @@ def totals(rows: list[Row]) -> tuple[list[tuple[str, str, str, bool]], dict[str,
     worst = max(built, key=lambda r: r.notes_only or 0.0).name if built else "-"
     sum_over = sum(x or 0 for x in overflow)
     sum_schema = sum(x or 0 for x in schema)
+    kept = [r.fidelity for r in built]
+    min_kept = min((x for x in kept if x is not None), default=1.0)
+    least = (
+        min(built, key=lambda r: 1.0 if r.fidelity is None else r.fidelity).name if built else "-"
+    )
     lines = [
         (
             "sections found as slide titles",
@@ -248,6 +264,12 @@ def totals(rows: list[Row]) -> tuple[list[tuple[str, str, str, bool]], dict[str,
             "0",
             sum_schema == 0 and not unknown(schema),
         ),
+        (
+            "min words kept (deck-report fidelity)",
+            f"{pct(min_kept)} ({least})" + (" + unknown" if unknown(kept) else ""),
+            "100%",
+            min_kept >= 1.0 and not unknown(kept),
+        ),
     ]
     summary = {
         "documents": len(rows),
@@ -259,6 +281,7 @@ def totals(rows: list[Row]) -> tuple[list[tuple[str, str, str, bool]], dict[str,
         "max_notes_only_share": max_notes,
         "overflow_words": sum_over,
         "schema_errors": sum_schema,
+        "min_fidelity": min_kept,
         "targets_missed": sum(1 for ln in lines if not ln[3]),
     }
     return [(a, b, c, ok) for a, b, c, ok in lines], summary
