@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 # --------------------------------------------------------------------------- document
 
@@ -48,6 +48,9 @@ class RichText:
         return bool(self.text.strip())
 
 
+SlideRole = Literal["insight", "section", "overview"]
+
+
 @dataclass(frozen=True)
 class Field:
     """A labelled bullet or paragraph such as ``Key Point: …`` (label kept as written)."""
@@ -73,6 +76,24 @@ class Insight:
     points: tuple[RichText, ...] = ()
     notes: tuple[RichText, ...] = ()
     line: int | None = None
+    kind: SlideRole = "insight"
+    """``insight``: a section of the document (or a part of a long one); ``section``: a
+    divider above the sections that follow (a part, a chapter), or a long section's opening
+    slide before its sub-slides; ``overview``: the text before the first section."""
+    level: int = 1
+    """Depth in the document's outline as the deck shows it: 0 for a divider above the
+    sections, 1 for a section, 2 and more for the sub-slides of a long section."""
+    badge: str = ""
+    """What the slide's number badge shows: the number as written (``3``, ``3.2``, ``IV``,
+    ``三``), the position for unnumbered sections, empty for dividers and sub-slides that
+    the author did not number."""
+    items: tuple[RichText, ...] = ()
+    """The body in source order, labels included (``Label: text``, the label bold), and
+    sub-heads as bold lines: for layouts that show the section as one body of text."""
+    subsections: tuple[str, ...] = ()
+    """Titles of the slides that follow under a ``section`` slide."""
+    rule: str = ""
+    """Why the parser made this slide, as ``deckgen outline`` shows it."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +120,8 @@ class Document:
     conclusion: Conclusion | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
     """Front matter as written (after YAML parsing), for templates and document properties."""
+    back_matter: tuple[Insight, ...] = ()
+    """Sections after the conclusion (references, links): slides after the conclusion's."""
     source: str = "<string>"
     """Where the text came from, for messages: a path or ``<stdin>``."""
     warnings: tuple[str, ...] = ()

@@ -208,12 +208,39 @@ def _field(f: Field, cls: type[Rich]) -> dict[str, Any]:
     return {"label": f.label, "text": cls(f.text), "line": f.line}
 
 
+def has_statement(ins: Insight) -> bool:
+    """Does the section say what its point is (``Key Point:`` and the like)? Then it fits
+    the insight layout (statement + explanation); else it is one body of text."""
+    return any(_norm_label(f.label) in _STATEMENT for f in ins.fields)
+
+
+def _items(ins: Insight) -> tuple[RichText, ...]:
+    """The body in source order (Insights made by API users may have no ``items``)."""
+    if ins.items:
+        return ins.items
+    labelled = tuple(
+        RichText((Span(f"{f.label}: ", bold=True), *f.text.spans), f.line) for f in ins.fields
+    )
+    return labelled + ins.points
+
+
+def badge(ins: Insight) -> str:
+    """What the number badge shows: the number as written, else the section's position."""
+    if ins.badge:
+        return ins.badge
+    return str(ins.number) if ins.kind == "insight" and ins.level == 1 else ""
+
+
 def insight_context(ins: Insight, cls: type[Rich] = Rich) -> dict[str, Any]:
     fields = list(ins.fields)
     points = list(ins.points)
     si = statement_index(fields)
     if si is not None:
         statement: RichText | None = fields[si].text
+        if _norm_label(fields[si].label) not in _STATEMENT:
+            # the first field stands for the statement: its label is part of what it says
+            label = Span(f"{fields[si].label}: ", bold=True)
+            statement = RichText((label, *fields[si].text.spans), fields[si].text.line)
         details = fields[:si] + fields[si + 1 :]
     elif points:
         statement, points = points[0], points[1:]
@@ -221,7 +248,7 @@ def insight_context(ins: Insight, cls: type[Rich] = Rich) -> dict[str, Any]:
     else:
         statement, details = None, []
     return {
-        "number": ins.number,
+        "number": badge(ins),
         "title": cls(ins.title),
         "key_point": cls(statement),
         "insight": cls(details[0].text if details else None),
@@ -229,7 +256,11 @@ def insight_context(ins: Insight, cls: type[Rich] = Rich) -> dict[str, Any]:
         "points": _rich_list(points, cls),
         "body": [cls(f.text) for f in details] + _rich_list(points, cls),
         "fields": [_field(f, cls) for f in fields],
+        "paragraphs": _rich_list(_items(ins), cls),
         "notes": _rich_list(ins.notes, cls),
+        "subsections": list(ins.subsections),
+        "kind": ins.kind,
+        "level": ins.level,
         "line": ins.line,
     }
 
@@ -271,7 +302,12 @@ def deck_context(doc: Document, opts: Options, cls: type[Rich] = Rich) -> dict[s
         "author": doc.author or "",
         "date": doc.date or "",
         "intro": _rich_list(doc.intro, cls),
-        "insights": [insight_context(i, cls) for i in doc.insights],
+        "insights": [
+            insight_context(i, cls)
+            for i in doc.insights
+            if i.level == 1 and i.kind != "overview"
+        ],
+        "slides": [insight_context(i, cls) for i in (*doc.insights, *doc.back_matter)],
         "conclusion": conclusion_context(doc.conclusion, cls),
         "footer": footer,
         "meta": meta,
@@ -560,7 +596,8 @@ def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
             where=f"template {theme.path}",
             hint="add a prototype slide whose notes start with 'deckgen: insight'",
         )
-    kinds += [("insight", i) for i in range(len(doc.insights))]
+    units = (*doc.insights, *doc.back_matter)
+    kinds += [(slide_kind(ins, theme), i) for i, ins in enumerate(doc.insights)]
     if doc.conclusion is not None:
         if "conclusion" in theme.prototypes:
             kinds.append(("conclusion", None))
@@ -577,6 +614,8 @@ def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
             and (conclusion_proto is None or "closing" not in _proto_source(conclusion_proto))
         ):
             kinds.append(("closing", None))
+    start = len(doc.insights)
+    kinds += [(slide_kind(ins, theme), start + i) for i, ins in enumerate(doc.back_matter)]
 
     total = len(kinds)
     slides: list[SlideSpec] = []
@@ -602,10 +641,11 @@ def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
         }
         line: int | None = None
         if idx is not None:
-            ins = doc.insights[idx]
-            ctx["insight"] = deck_ctx["insights"][idx]
-            nctx["insight"] = notes_deck["insights"][idx]
-            title = f"{ins.number}. {ins.title.text}"
+            ins = units[idx]
+            ctx["insight"] = ctx["section"] = deck_ctx["slides"][idx]
+            nctx["insight"] = nctx["section"] = notes_deck["slides"][idx]
+            number = badge(ins)
+            title = f"{number}. {ins.title.text}" if number else ins.title.text
             line = ins.line
         elif kind == "title":
             title = doc.title.text
@@ -639,6 +679,20 @@ def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
         language=_language(doc),
         warnings=tuple(warnings),
     )
+
+
+def slide_kind(ins: Insight, theme: Theme) -> str:
+    """The prototype a section takes: a divider is a ``section`` slide; a section that
+    states its point (``Key Point:``) an ``insight`` slide; any other a ``bullets`` slide
+    (one body of text in source order). A theme without the kind falls back to
+    ``insight``."""
+    if ins.kind == "section":
+        kind = "section"
+    elif has_statement(ins) or not (ins.fields or ins.points or ins.items):
+        kind = "insight"
+    else:
+        kind = "bullets"
+    return kind if kind in theme.prototypes else "insight"
 
 
 def _proto_source(proto: Prototype) -> str:

@@ -97,6 +97,16 @@ def error_line(result: Result, code: int = 1) -> str:
     return errors[0]
 
 
+def test_one_sentence_is_a_title_slide_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "src.md").write_text("Just one sentence, nothing to present.\n")
+    out = tmp_path / "deck.pptx"
+    result = run("build", str(tmp_path / "src.md"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "only a title slide" in result.stderr
+    (slide,) = Presentation(str(out)).slides
+    assert slide.shapes.title.text == "Just one sentence, nothing to present."
+
+
 def built(result: Result, out: Path) -> list[str]:
     """The warnings of a command that wrote ``out`` (and the rest of the contract)."""
     assert result.exit_code == 0, result.output
@@ -140,9 +150,7 @@ REFUSED_SOURCES: dict[str, tuple[bytes, tuple[str, ...]]] = {
         "要約\n1. 最初の考え:\n- 要点: 日本語の文章。\n".encode("shift_jis") * 8,
         ("utf-8",),
     ),
-    "front matter not yaml": (b"---\ntitle: [unclosed\n---\n1. A\n- b\n", ("YAML", "line 2")),
-    "front matter a list": (b"---\n- a\n- b\n---\n1. A\n- b\n", ("front matter", "line 2")),
-    "no insights": (b"Just one sentence, nothing to present.\n", ("no insights",)),
+    "no words": (b"---\n\n***\n<!-- nothing here yet -->\n", ("src.md", "no words")),
     "10,001 insights": (
         ("Many\n" + "".join(f"{i}. T{i}\n" for i in range(1, 10_002))).encode(),
         ("line 10002", "10,001 insights", "at most 10,000"),
@@ -185,6 +193,8 @@ ODD_SOURCES: dict[str, tuple[bytes, tuple[str, ...]]] = {
         SUMMARY.replace("Llama", "Lla\ud800ma").encode("utf-8", "surrogatepass"),
         ("surrogate",),
     ),
+    "front matter not yaml": (b"---\ntitle: [unclosed\n---\n1. A\n- b\n", ("YAML", "line 2")),
+    "front matter a list": (b"---\n- a\n- b\n---\n1. A\n- b\n", ("front matter", "line 2")),
 }
 
 
@@ -685,7 +695,7 @@ def test_a_real_sigint_leaves_the_old_deck_or_the_new_one(tmp_path: Path) -> Non
     [
         ({"text": ""}, SourceError),
         ({"text": "\x00\x01\x02"}, SourceError),
-        ({"text": "---\n[\n---\n1. A\n"}, SourceError),
+        ({"text": "---\n\n***\n"}, SourceError),
         ({"text": "T\n1. A\n", "template": "no-such-theme"}, DeckgenError),
     ],
 )

@@ -13,7 +13,7 @@ from deckgen.cli import cli
 
 from .conftest import CONTENT
 
-BAD = "Just a line of text, with no insights in it.\n"
+BAD = "<!-- TODO: write the summary -->\n"
 
 
 def run(*args: str):
@@ -48,7 +48,7 @@ def test_a_bad_file_does_not_stop_the_others_and_the_exit_code_says_so(talks, tm
     assert len(Presentation(str(out / "two.pptx")).slides) == 12
     assert not (out / "bad.pptx").exists()
     assert "2 built, 1 failed" in result.output
-    assert f"Error: {talks / 'bad.md'}: no insights found" in result.output
+    assert f"Error: {talks / 'bad.md'}: has no words to put on slides" in result.output
     # the error is one line in the summary
     error_lines = [line for line in result.output.splitlines() if "bad.md" in line]
     assert len(error_lines) == 1
@@ -168,7 +168,7 @@ def test_run_reports_each_deck_in_order_and_calls_progress(talks, tmp_path):
     assert [o.ok for o in outcomes] == [True, False, True]
     assert [o.source for o in outcomes] == sources
     assert sorted(o.source for o in seen) == sorted(sources)
-    assert outcomes[0].slides == 12 and outcomes[1].error and "no insights" in outcomes[1].error
+    assert outcomes[0].slides == 12 and outcomes[1].error and "no words" in outcomes[1].error
 
 
 def test_build_one_never_raises(tmp_path):

@@ -143,7 +143,7 @@ def test_outline_text_lists_slides():
         (None, ["build", "nope.md"], "not found"),
         ("dir", ["build", "adir"], "directory"),
         ("binary", ["build", "bin.md"], "not a text file"),
-        ("noinsight", ["build", "plain.md"], "no insights"),
+        ("noinsight", ["build", "plain.md"], "no words"),
         ("content", ["build", "c.md", "-o", "missing/deck.pptx"], "does not exist"),
         ("content", ["build", "c.md", "-o", "c.md/deck.pptx"], "c.md: the output folder is a file"),
         ("content", ["build", "c.md", "-o", "c.md/sub/deck.pptx"], "c.md: the output folder is a"),
@@ -158,7 +158,7 @@ def test_errors_are_one_line_exit_1_and_write_nothing(tmp_path, monkeypatch, set
     elif setup == "binary":
         (tmp_path / "bin.md").write_bytes(bytes(range(256)) * 20)
     elif setup == "noinsight":
-        (tmp_path / "plain.md").write_text("Just a sentence, nothing more.\n")
+        (tmp_path / "plain.md").write_text("<!-- TODO: write the summary -->\n")
     elif setup == "content":
         (tmp_path / "c.md").write_bytes(CONTENT.read_bytes())
     before = sorted(p.name for p in tmp_path.rglob("*"))
@@ -171,6 +171,28 @@ def test_errors_are_one_line_exit_1_and_write_nothing(tmp_path, monkeypatch, set
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     if setup == "content":
         assert (tmp_path / "c.md").read_bytes() == CONTENT.read_bytes()
+
+
+@pytest.mark.parametrize("command", ["build", "outline", "watch"])
+def test_no_source_and_no_content_md_says_content_md_is_the_default(
+    tmp_path, monkeypatch, command
+):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [command])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: content.md (the default source) not found in this folder "
+        f"(pass a summary: deckgen {command} talk.md)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_source_builds_content_md_here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content.md").write_bytes(CONTENT.read_bytes())
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "content.pptx").is_file()
 
 
 def test_usage_error_exits_2():

@@ -27,7 +27,7 @@ from deckgen.watch import Watcher, file_changes
 
 from .conftest import CONTENT, ROOT
 
-BROKEN = "A title and nothing else\n"
+BROKEN = "<!-- TODO: write the summary -->\n"
 
 
 def deck_text(path: Path) -> str:
@@ -68,7 +68,7 @@ def test_an_error_keeps_the_last_good_deck_and_the_next_save_recovers(source):
         source.write_text(BROKEN, encoding="utf-8")
         yield {source}
         assert out.read_bytes() == good  # the failed rebuild left the deck alone
-        assert any(line.startswith("Error: ") and "no insights" in line for line in lines)
+        assert any(line.startswith("Error: ") and "no words" in line for line in lines)
         assert any("kept the last good" in line for line in lines)
         source.write_text(good_text.replace("Llama 3.1", "Llama 9", 1), encoding="utf-8")
         yield {source}

@@ -21,14 +21,17 @@ skip (nesting deeper than its limit) is put back from the raw source lines.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from deckgen.errors import SourceError, where
 from deckgen.model import Document, Insight, RichText
+from deckgen.parse import outline, sections
 from deckgen.parse.assemble import Unit, make_conclusion, make_insight, units
 from deckgen.parse.blocks import Line, Walker, markdown
 from deckgen.parse.classify import CONCLUSION_NAMES, NOTES_LABELS, classify
 from deckgen.parse.frontmatter import front_matter, meta_text
+from deckgen.parse.outline import Head
 from deckgen.parse.spans import plain, rich, strip_spans
-from deckgen.parse.structure import choose_starts
 from deckgen.source import check_not_empty, normalize
 
 __all__ = ["parse", "CONCLUSION_NAMES", "NOTES_LABELS", "MAX_CHARS", "MAX_LINES", "MAX_INSIGHTS"]
@@ -86,37 +89,87 @@ def parse(text: str, *, source: str = "<string>") -> Document:
         classify(ln)
 
     fm_title = meta_text(meta.get("title"))
-    plan = choose_starts(lines, bool(fm_title and fm_title.strip()))
-    if not plan.starts:
+    fm_title = fm_title.strip() if fm_title and fm_title.strip() else None
+    return _document(lines, meta, fm_title, source, warnings)
+
+
+def _blank(ln: Line) -> Line:
+    """A line whose text is accounted for elsewhere (title, badge); its notes stay."""
+    return Line("marker", [], ln.line, 0, notes=ln.notes)
+
+
+def _head_line(lines: list[Line], h: Head) -> Line:
+    return replace(lines[h.index], title=h.title, rest=h.rest)
+
+
+def _document(
+    lines: list[Line], meta: dict, fm_title: str | None, source: str, warnings: list[str]
+) -> Document:
+    if not any(ln.spans for ln in lines):
         raise SourceError(
-            'no insights found — expected numbered sections such as "1. Title" or "## Title"',
+            "has no words to put on slides",
             where=source,
-            hint="see deckgen outline",
+            hint="write the summary under a title line: sections as headings or numbered lines",
         )
-    if len(plan.starts) > MAX_INSIGHTS:
-        raise SourceError(
-            f"has {len(plan.starts):,} insights; a deck holds at most {MAX_INSIGHTS:,}",
-            where=where(source, lines[plan.starts[MAX_INSIGHTS]].line),
-            hint="split the summary into several decks",
-        )
+    ol = outline.title_block(lines, fm_title is not None, fm_title)
+    skip = {i for i in (ol.title_index, ol.subtitle_index) if i is not None}
+    skip |= set(ol.preamble) | set(ol.signoff)
+    if ol.title_line is not None:
+        skip.add(ol.title_line)
+    heads = outline.build(lines, skip)
+    heads, field_heads = outline.machine_fields(lines, heads)
+    body = list(lines)
+    for i in field_heads:
+        body[i] = _blank(lines[i])
+
+    # the slides, the conclusion and what follows it
+    conclusion_head: Head | None = None
+    back: list[Head] = []
+    stop = len(lines)
+    if heads:
+        level = sections.section_level(heads)
+        assert level is not None
+        conclusion_head, back = sections.find_conclusion(lines, heads, level)
+        if conclusion_head is not None:
+            stop = conclusion_head.index
+        main = [h for h in heads if h.index < stop]
+        cut = sections.cut(lines, main, stop) if main else sections.Cut([], stop)
+    else:
+        # notes with no structure at all: slides of text groups
+        start = next((i for i, ln in enumerate(lines) if ln.spans and i not in skip), stop)
+        if ol.title_line is not None:
+            start = ol.title_line + 1  # the first line is the title (from the intro below)
+        while start < stop and (not lines[start].spans or lines[start].role == "label"):
+            start += 1  # metadata lines ("Date: …") stay in the intro
+        cut = sections.Cut(sections.chunks(body, start, stop), start)
+    for i in ol.signoff:
+        body[i] = _blank(lines[i])
 
     # title, subtitle, intro
-    first_start = plan.starts[0]
-    intro_lines = list(lines[:first_start])
+    intro_lines = list(body[: cut.first])
     title: RichText | None = None
     subtitle: RichText | None = None
-    if fm_title and fm_title.strip():
-        title = RichText.plain_text(fm_title.strip())
-    elif plan.title_index is not None:
-        head = lines[plan.title_index]
+    for i in ol.preamble:
+        if i < cut.first:
+            intro_lines[i] = lines[i]
+    if fm_title is not None:
+        title = RichText.plain_text(fm_title)
+        if ol.title_index is not None and ol.title_index < cut.first:
+            intro_lines[ol.title_index] = _blank(lines[ol.title_index])
+    elif ol.title_spans is not None and ol.title_index is not None:
+        title = rich(ol.title_spans, lines[ol.title_index].line)
+        intro_lines[ol.title_index] = _blank(lines[ol.title_index])
+    elif ol.title_index is not None:
+        head = lines[ol.title_index]
         title = rich(strip_spans(head.spans), head.line)
         # the title slide has no notes of its own: a comment there stays in the intro
-        intro_lines[plan.title_index] = Line("marker", [], head.line, 0, notes=head.notes)
-        if plan.subtitle_index is not None and plan.subtitle_index < first_start:
-            sub = lines[plan.subtitle_index]
-            intro_lines[plan.subtitle_index] = Line("marker", [], sub.line, 0, notes=sub.notes)
+        intro_lines[ol.title_index] = _blank(head)
+        if ol.subtitle_index is not None and ol.subtitle_index < cut.first:
+            sub = lines[ol.subtitle_index]
+            intro_lines[ol.subtitle_index] = _blank(sub)
             subtitle = rich(strip_spans(sub.spans), sub.line)
-    intro_units = units(intro_lines)
+    preamble = [u for u in units([lines[i] for i in ol.preamble])]
+    intro_units = units([ln for k, ln in enumerate(intro_lines) if k not in ol.preamble])
     author = meta_text(meta.get("author"))
     date_ = meta_text(meta.get("date"))
     kept: list[Unit] = []
@@ -142,41 +195,130 @@ def parse(text: str, *, source: str = "<string>") -> Document:
             )
     if subtitle is None and meta.get("subtitle") is not None:
         subtitle = RichText.plain_text(meta_text(meta["subtitle"]) or "")
-    intro: list[RichText] = []
-    for u in intro_units:
-        intro.append(rich(u.as_written, u.line))
 
-    # insights
-    insights: list[Insight] = []
-    bounds = [*plan.starts, plan.conclusion if plan.conclusion is not None else len(lines)]
-    written = [lines[i].start_number for i in plan.starts]
-    use_written = plan.mode in ("numbered", "headings") and all(
+    # text before the first section: the subtitle when it is one short line, else a slide
+    shown = [u for u in intro_units if u.kind != "notes"]
+    overview: list[Unit] = []
+    if shown:
+        size = sum(len(plain(u.as_written)) for u in shown)
+        if subtitle is None and len(shown) == 1 and size <= sections.INTRO_CHARS:
+            subtitle = rich(shown[0].as_written, shown[0].line)
+            intro_units = [u for u in intro_units if u is not shown[0]]
+        elif len(shown) > 1 or size > sections.INTRO_CHARS or not cut.slides:
+            overview = intro_units
+            intro_units = []
+    intro = [rich(u.as_written, u.line) for u in preamble + intro_units]
+
+    # the slides
+    slides: list[Insight] = []
+    if overview:
+        slides.append(_overview(overview))
+    # numbers as written when they count up; "1." "1." "1." (Markdown renders 1, 2, 3)
+    # and other repeats are counted instead
+    written = [sl.head.number for sl in cut.slides if sl.level == 1 and sl.head is not None]
+    counts_up = all(
         b is not None and (a is None or b > a)
         for a, b in zip([None, *written], written, strict=False)
     )
-    if plan.mode in ("numbered", "headings") and not use_written and any(written):
-        shown = ", ".join(str(n) for n in written[:5] if n is not None)
-        warnings.append(
-            f"{source}: insight numbers ({shown}…) do not count up; numbered 1, 2, 3 … instead"
+    position = 0
+    for sl in cut.slides:
+        if sl.level == 1:
+            position += 1
+        number = position
+        if sl.head is not None:
+            head = _head_line(body, sl.head)
+            if sl.head.number is not None and (counts_up or sl.level != 1):
+                number = sl.head.number
+        else:
+            head = Line("marker", [], lines[sl.start].line, 0, title=sl.title or [])
+        ins = make_insight(number, head, body[sl.start : sl.end])
+        if sl.head is not None and _worded_number(lines[sl.head.index], sl.head):
+            # "Metoda 5:", "Part II", "第三章": the badge shows the number; the notes keep
+            # the heading as written
+            as_written = RichText.plain_text(lines[sl.head.index].text, ins.line)
+            ins = replace(ins, notes=(as_written, *ins.notes))
+        badge = sl.head.badge if sl.head is not None else ""
+        if sl.level == 1 and (not badge or (badge.isdigit() and not counts_up)):
+            badge = str(position)
+        slides.append(
+            replace(
+                ins,
+                kind=sl.kind,
+                level=sl.level,
+                badge=badge,
+                rule=(sl.rule + (f", {sl.head.rule}" if sl.head else "")),
+                subsections=tuple(sl.subsections),
+            )
         )
-    for pos, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False), start=1):
-        head = lines[a]
-        number = head.start_number if use_written else None
-        insights.append(make_insight(number if number is not None else pos, head, lines[a + 1 : b]))
+    if not slides and conclusion_head is None:
+        warnings.append(
+            f"{source}: only a title slide: nothing follows the title "
+            "(write sections as headings, numbered lines or a list)"
+        )
+    if len(slides) > MAX_INSIGHTS:
+        raise SourceError(
+            f"has {len(slides):,} insights; a deck holds at most {MAX_INSIGHTS:,}",
+            where=where(source, slides[MAX_INSIGHTS].line),
+            hint="split the summary into several decks",
+        )
 
     conclusion = None
-    if plan.conclusion is not None:
-        conclusion = make_conclusion(lines[plan.conclusion], lines[plan.conclusion + 1 :])
+    back_matter: list[Insight] = []
+    if conclusion_head is not None:
+        end = back[0].index if back else len(lines)
+        head = _head_line(body, conclusion_head)
+        if conclusion_head.badge and lines[conclusion_head.index].kind == "heading":
+            # "## VI. Conclusión": the conclusion slide has no badge; its heading keeps it
+            head = replace(head, title=strip_spans(lines[conclusion_head.index].spans))
+        conclusion = make_conclusion(head, body[conclusion_head.index + 1 : end])
+        for k, h in enumerate(back):
+            b_end = back[k + 1].index if k + 1 < len(back) else len(lines)
+            ins = make_insight(position, _head_line(body, h), body[h.index + 1 : b_end])
+            back_matter.append(replace(ins, rule=f"back matter (after the conclusion), {h.rule}"))
+    signoff = [RichText.plain_text(ln.text, ln.line) for ln in (lines[i] for i in ol.signoff)]
+    if signoff:
+        if conclusion is not None:
+            conclusion = replace(conclusion, notes=conclusion.notes + tuple(signoff))
+        elif slides:
+            slides[-1] = replace(slides[-1], notes=slides[-1].notes + tuple(signoff))
 
     return Document(
         title=title,
-        insights=tuple(insights),
+        insights=tuple(slides),
         subtitle=subtitle,
         author=author,
         date=date_,
         intro=tuple(intro),
         conclusion=conclusion,
         meta=meta,
+        back_matter=tuple(back_matter),
         source=source,
         warnings=tuple(warnings),
+    )
+
+
+def _worded_number(ln: Line, head: Head) -> bool:
+    """Did the heading's number come with a word ("Part 2", "Metoda 5", "第三章")?"""
+    if not head.badge or ln.number is not None:
+        return False
+    text, title = ln.text.strip(), plain(head.title).strip()
+    prefix = text[: text.find(title)] if title and title in text else ""
+    return any(c.isalpha() for c in prefix.replace(head.badge, ""))
+
+
+def _overview(parts: list[Unit]) -> Insight:
+    """The text before the first section, as a slide of its own."""
+    items = [rich(u.as_written, u.line) for u in parts if u.kind != "notes"]
+    notes = [rich(u.spans, u.line) for u in parts if u.kind == "notes"]
+    line = items[0].line if items else None
+    return Insight(
+        0,
+        RichText.plain_text("Overview", line),
+        points=tuple(items),
+        notes=tuple(notes),
+        line=line,
+        kind="overview",
+        level=1,
+        items=tuple(items),
+        rule="overview (text before the first section)",
     )

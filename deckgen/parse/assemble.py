@@ -90,12 +90,19 @@ def units(lines: Sequence[Line]) -> list[Unit]:
     return out
 
 
+def _labelled(label: str, spans: Sequence[Span], line: int | None) -> RichText:
+    """``Label: text`` with the label bold, as a body line of a layout without fields."""
+    return rich([Span(f"{label}: ", bold=True), *spans], line)
+
+
 def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
     fields: list[Field] = []
     points: list[RichText] = []
     notes: list[RichText] = []
+    items: list[RichText] = []
     if head.rest:
         points.append(rich(head.rest, head.line))
+        items.append(points[-1])
     for note in head.notes:
         notes.append(RichText.plain_text(note, head.line))
     parts = units(body)
@@ -106,21 +113,32 @@ def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
             notes.append(rich(u.spans, u.line))
         elif u.kind == "field":
             fields.append(Field(u.label, rich(u.spans, u.line), u.line))
+            items.append(_labelled(u.label, u.spans, u.line))
         elif u.kind == "heading" and k + 1 < len(parts) and parts[k + 1].kind == "point":
             # "### Key point" followed by its paragraph reads as a labelled field
             label = plain(u.spans).rstrip(" :：")
             if len(label.split()) <= 5:
                 nxt = parts[k + 1]
                 fields.append(Field(label, rich(nxt.spans, nxt.line), u.line))
+                items.append(_labelled(label, nxt.spans, u.line))
                 k += 2
                 continue
             points.append(rich(u.spans, u.line))
+            bold = [Span(s.text, True, s.italic, s.code, s.link) for s in u.spans]
+            items.append(rich(bold, u.line))
         else:
             points.append(rich(u.spans, u.line))
+            items.append(points[-1])
         k += 1
     title = head.title or strip_spans(head.spans)
     return Insight(
-        number, rich(title, head.line), tuple(fields), tuple(points), tuple(notes), head.line
+        number,
+        rich(title, head.line),
+        tuple(fields),
+        tuple(points),
+        tuple(notes),
+        head.line,
+        items=tuple(items),
     )
 
 

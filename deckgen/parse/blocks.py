@@ -47,6 +47,7 @@ class Line:
     # set by classify
     role: str = "plain"  # plain | start | conclusion | label | notes | bold
     start_number: int | None = None
+    badge: str = ""  # the number as written, when the line has one
     title: list[Span] = field(default_factory=list)
     rest: list[Span] = field(default_factory=list)
     label: str = ""

@@ -31,15 +31,33 @@ NOTES_LABELS = frozenset(
     )
 )  # fmt: skip
 
-# Words that may stand before an insight's number: "Insight 1: Title", "Lektion 2 – …".
+# Words that may stand before an insight's number: "Insight 1: Title", "Lektion 2 – …",
+# "Mistake 1:", "Metoda 5:", "Part II".
 _NUMBER_WORDS = (
     "insight|key insight|takeaway|lesson|point|idea|step|chapter|part|section|tip|topic|"
-    "theme|finding|principle|rule|erkenntnis|punkt|kapitel|teil|lektion|lección|leccion|"
-    "punto|paso|capítulo|capitulo|parte|tema|leçon|lecon|étape|etape|chapitre|idée|idee"
+    "theme|finding|principle|rule|mistake|myth|habit|law|question|week|day|lecture|session|"
+    "module|unit|round|method|strategy|reason|trend|pillar|"
+    "erkenntnis|punkt|kapitel|teil|lektion|schritt|fehler|regel|woche|methode|"
+    "lección|leccion|punto|paso|capítulo|capitulo|parte|tema|método|metodo|regla|error|"
+    "leçon|lecon|étape|etape|chapitre|idée|idee|méthode|erreur|règle|partie|"
+    "metoda|krok|rozdział|rozdzial|część|czesc|lekcja|wykład|wyklad|zasada|błąd|blad|punkt"
 )
+_ROMAN = r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+_CJK_DIGITS = "一二三四五六七八九十百零〇"
 _NUM_TEXT = re.compile(r"(\d{1,4})[.)](?:\s+|$)")
 _NUM_HEADING = re.compile(r"(\d{1,4})\s*(?:[.):：]|\s[-–—])(?:\s+|$)")
-_NUM_WORD = re.compile(rf"(?i)(?:{_NUMBER_WORDS})\s+#?(\d{{1,4}})\s*(?:[.):：\-–—]\s*|$)")
+# "## 3 Title": a bare number and a space, in headings only, before a capital or a non-Latin
+# letter ("## 3 ways to …" keeps its number in the title)
+_NUM_BARE = re.compile(r"(\d{1,3})\s+(?=[^\W\da-z])")
+_NUM_MULTI = re.compile(r"(\d{1,3}(?:\.\d{1,3})+)\.?(?:\s+|$)")
+_NUM_ROMAN = re.compile(rf"({_ROMAN})[.)](?:\s+|$)")
+_NUM_CJK = re.compile(
+    rf"(?:([{_CJK_DIGITS}]{{1,4}})\s*[、.．]|第\s*([{_CJK_DIGITS}\d]{{1,4}})\s*[章节節部课課讲講回篇])"
+    r"\s*[:：]?\s*"
+)
+_NUM_WORD = re.compile(
+    rf"(?i)(?:{_NUMBER_WORDS})\s+#?(\d{{1,4}}|(?-i:{_ROMAN}))\s*(?:[.):：\-–—]\s*|$)"
+)
 _NUM_KEYCAP = re.compile(r"(\d)\ufe0f?\u20e3\s*|\U0001f51f\s*")
 _COLON = re.compile("[:：]")
 _TERMINAL = frozenset(".!?:;。！？：；…")
@@ -92,14 +110,62 @@ def split_label(text: str) -> tuple[str, int] | None:
     return label, n
 
 
-def number_prefix(text: str, heading: bool) -> tuple[int, int] | None:
-    """(number, prefix length) of ``1. ``/``1) ``/``Insight 1:``/keycap, else None."""
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_CJK_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def roman_value(text: str) -> int:
+    total = 0
+    for a, b in zip(text, text[1:] + " ", strict=True):
+        v = _ROMAN_VALUES[a]
+        total += -v if _ROMAN_VALUES.get(b, 0) > v else v
+    return total
+
+
+def cjk_value(text: str) -> int | None:
+    """一 … 九十九 (or digits) as a number; None for what it cannot read."""
+    if text.isdigit():
+        return int(text)
+    tens, sep, ones = text.partition("十")
+    if not sep:
+        return _CJK_VALUES.get(text) if len(text) == 1 else None
+    t = 1 if not tens else _CJK_VALUES.get(tens)
+    o = 0 if not ones else _CJK_VALUES.get(ones)
+    return None if t is None or o is None else t * 10 + o
+
+
+def number_prefix(text: str, heading: bool) -> tuple[int | None, str, int] | None:
+    """(number, badge, prefix length) of a numbered title, else None.
+
+    The badge is the number as the author wrote it (``3``, ``3.2``, ``IV``, ``三``): it goes
+    into the slide's number badge, not doubled in the title. ``number`` is its value where
+    it has one (``3.2`` has none: it is a position in a tree, not in the deck).
+    """
     m = _NUM_KEYCAP.match(text)
     if m:
-        return (int(m.group(1)) if m.group(1) else 10), m.end()
-    m = (_NUM_HEADING if heading else _NUM_TEXT).match(text) or _NUM_WORD.match(text)
+        n = int(m.group(1)) if m.group(1) else 10
+        return n, str(n), m.end()
+    m = _NUM_MULTI.match(text)
     if m:
-        return int(m.group(1)), m.end()
+        return None, m.group(1), m.end()
+    m = (_NUM_HEADING if heading else _NUM_TEXT).match(text)
+    if m:
+        return int(m.group(1)), m.group(1), m.end()
+    m = _NUM_WORD.match(text)
+    if m:
+        badge = m.group(1)
+        return (int(badge) if badge.isdigit() else roman_value(badge)), badge, m.end()
+    m = _NUM_ROMAN.match(text)
+    if m and m.group(1):
+        return roman_value(m.group(1)), m.group(1), m.end()
+    m = _NUM_CJK.match(text)
+    if m:
+        badge = m.group(1) or m.group(2)
+        return cjk_value(badge), badge, m.end()
+    if heading:
+        m = _NUM_BARE.match(text)
+        if m:
+            return int(m.group(1)), m.group(1), m.end()
     return None
 
 
@@ -134,14 +200,14 @@ def ends_sentence(text: str) -> bool:
 
 def classify(ln: Line) -> None:
     """Rule 2: what a single line could be, on its own."""
-    num: tuple[int, int] | None
+    num: tuple[int | None, str, int] | None
     if ln.kind == "heading":
         spans = strip_spans(ln.spans)
         text = plain(spans)
         num = number_prefix(text, heading=True)
-        if num:
-            ln.start_number = num[0]
-            spans = cut(spans, num[1])[1]
+        if num and plain(cut(spans, num[2])[1]).strip():
+            ln.start_number, ln.badge = num[0], num[1]
+            spans = cut(spans, num[2])[1]
         ln.title, ln.rest = title_and_rest(spans, split=False)
         ln.role = "conclusion" if is_conclusion_name(plain(ln.title)) else "heading"
         return
@@ -150,14 +216,14 @@ def classify(ln: Line) -> None:
     text = ln.text
     num = None
     if ln.number is not None:
-        num = (ln.number, 0)
+        num = (ln.number, str(ln.number), 0)
     elif not ln.bullet:
         num = number_prefix(text, heading=False)
     if num:
-        spans = cut(ln.spans, num[1])[1]
+        spans = cut(ln.spans, num[2])[1]
         if plain(spans).strip():
             ln.role = "start"
-            ln.start_number = num[0]
+            ln.start_number, ln.badge = num[0], num[1]
             ln.title, ln.rest = title_and_rest(spans, split=True)
             if is_conclusion_name(plain(ln.title)):
                 ln.role = "conclusion"
@@ -167,6 +233,8 @@ def classify(ln: Line) -> None:
         ln.title = strip_spans(ln.spans, " :：")
         return
     lab = split_label(text)
+    if lab and len(text) <= lab[1] + 1 and all(s.bold for s in ln.spans if s.text.strip()):
+        lab = None  # "**Background:**" alone on its line: a pseudo-heading, not a label
     if lab:
         ln.label = lab[0]
         ln.rest = strip_spans(cut(ln.spans, lab[1])[1])

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
-from deckgen.errors import SourceError, where
+from deckgen.errors import where
 
 
 def front_matter(text: str, name: str) -> tuple[dict[str, Any], str, list[str]]:
@@ -22,30 +23,56 @@ def front_matter(text: str, name: str) -> tuple[dict[str, Any], str, list[str]]:
     if end is None:
         return {}, text, []
     block = "\n".join(lines[1:end])
+    warnings: list[str] = []
     import yaml  # only documents with front matter pay for PyYAML's import
 
     try:
         data = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as exc:
+        # Obsidian and other editors write front matter YAML refuses (`tags: [a, #b]`):
+        # keep its simple `key: value` lines and build the deck
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SourceError(
-            f"front matter is not valid YAML: {problem}",
-            where=where(name, line),
-            hint="fix the block between the --- lines or remove it",
-        ) from None
+        data, kept = _simple_lines(lines[1:end])
+        warnings.append(
+            f"{where(name, line)}: front matter is not valid YAML ({problem}); "
+            f"kept {kept} simple 'key: value' line{'s' if kept != 1 else ''}"
+        )
     if isinstance(data, str) or data is None:
         return {}, text, []  # a horizontal rule, prose, another rule: ordinary Markdown
     if not isinstance(data, dict):
-        raise SourceError(
-            f"front matter must be 'key: value' lines, not a {type(data).__name__}",
-            where=where(name, 2),
-            hint="write e.g. 'title: My talk' between the --- lines",
+        warnings.append(
+            f"{where(name, 2)}: front matter is a {type(data).__name__}, not 'key: value' "
+            "lines; ignored"
         )
+        data = {}
     meta = {str(k): v for k, v in data.items()}
     body = "\n" * end + "\n" + "\n".join(lines[end + 1 :])
-    return meta, body, []
+    return meta, body, warnings
+
+
+_SIMPLE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+def _simple_lines(block: list[str]) -> tuple[dict[str, Any], int]:
+    """``key: value`` lines of a block YAML refused, values as plain text."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for raw in block:
+        m = _SIMPLE.match(raw)
+        if not m or not m.group(2):
+            continue
+        value: Any = m.group(2)
+        try:
+            parsed = yaml.safe_load(value)
+            if isinstance(parsed, (str, int, float, bool, list)) or parsed is None:
+                value = parsed if parsed is not None else value
+        except yaml.YAMLError:
+            value = value.strip("\"'")
+        out[m.group(1)] = value
+    return out, len(out)
 
 
 def meta_text(value: Any) -> str | None:
