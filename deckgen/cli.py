@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from deckgen import __version__
-from deckgen.errors import DeckgenError
+from deckgen.errors import DeckgenError, SourceError
 
 if TYPE_CHECKING:
     from deckgen.api import BuildOptions
@@ -57,6 +57,22 @@ class _Group(click.Group):
 
 def _debug(ctx: click.Context) -> bool:
     return bool((ctx.obj or {}).get("debug")) or bool(os.environ.get("DECKGEN_DEBUG"))
+
+
+DEFAULT_SOURCE = "content.md"
+
+
+def _source_or_default(source: str | None, command: str) -> str:
+    """SOURCE, else content.md; a missing content.md is reported as the default it is
+    (a user who typed no file name should not have to guess where the name came from)."""
+    if source is not None:
+        return source
+    if not os.path.lexists(DEFAULT_SOURCE):
+        raise SourceError(
+            f"{DEFAULT_SOURCE} (the default source) not found in this folder",
+            hint=f"pass a summary: deckgen {command} talk.md",
+        )
+    return DEFAULT_SOURCE
 
 
 def _warn(messages: tuple[str, ...] | list[str]) -> None:
@@ -161,7 +177,7 @@ def build(
 
     from deckgen.api import build as do_build
 
-    source = sources[0] if sources else "content.md"
+    source = _source_or_default(sources[0] if sources else None, "build")
     result = do_build(
         source,
         output,
@@ -197,7 +213,7 @@ def _build_many(
     from deckgen import batch
 
     started = time.perf_counter()
-    found, failed = batch.expand(sources or ("content.md",))
+    found, failed = batch.expand(sources or (_source_or_default(None, "build"),))
     if outdir is not None:
         try:
             Path(outdir).mkdir(parents=True, exist_ok=True)
@@ -234,7 +250,7 @@ def _build_many(
 
 
 @cli.command(short_help="Rebuild a deck whenever its summary or template changes.")
-@click.argument("source", default="content.md", metavar="[SOURCE]")
+@click.argument("source", required=False, metavar="[SOURCE]")
 @click.option(
     "-o",
     "--output",
@@ -243,12 +259,16 @@ def _build_many(
 )
 @_deck_options
 @click.pass_context
-def watch(ctx: click.Context, source: str, output: str | None, options: BuildOptions) -> None:
-    """Build SOURCE, then rebuild it each time it or its template is saved. Ctrl-C stops.
+def watch(
+    ctx: click.Context, source: str | None, output: str | None, options: BuildOptions
+) -> None:
+    """Build SOURCE (default content.md), then rebuild it each time it or its template is
+    saved. Ctrl-C stops.
 
     A source with an error leaves the last good deck in place: the error is printed and
     the next save is built. Needs the watchfiles package (pip install 'deckgen[watch]').
     """
+    source = _source_or_default(source, "watch")
     from deckgen.watch import Watcher, file_changes
 
     watcher = Watcher(
@@ -269,12 +289,14 @@ def watch(ctx: click.Context, source: str, output: str | None, options: BuildOpt
 
 
 @cli.command(short_help="Show the slides deckgen would make, with their text.")
-@click.argument("source", default="content.md", metavar="[SOURCE]")
+@click.argument("source", required=False, metavar="[SOURCE]")
 @_template_option
 @click.option("--agenda", is_flag=True, help="Include the agenda slide.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (schema in README).")
-def outline(source: str, template: str | None, agenda: bool, as_json: bool) -> None:
-    """Show what deckgen understood of SOURCE: the slides the deck will have, with their text."""
+def outline(source: str | None, template: str | None, agenda: bool, as_json: bool) -> None:
+    """Show what deckgen understood of SOURCE (default content.md): the slides the deck will
+    have, with their text."""
+    source = _source_or_default(source, "outline")
     from deckgen.api import prepare, read
     from deckgen.outline import as_dict, as_text
 

@@ -174,9 +174,7 @@ def test_errors_are_one_line_exit_1_and_write_nothing(tmp_path, monkeypatch, set
 
 
 @pytest.mark.parametrize("command", ["build", "outline", "watch"])
-def test_no_source_and_no_content_md_says_content_md_is_the_default(
-    tmp_path, monkeypatch, command
-):
+def test_no_source_and_no_content_md_says_content_md_is_the_default(tmp_path, monkeypatch, command):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, [command])
     assert result.exit_code == 1
