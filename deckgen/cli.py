@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from deckgen import __version__
-from deckgen.errors import DeckgenError, SourceError
+from deckgen.errors import DeckgenError, OutputError, SourceError
 
 if TYPE_CHECKING:
     from deckgen.api import BuildOptions
@@ -132,7 +132,8 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Where to write the deck. Default: SOURCE with .pptx (deck.pptx for stdin).",
+    help="Where to write the deck. Default: SOURCE with .pptx (for stdin: deck.pptx, "
+    "if there is none yet).",
 )
 @click.option(
     "-d",
@@ -176,8 +177,16 @@ def build(
         return
 
     from deckgen.api import build as do_build
+    from deckgen.api import default_output
 
     source = _source_or_default(sources[0] if sources else None, "build")
+    if source == "-" and output is None and os.path.lexists(default_output(source)):
+        # stdin names no deck: its default name must not silently replace an earlier one
+        raise OutputError(
+            "already exists, and a summary read from stdin does not replace it",
+            where=str(default_output(source)),
+            hint=f"pass -o {default_output(source)} to replace it, or -o another.pptx",
+        )
     result = do_build(
         source,
         output,

@@ -109,6 +109,23 @@ def test_stdin_gives_the_same_slides(deck, tmp_path):
     assert a == b
 
 
+def test_stdin_without_output_does_not_replace_an_existing_deck(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = CliRunner().invoke(cli, ["build", "-"], input=CONTENT.read_bytes())
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "deck.pptx").is_file()
+    (tmp_path / "deck.pptx").write_bytes(b"the deck I edited")
+    again = CliRunner().invoke(cli, ["build", "-"], input=CONTENT.read_bytes())
+    assert again.exit_code == 1
+    assert again.output.count("\n") == 1 and again.output.startswith("Error: deck.pptx: ")
+    assert "-o deck.pptx" in again.output
+    assert (tmp_path / "deck.pptx").read_bytes() == b"the deck I edited"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.pptx"]
+    forced = CliRunner().invoke(cli, ["build", "-", "-o", "deck.pptx"], input=CONTENT.read_bytes())
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "deck.pptx").read_bytes() != b"the deck I edited"
+
+
 def test_default_output_is_source_name_with_pptx(tmp_path):
     src = tmp_path / "talk.md"
     src.write_bytes(CONTENT.read_bytes())
