@@ -119,6 +119,65 @@ def test_document_properties_and_language_come_from_front_matter(tmp_path):
     assert langs == {"en-GB"}
 
 
+def _properties(out) -> dict[str, object]:
+    cp = Presentation(str(out)).core_properties
+    names = ("title", "subject", "author", "keywords", "comments", "last_modified_by")
+    return {n: getattr(cp, n) for n in (*names, "category", "language", "last_printed")}
+
+
+UNSAID = {
+    "subject": "",
+    "author": "",
+    "keywords": "",
+    "comments": "",
+    "last_modified_by": "",
+    "category": "",
+    "last_printed": None,
+}
+
+
+@pytest.mark.parametrize("theme", ["default", "dark", "bold"])
+def test_document_properties_say_only_what_the_summary_says(tmp_path, theme):
+    """No theme description as the Subject, no "generated using python-pptx" as Comments,
+    no "deckgen" as the Author: a summary that names none of them leaves them empty."""
+    out = tmp_path / "deck.pptx"
+    result = CliRunner().invoke(cli, ["build", str(CONTENT), "-o", str(out), "-t", theme])
+    assert result.exit_code == 0, result.output
+    props = _properties(out)
+    assert props == {
+        "title": "Valuable Insights from the Interview with Mark Zuckerberg on Llama 3.1",
+        "language": "en-US",
+        **UNSAID,
+    }
+
+
+def test_a_corporate_template_leaves_its_designer_out_of_the_deck(tmp_path):
+    prs = Presentation()
+    cp = prs.core_properties
+    cp.author, cp.last_modified_by, cp.subject = "Jo Designer", "Jo Designer", "ACME master"
+    cp.comments, cp.keywords, cp.category = "Internal template v7", "acme, brand", "Templates"
+    cp.last_printed = cp.created
+    prs.save(tmp_path / "acme.pptx")
+    out = tmp_path / "deck.pptx"
+    args = ["build", str(CONTENT), "-o", str(out), "-t", str(tmp_path / "acme.pptx")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "Jo Designer" not in _properties(out).values()
+    assert {k: v for k, v in _properties(out).items() if k in UNSAID} == UNSAID
+    # what the summary says is set, with the same template
+    build(tmp_path, "-t", str(tmp_path / "acme.pptx"), text=DOC.replace("lang: en-GB\n", ""))
+    props = _properties(tmp_path / "talk.pptx")
+    assert (props["author"], props["subject"]) == ("Ada Lovelace", "Notes from a panel")
+    assert (props["keywords"], props["comments"], props["category"]) == ("open source, AI", "", "")
+
+
+def test_the_subtitle_is_the_subject(tmp_path):
+    text = "---\ntitle: Talk\nsubtitle: What we learned\n---\n" + DOC.split("---\n", 2)[2]
+    build(tmp_path, text=text)
+    props = _properties(tmp_path / "talk.pptx")
+    assert (props["title"], props["subject"], props["author"]) == ("Talk", "What we learned", "")
+
+
 def test_source_date_epoch_gives_byte_identical_decks(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     a_dir, b_dir = tmp_path / "a", tmp_path / "b"

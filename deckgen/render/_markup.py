@@ -282,6 +282,10 @@ CORE_TIME = {
     "modified": ("dcterms", "modified"),
     "last_printed": ("cp", "lastPrinted"),
 }
+CORE_FROM_TEMPLATE = (*CORE_TEXT, "last_printed")
+"""Properties that describe the template's own file (its designer, its description, when it
+was printed, python-pptx's "generated using python-pptx"): a deck keeps none of them and
+has only what its summary says."""
 
 
 class CoreXml:
@@ -300,10 +304,14 @@ class CoreXml:
         self.children = children  # (Clark tag, serialized) in order
         self.made = made  # property -> (Clark tag, element with TEXT, for an added one)
 
-    def fill(self, values: Mapping[str, str], timed: Sequence[str]) -> bytes:
+    def fill(
+        self, values: Mapping[str, str], timed: Sequence[str], cleared: Sequence[str] = ()
+    ) -> bytes:
         """``values``: property -> text, in the order set; ``timed``: those set as times
-        (``created``/``modified`` declare xsi on the root, as python-pptx does)."""
-        children = list(self.children)
+        (``created``/``modified`` declare xsi on the root, as python-pptx does); ``cleared``:
+        properties whose element the template has and the deck must not keep."""
+        drop = {self.made[key][0] for key in cleared if key not in values}
+        children = [c for c in self.children if c[0] not in drop]
         for key, text in values.items():
             tag, skeleton = self.made[key]
             element = skeleton.replace(TEXT, escape(text))

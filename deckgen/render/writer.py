@@ -19,6 +19,9 @@ edits it), and its ``a:spAutoFit`` becomes ``a:normAutofit``: the text fits the 
 and a later edit should shrink text rather than grow the box off the slide. ``a:noAutofit``
 and shapes without a frame are left alone.
 
+Document properties (core.xml) are the deck's alone: those it sets, and none of the
+template's own (author, subject, comments … describe the template's file, not the deck).
+
 All slides of the template (prototypes and any others) are left out of the output; their
 notes, comments, and any parts only they used go with them. Hyperlinks are written only for
 ``http``, ``https``, ``mailto``, ``ftp``, ``ftps`` and ``tel`` targets; other links
@@ -463,7 +466,7 @@ class _Writer:
             elif key in M.CORE_TEXT:
                 text = " ".join(M.clean_text(str(value)).split())
                 values[key] = text[:PROP_LIMIT]
-        return core.fill(values, timed)
+        return core.fill(values, timed, M.CORE_FROM_TEMPLATE)
 
 
 def _w3cdtf(when: dt.datetime) -> str:
