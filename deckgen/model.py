@@ -83,10 +83,10 @@ class Insight:
     level: int = 1
     """Depth in the document's outline as the deck shows it: 0 for a divider above the
     sections, 1 for a section, 2 and more for the sub-slides of a long section."""
-    badge: str = ""
+    badge: str | None = None
     """What the slide's number badge shows: the number as written (``3``, ``3.2``, ``IV``,
     ``三``), the position for unnumbered sections, empty for dividers and sub-slides that
-    the author did not number."""
+    the author did not number. None (an Insight made in Python): ``number`` is shown."""
     items: tuple[RichText, ...] = ()
     """The body in source order, labels included (``Label: text``, the label bold), and
     sub-heads as bold lines: for layouts that show the section as one body of text."""
@@ -264,6 +264,10 @@ class SlideSpec:
     line: int | None = None
     continued: int = 0
     """0 for the first slide of an item, 1, 2 … for its follow-up slides."""
+    rule: str = ""
+    """Why the slide exists (the parser's rule), for ``deckgen outline``."""
+    level: int = 1
+    """Depth in the deck's outline (0 dividers, 1 sections, 2+ sub-slides)."""
     context: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The Jinja context the frames were rendered from (kept for re-rendering)."""
 

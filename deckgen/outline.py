@@ -22,6 +22,10 @@ def _insight(ins: Insight) -> dict[str, Any]:
         "number": ins.number,
         "title": ins.title.text,
         "line": ins.line,
+        "kind": ins.kind,
+        "level": ins.level,
+        "badge": ins.badge,
+        "rule": ins.rule,
         "fields": [{"label": f.label, "text": f.text.text, "line": f.line} for f in ins.fields],
         "points": [p.text for p in ins.points],
         "notes": [n.text for n in ins.notes],
@@ -58,6 +62,7 @@ def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
             "intro": [p.text for p in doc.intro],
             "insights": [_insight(i) for i in doc.insights],
             "conclusion": _conclusion(doc.conclusion),
+            "back_matter": [_insight(i) for i in doc.back_matter],
             "meta": dict(doc.meta),
         },
         "slides": [
@@ -67,6 +72,8 @@ def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
                 "title": s.title,
                 "continued": s.continued,
                 "line": s.line,
+                "level": s.level,
+                "rule": s.rule,
                 "text": [_numbers(f.text, n, total) for f in s.frames if f.text.strip()],
                 "notes": s.notes,
             }
@@ -76,16 +83,33 @@ def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
     }
 
 
+def _chrome(deck: Deck, kind: str) -> set[int]:
+    """Shape ids of a kind's chrome (footer, slide number, decoration): not its text."""
+    proto = deck.theme.prototypes.get(kind)
+    return {sh.shape_id for sh in proto.shapes if sh.role == "chrome"} if proto else set()
+
+
 def as_text(doc: Document, deck: Deck) -> str:
+    """The slides as a tree: each with its kind, title, source line and the rule that made
+    it, then its text (footer and slide number left out)."""
     total = len(deck.slides)
     lines = [f"{doc.source}: {total} slides, theme {deck.theme.name!r}", ""]
+    chrome = {kind: _chrome(deck, kind) for kind in deck.theme.prototypes}
     for n, s in enumerate(deck.slides, start=1):
-        cont = f" (continued {s.continued})" if s.continued else ""
+        indent = "  " * max(0, s.level - 1) if s.kind not in ("title", "conclusion") else ""
         where = f"  [line {s.line}]" if s.line else ""
-        lines.append(f"{n:>3}  {s.kind:<10} {s.title}{cont}{where}")
+        why = f"  ← {s.rule}" if s.rule and not s.continued else ""
+        follow = "  ← follow-up slide" if s.continued else ""
+        lines.append(f"{n:>3}  {s.kind:<10} {indent}{s.title}{where}{why}{follow}")
+        skip = chrome.get(s.kind, set())
         for f in s.frames:
+            if f.shape_id in skip:
+                continue
             for p in f.paragraphs:
                 text = _numbers(p.text, n, total).strip()
-                if text and text != s.title:
-                    lines.append(f"{'':16}{text}")
+                if text and text not in (s.title, s.title.partition(". ")[2]):
+                    lines.append(f"{'':16}{indent}{text}")
+    if deck.warnings:
+        lines.append("")
+        lines += [f"Warning: {w}" for w in deck.warnings]
     return "\n".join(lines)

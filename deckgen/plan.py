@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from typing import Any
@@ -226,7 +226,7 @@ def _items(ins: Insight) -> tuple[RichText, ...]:
 
 def badge(ins: Insight) -> str:
     """What the number badge shows: the number as written, else the section's position."""
-    if ins.badge:
+    if ins.badge is not None:
         return ins.badge
     return str(ins.number) if ins.kind == "insight" and ins.level == 1 else ""
 
@@ -656,19 +656,18 @@ def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
             assert doc.conclusion is not None
             title = doc.conclusion.heading if kind == "conclusion" else "Closing"
             line = doc.conclusion.line
-        slides.append(_render_slide(theme, comp, opts, kind, ctx, nctx, title, line))
+        spec = _render_slide(theme, comp, opts, kind, ctx, nctx, title, line)
+        if idx is not None:
+            spec = replace(spec, rule=units[idx].rule, level=units[idx].level)
+        elif kind in ("conclusion", "closing"):
+            spec = replace(spec, rule="conclusion (named like one, among the last sections)")
+        slides.append(spec)
 
     if doc.conclusion is not None and "conclusion" not in theme.prototypes and slides:
         extra = "\n".join(t.text for t in doc.conclusion.body + doc.conclusion.closing)
         last = slides[-1]
-        slides[-1] = SlideSpec(
-            kind=last.kind,
-            title=last.title,
-            frames=last.frames,
-            notes=(last.notes + "\n\n" + doc.conclusion.heading + "\n" + extra).strip(),
-            line=last.line,
-            continued=last.continued,
-            context=last.context,
+        slides[-1] = replace(
+            last, notes=(last.notes + "\n\n" + doc.conclusion.heading + "\n" + extra).strip()
         )
 
     return Deck(

@@ -21,10 +21,12 @@ skip (nesting deeper than its limit) is put back from the raw source lines.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import replace
 
 from deckgen.errors import SourceError, where
-from deckgen.model import Document, Insight, RichText
+from deckgen.model import Document, Insight, RichText, Span
 from deckgen.parse import outline, sections
 from deckgen.parse.assemble import Unit, make_conclusion, make_insight, units
 from deckgen.parse.blocks import Line, Walker, markdown
@@ -105,7 +107,7 @@ def _head_line(lines: list[Line], h: Head) -> Line:
 def _document(
     lines: list[Line], meta: dict, fm_title: str | None, source: str, warnings: list[str]
 ) -> Document:
-    if not any(ln.spans for ln in lines):
+    if not any(_has_words(ln.text) for ln in lines if ln.spans):
         raise SourceError(
             "has no words to put on slides",
             where=source,
@@ -121,6 +123,8 @@ def _document(
     body = list(lines)
     for i in field_heads:
         body[i] = _blank(lines[i])
+    if ol.title_spans is not None and ol.title_index is not None:
+        body[ol.title_index] = _blank(lines[ol.title_index])  # "Title: …" is the title
 
     # the slides, the conclusion and what follows it
     conclusion_head: Head | None = None
@@ -158,7 +162,8 @@ def _document(
             intro_lines[ol.title_index] = _blank(lines[ol.title_index])
     elif ol.title_spans is not None and ol.title_index is not None:
         title = rich(ol.title_spans, lines[ol.title_index].line)
-        intro_lines[ol.title_index] = _blank(lines[ol.title_index])
+        if ol.title_index < cut.first:
+            intro_lines[ol.title_index] = _blank(lines[ol.title_index])
     elif ol.title_index is not None:
         head = lines[ol.title_index]
         title = rich(strip_spans(head.spans), head.line)
@@ -207,6 +212,15 @@ def _document(
         elif len(shown) > 1 or size > sections.INTRO_CHARS or not cut.slides:
             overview = intro_units
             intro_units = []
+    if subtitle is None and len(preamble) == 1 and preamble[0].kind == "point":
+        # "Sure! Here's a summary of the interview with …:" says what the deck is about:
+        # the subtitle, without its interjection (which stays in the notes)
+        said = plain(preamble[0].spans)
+        m = _INTERJECTION.match(said)
+        about = said[m.end() :] if m else said
+        if len(about) <= sections.INTRO_CHARS and about.strip():
+            subtitle = RichText.plain_text(about.strip().rstrip(":：").strip(), preamble[0].line)
+            preamble = [Unit("notes", [Span(m.group(0).strip())], preamble[0].line)] if m else []
     intro = [rich(u.as_written, u.line) for u in preamble + intro_units]
 
     # the slides
@@ -220,6 +234,7 @@ def _document(
         b is not None and (a is None or b > a)
         for a, b in zip([None, *written], written, strict=False)
     )
+    any_written = any(sl.head.badge for sl in cut.slides if sl.level == 1 and sl.head)
     position = 0
     for sl in cut.slides:
         if sl.level == 1:
@@ -237,9 +252,16 @@ def _document(
             # the heading as written
             as_written = RichText.plain_text(lines[sl.head.index].text, ins.line)
             ins = replace(ins, notes=(as_written, *ins.notes))
+        if sl.head is not None and sl.head.fields:
+            # "# cap1 / ## num: 01 / ## title: …" as the export wrote it, for the speaker
+            raw = " · ".join(lines[i].text for i in (sl.head.index, *sl.head.fields))
+            ins = replace(ins, notes=(RichText.plain_text(raw, ins.line), *ins.notes))
         badge = sl.head.badge if sl.head is not None else ""
-        if sl.level == 1 and (not badge or (badge.isdigit() and not counts_up)):
+        if sl.level == 1 and badge.isdigit() and not counts_up:
             badge = str(position)
+        elif sl.level == 1 and not badge and not any_written:
+            badge = str(position)  # unnumbered sections are counted; among numbered ones
+            # ("Part I", "Part II", then "My takeaways") an unnumbered one has no badge
         slides.append(
             replace(
                 ins,
@@ -267,14 +289,17 @@ def _document(
     if conclusion_head is not None:
         end = back[0].index if back else len(lines)
         head = _head_line(body, conclusion_head)
-        if conclusion_head.badge and lines[conclusion_head.index].kind == "heading":
-            # "## VI. Conclusión": the conclusion slide has no badge; its heading keeps it
-            head = replace(head, title=strip_spans(lines[conclusion_head.index].spans))
         conclusion = make_conclusion(head, body[conclusion_head.index + 1 : end])
+        if conclusion_head.badge and lines[conclusion_head.index].kind == "heading":
+            # "## VI. Conclusión": the conclusion slide has no badge; the notes keep the
+            # heading as written
+            as_written = RichText.plain_text(lines[conclusion_head.index].text, head.line)
+            conclusion = replace(conclusion, notes=(as_written, *conclusion.notes))
         for k, h in enumerate(back):
             b_end = back[k + 1].index if k + 1 < len(back) else len(lines)
             ins = make_insight(position, _head_line(body, h), body[h.index + 1 : b_end])
-            back_matter.append(replace(ins, rule=f"back matter (after the conclusion), {h.rule}"))
+            rule = f"back matter (after the conclusion), {h.rule}"
+            back_matter.append(replace(ins, badge="", rule=rule))
     signoff = [RichText.plain_text(ln.text, ln.line) for ln in (lines[i] for i in ol.signoff)]
     if signoff:
         if conclusion is not None:
@@ -295,6 +320,16 @@ def _document(
         source=source,
         warnings=tuple(warnings),
     )
+
+
+_INTERJECTION = re.compile(
+    r"(?i)^(?:sure|certainly|of course|absolutely|okay|ok|great|happy to help)\b[!,.]*\s*"
+)
+
+
+def _has_words(text: str) -> bool:
+    """Letters, digits or pictographs (emoji): something a slide can say."""
+    return any(c.isalnum() or unicodedata.category(c) == "So" for c in text)
 
 
 def _worded_number(ln: Line, head: Head) -> bool:

@@ -57,6 +57,8 @@ class Head:
     titled: bool = True
     """A numbered item with a title of its own (``1. **Title**: text``, or text under it),
     not a bare sentence: only such items become slides of their own."""
+    fields: list[int] = field(default_factory=list)
+    """Lines of machine-style field headings (``## num: 01``) that this anchor took."""
 
     @property
     def text(self) -> str:
@@ -314,7 +316,8 @@ def is_title_label(ln: Line) -> bool:
     label, sep, rest = text.partition(":")
     if not sep:
         label, sep, rest = text.partition("：")
-    return bool(sep and rest.strip()) and label.strip().casefold() in _TITLE_LABELS
+    has_words = any(c.isalnum() for c in rest)
+    return bool(sep and has_words) and label.strip().casefold() in _TITLE_LABELS
 
 
 _PREAMBLE = re.compile(
@@ -476,6 +479,7 @@ def machine_fields(lines: Sequence[Line], heads: list[Head]) -> tuple[list[Head]
                     anchor.badge = value
                     anchor.number = int(value) if value.isdigit() else anchor.number
                 anchor.rule = "heading (anchor with field headings)"
+                anchor.fields.append(h.index)
                 fields[h.index] = key
                 continue
         out.append(h)
