@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import unicodedata
 import zipfile
 from collections import Counter
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lxml import etree
 
 from deckgen.errors import DeckgenError
@@ -342,10 +344,110 @@ def missing_text(shapes: list[list[TextShape]], pages: list[list[Word]]) -> list
     return problems
 
 
+# --------------------------------------------------------------------------- fonts
+
+# What LibreOffice draws a deck's text with, and the Debian package that holds it: the
+# metric-compatible twins of the Office fonts, the CJK and emoji fallbacks, and DejaVu (its
+# fallback for everything else, Hebrew and Arabic included). deckgen measures text with
+# these fonts' metrics (deckgen/metrics.py); without them a render test would fail for
+# want of a font, not for a fault of deckgen's.
+FONT_PACKAGES = {
+    "Carlito": "fonts-crosextra-carlito",
+    "Caladea": "fonts-crosextra-caladea",
+    "Liberation Sans": "fonts-liberation2",
+    "Liberation Serif": "fonts-liberation2",
+    "Liberation Mono": "fonts-liberation2",
+    "DejaVu Sans": "fonts-dejavu-core",
+    "Noto Sans CJK SC": "fonts-noto-cjk",
+    "Noto Color Emoji": "fonts-noto-color-emoji",
+}
+_TWINS = {
+    "calibri": "Carlito",
+    "carlito": "Carlito",
+    "cambria": "Caladea",
+    "caladea": "Caladea",
+    "arial": "Liberation Sans",
+    "helvetica": "Liberation Sans",
+    "liberation sans": "Liberation Sans",
+    "times new roman": "Liberation Serif",
+    "liberation serif": "Liberation Serif",
+    "courier new": "Liberation Mono",
+    "liberation mono": "Liberation Mono",
+}
+_TYPEFACE = re.compile(rb'<a:(?:latin|ea|cs)\b[^>]*\btypeface="([^"+][^"]*)"')
+_FONT_PARTS = re.compile(r"^ppt/(slides/slide\d+|slideLayouts/.*|slideMasters/.*|theme/.*)\.xml$")
+
+
+def installed_fonts() -> frozenset[str] | None:
+    """Font families fontconfig knows (None: fc-list is missing, so nobody can tell)."""
+    global _installed
+    if _installed is None:
+        fc = shutil.which("fc-list")
+        if fc is None:
+            return None
+        out = subprocess.run([fc, ":", "family"], capture_output=True, text=True, check=False)
+        _installed = frozenset(
+            name.strip() for line in out.stdout.splitlines() for name in line.split(",")
+        )
+    return _installed
+
+
+_installed: frozenset[str] | None = None
+
+
+def _is_cjk(cp: int) -> bool:
+    ranges = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+    return 0x20000 <= cp <= 0x3FFFF or any(a <= cp <= b for a, b in ranges)
+
+
+def _is_emoji(cp: int) -> bool:
+    return 0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF
+
+
+def fonts_needed(pptx: Path) -> set[str]:
+    """The families (keys of FONT_PACKAGES) rendering ``pptx`` takes: those its typefaces
+    map to, DejaVu Sans always, and the CJK and emoji fonts when its text holds them."""
+    need = {"DejaVu Sans"}
+    with zipfile.ZipFile(pptx) as zf:
+        for name in zf.namelist():
+            if not _FONT_PARTS.match(name):
+                continue
+            data = zf.read(name)
+            for face in _TYPEFACE.findall(data):
+                twin = _TWINS.get(face.decode("utf-8", "replace").strip().lower())
+                if twin:
+                    need.add(twin)
+            if name.startswith("ppt/slides/"):
+                text = data.decode("utf-8", "replace")
+                if any(_is_cjk(ord(c)) for c in text):
+                    need.add("Noto Sans CJK SC")
+                if any(_is_emoji(ord(c)) for c in text):
+                    need.add("Noto Color Emoji")
+    return need
+
+
+def require_fonts(pptx: Path) -> None:
+    """Skip the calling test, saying which package to install, when a font that rendering
+    ``pptx`` takes is missing (the way render tests skip without soffice)."""
+    have = installed_fonts()
+    if have is None:
+        return
+    missing = sorted(f for f in fonts_needed(pptx) if f not in have)
+    if missing:
+        packages = " ".join(sorted({FONT_PACKAGES[f] for f in missing}))
+        pytest.skip(
+            f"font {', '.join(missing)} is not installed, and this deck's text needs it "
+            f"(Debian: apt-get install {packages})"
+        )
+
+
 def check_deck(
     pptx: Path, workdir: Path, *, tolerance: float = TOLERANCE, missing: bool = True
 ) -> list[str]:
-    """Problems found when LibreOffice renders ``pptx`` with autofit off (empty: good)."""
+    """Problems found when LibreOffice renders ``pptx`` with autofit off (empty: good).
+
+    Skips the calling test when a font the deck needs is not installed (require_fonts)."""
+    require_fonts(pptx)
     workdir.mkdir(parents=True, exist_ok=True)
     copy = workdir / f"{pptx.stem}-noautofit.pptx"
     autofit_off(pptx, copy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -51,6 +52,36 @@ def test_autofit_is_switched_off_in_the_copy(tmp_path: Path) -> None:
         xml = z.read("ppt/slides/slide1.xml")
     assert b"normAutofit" not in xml and b"noAutofit" in xml
     Presentation(str(dst))  # still a valid package
+
+
+def test_a_missing_font_skips_with_the_package_to_install(tmp_path: Path, monkeypatch) -> None:
+    """Without the emoji font, LibreOffice draws '🚀' as nothing the check can place (the
+    "'🚀.' … belongs to no text shape" failures): such a deck's render test skips, naming
+    the Debian package, as render tests do without soffice."""
+    emoji = _deck(tmp_path / "emoji.pptx", [(40, 40, 600, 100, "Launch 🚀.", 20)])
+    plain = _deck(tmp_path / "plain.pptx", [(40, 40, 600, 100, "Launch.", 20)])
+    assert rc.fonts_needed(emoji) == {"Carlito", "DejaVu Sans", "Noto Color Emoji"}
+    everything = frozenset(rc.FONT_PACKAGES)
+    monkeypatch.setattr(rc, "_installed", everything - {"Noto Color Emoji"})
+    with pytest.raises(pytest.skip.Exception, match="apt-get install fonts-noto-color-emoji"):
+        rc.check_deck(emoji, tmp_path / "work")
+    rc.require_fonts(plain)  # needs no emoji font: runs
+    monkeypatch.setattr(rc, "_installed", everything - {"Carlito", "Noto Sans CJK SC"})
+    with pytest.raises(pytest.skip.Exception, match="Carlito.*fonts-crosextra-carlito"):
+        rc.require_fonts(plain)
+
+
+def test_every_font_package_is_in_the_readme_and_ci() -> None:
+    """One command in README installs what the render tests use, the same list as CI's."""
+    root = Path(__file__).resolve().parent.parent
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    packages = set(rc.FONT_PACKAGES.values()) | {"libreoffice-impress", "poppler-utils", "pandoc"}
+    for package in sorted(packages):
+        assert package in ci, package
+    command = re.search(r"apt-get install ([a-z0-9 .+-]+)", readme)
+    assert command is not None
+    assert packages <= set(command.group(1).split())
 
 
 def test_text_shapes_include_group_children(tmp_path: Path) -> None:
