@@ -400,8 +400,9 @@ def _title_heading(lines: Sequence[Line], content: list[int]) -> int | None:
     ):
         return first
     same = [ln for ln in others if ln.level == level]
-    if not lines[first].badge and all(ln.badge for ln in same):
-        # "# Title" followed by numbered "# 1. …" headings: the unnumbered one is the title
+    if not lines[first].badge and all(ln.badge or _ANCHOR.match(ln.text.strip()) for ln in same):
+        # "# Title" followed by numbered "# 1. …" headings (or export anchors "# cap1"):
+        # the unnumbered one is the title
         return first
     # a title and its translation: two headings of one level at the very start, above
     # every other heading
