@@ -31,6 +31,8 @@ from deckgen.parse.spans import strip_spans
 # A section longer than this (in characters of text) is cut at its sub-headings: about
 # what the theme's body holds at a comfortable size.
 SPLIT_CHARS = 650
+# Sub-parts shorter than this on average are not worth a slide each.
+CRUMB_CHARS = 180
 # A divider's own text, up to this length, is shown on the divider; longer, it is a slide.
 DIVIDER_CHARS = 240
 # Text before the first section: up to this, and in one paragraph, it is the subtitle.
@@ -183,7 +185,10 @@ def _section(
     subs = [h for h in inner if h.level == sub_level]
     size = _chars(lines, head.index, end)
     backbone = subs[0].rule == "numbered line" and size * 2 > total and len(subs) > 1
-    if (size <= SPLIT_CHARS and not backbone and not force) or not _splittable(subs):
+    # sub-parts of a line or two each make near-empty slides: they stay on one (it fits)
+    crumbs = len(subs) >= 3 and size <= 2 * SPLIT_CHARS and size < len(subs) * CRUMB_CHARS
+    keep = (size <= SPLIT_CHARS and not force) or crumbs
+    if (keep and not backbone) or not _splittable(subs):
         return [Slide(head, head.index + 1, end, "insight", level, rule)]
     first_sub = subs[0].index
     own = _chars(lines, head.index + 1, first_sub)
