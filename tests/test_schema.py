@@ -10,8 +10,10 @@ It fails, rather than skips, where openxml-audit is missing: it is in the ``test
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -23,7 +25,14 @@ import deckgen
 from deckgen.themes import available
 
 from .conftest import CONTENT
-from .schema import junk_escapes, validate
+from .schema import (
+    SUBPROCESS_HOOK,
+    check_not_inert,
+    junk_escapes,
+    validate,
+    validate_recorded,
+    written_by_deckgen,
+)
 from .test_properties import missing_from_deck
 
 DEFAULT_PPTX = Path(pptx.__file__).parent / "templates" / "default.pptx"
@@ -171,3 +180,56 @@ def test_a_corporate_template_keeps_author_date_and_footer(folder: Path) -> None
     text = "---\nauthor: Ada Lovelace\ndate: 2024-05-01\nfooter: Footer words\n---\nT\n1. A\n- b\n"
     deckgen.build(text=text, output=out, template=DEFAULT_PPTX)
     assert not missing_from_deck(text, out)
+
+
+# --------------------------------------------------------------------------- the check itself
+
+
+def _rezip(src: Path, dst: Path, old: bytes, new: bytes) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "ppt/presentation.xml":
+                data = data.replace(old, new)
+            zout.writestr(item, data)
+
+
+def test_decks_written_by_subprocesses_are_validated_too(tmp_path: Path) -> None:
+    recorded = tmp_path / "recorded"
+    recorded.mkdir()
+    out = tmp_path / "deck.pptx"
+    env = {
+        **os.environ,
+        "DECKGEN_TEST_DECKS": str(recorded),
+        "PYTHONPATH": os.pathsep.join([str(SUBPROCESS_HOOK), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen", "build", str(CONTENT), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    copies = sorted(recorded.glob("*.pptx"))
+    assert len(copies) == 1 and copies[0].read_bytes() == out.read_bytes()
+    assert copies[0].with_suffix(".path").read_text(encoding="utf-8") == str(out)
+    # a recorded deck with a schema error is reported under its own path
+    bad = recorded / "1-00002.pptx"
+    _rezip(out, bad, b"<p:sldIdLst>", b"<p:sldIdLst><p:bogus/>")
+    bad.with_suffix(".path").write_text("/somewhere/bad.pptx", encoding="utf-8")
+    problems, validated, bigger = validate_recorded(recorded)
+    assert (validated, bigger) == (2, 0)
+    assert len(problems) == 1 and problems[0].startswith("/somewhere/bad.pptx: ")
+    assert list(recorded.iterdir()) == []
+
+
+def test_a_check_that_sees_no_deck_fails_when_decks_were_written(tmp_path: Path) -> None:
+    Presentation().save(str(tmp_path / "made-by-python-pptx.pptx"))
+    (tmp_path / "not-a-zip.pptx").write_bytes(b"precious")
+    check_not_inert(0, tmp_path)  # no deck of deckgen's: nothing to see
+    (tmp_path / "sub").mkdir()
+    deckgen.build(CONTENT, tmp_path / "sub" / "deck.pptx")
+    assert written_by_deckgen(tmp_path / "sub" / "deck.pptx")
+    check_not_inert(1, tmp_path)
+    with pytest.raises(AssertionError, match="validated none"):
+        check_not_inert(0, tmp_path)

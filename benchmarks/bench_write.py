@@ -1,6 +1,6 @@
 """How render's cost grows with deck size (a script, not a test).
 
-    python -m tests.render.bench_write [TEMPLATE] [--sizes 1000,4000]
+    python benchmarks/bench_write.py [TEMPLATE] [--sizes 1000,4000]
 
 Builds decks of N insight slides with notes, a link, code and bold spans on every slide, from
 the synthetic prototype template (or TEMPLATE), and prints seconds per size and the ratio to
@@ -11,14 +11,26 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Deck, Frame, Para, SlideSpec, Span, Theme
-from deckgen.render import load_theme, write
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's deckgen and its tests' template maker
 
-from .make_templates import prototype_template
+from deckgen.model import (  # noqa: E402
+    SLIDE_NUMBER,
+    SLIDE_TOTAL,
+    Deck,
+    Frame,
+    Para,
+    SlideSpec,
+    Span,
+    Theme,
+)
+from deckgen.render import load_theme, write  # noqa: E402
+from tests.render.make_templates import prototype_template  # noqa: E402
 
 
 def deck_of(theme: Theme, n: int) -> Deck:
