@@ -239,15 +239,30 @@ def _layout_head(box: _Box, para: Para, size: float, room: float) -> tuple[ParaL
         n *= 2
 
 
+def _is_sub_head(para: Para) -> bool:
+    """A short, wholly bold paragraph: a sub-heading inside a section's body."""
+    runs = [r for r in para.runs if r.text.strip()]
+    words = len(para.text.split())
+    return bool(runs) and all(r.bold for r in runs) and 0 < words <= 12
+
+
 def _split(box: _Box, paras: Sequence[Para]) -> list[tuple[Para, ...]]:
     """Chunks of whole or partial paragraphs, each fitting the box at the sizes given."""
     chunks: list[tuple[Para, ...]] = []
     cur: list[Para] = []
     used = 0.0
     cap = box.height + 1e-6
-    for para in paras:
+    for i, para in enumerate(paras):
         size = para.size or box.min_size
         rest: Para | None = para
+        if cur and _is_sub_head(para) and i + 1 < len(paras):
+            # a sub-head starts the next slide (which it then titles) rather than end this
+            # one, when it and the paragraph under it do not both fit here
+            nxt = paras[i + 1]
+            need = box.layout((para, nxt), (size, nxt.size or box.min_size)).height
+            if used + need > cap and used >= cap / 3:
+                chunks.append(tuple(cur))
+                cur, used = [], 0.0
         while rest is not None:
             pl, whole = _layout_head(box, rest, size, cap - used)
             if whole and used + pl.height <= cap:
@@ -355,6 +370,7 @@ def _fit_slide(
     n = max((len(f[2].chunks) for f in fits if isinstance(f, tuple)), default=1)
     out: list[SlideSpec] = []
     for k in range(n):
+        head = _sub_head(fits, k) if k else None
         frames: list[Frame] = []
         for item in fits:
             if not isinstance(item, tuple):
@@ -365,7 +381,9 @@ def _fit_slide(
             if k < len(ff.chunks):
                 paras = ff.chunks[k]
             elif role == "title":
-                paras = _continued_title(box, ff.chunks[0])
+                titled = _sub_head_title(box, ff.chunks[0], head) if head else None
+                paras = titled or _continued_title(box, ff.chunks[0])
+                head = head if titled else None
             elif role == "chrome":
                 paras = ff.chunks[0]
             else:
@@ -379,7 +397,7 @@ def _fit_slide(
                     slide,
                     frames=tuple(frames),
                     continued=slide.continued + k,
-                    title=slide.title + CONTINUED,
+                    title=head if head else slide.title + CONTINUED,
                 )
             )
     if n > 1:
@@ -389,6 +407,30 @@ def _fit_slide(
             f"continued on {_plural(n - 1, 'follow-up slide')}"
         )
     return out, warnings
+
+
+def _sub_head(fits: Sequence[tuple[Frame, _Box, _FrameFit] | Frame], k: int) -> str | None:
+    """The sub-head a follow-up slide starts with: a short, wholly bold first paragraph of
+    its content (a section's ``### Sub-heading`` or ``**Pseudo-heading**``)."""
+    for item in fits:
+        if not isinstance(item, tuple) or item[1].shape.role != "content":
+            continue
+        chunks = item[2].chunks
+        if k < len(chunks) and chunks[k]:
+            first = chunks[k][0]
+            return first.text.strip().rstrip(":：") if _is_sub_head(first) else None
+    return None
+
+
+def _sub_head_title(box: _Box, first: tuple[Para, ...], head: str) -> tuple[Para, ...] | None:
+    """A follow-up slide titled by the sub-head it starts with, when it fits the title box;
+    None to fall back to "(continued)"."""
+    if not first:
+        return None
+    base = first[0]
+    paras = (replace(base, runs=(Span(head, bold=any(r.bold for r in base.runs)),), size=None),)
+    sizes, ok = _choose(box, paras)
+    return _with_sizes(paras, sizes) if ok else None
 
 
 def _continued_title(box: _Box, paras: tuple[Para, ...]) -> tuple[Para, ...]:
