@@ -120,7 +120,12 @@ def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
             if len(label.split()) <= 5:
                 nxt = parts[k + 1]
                 fields.append(Field(label, rich(nxt.spans, nxt.line), u.line))
-                items.append(_labelled(label, nxt.spans, u.line))
+                # in the body, the sub-head stays a line of its own (a follow-up slide
+                # that starts with it is titled with it)
+                items.append(
+                    rich([Span(x.text, True, x.italic, x.code, x.link) for x in u.spans], u.line)
+                )
+                items.append(rich(nxt.spans, nxt.line))
                 k += 2
                 continue
             points.append(rich(u.spans, u.line))
