@@ -408,8 +408,10 @@ def _compile_all(sources: Sequence[str]) -> list[Any]:
     from deckgen import cache as disk_cache
 
     env = environment()
-    settings = (type(env).__name__, env.undefined.__name__, env.keep_trailing_newline)
-    key = (_CODE_FORMAT, jinja2.__version__, sys.version, settings, tuple(sources))
+    # every setting of the environment (delimiters, whitespace control, finalize, filters …),
+    # named stably; deckgen's and Jinja's own code are in every key (cache.code_digest)
+    settings = disk_cache.settings_of(env)
+    key = (jinja2.__version__, sys.version, settings, tuple(sources))
     stored = disk_cache.load("jinja", key)
     if isinstance(stored, tuple) and len(stored) == len(sources):
         try:

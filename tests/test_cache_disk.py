@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import marshal
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -203,11 +205,111 @@ def test_default_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert cache.directory() == tmp_path / "home" / ".cache" / "deckgen"
 
 
-def test_version_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+def test_the_code_digest_is_part_of_the_key(
+    monkeypatch: pytest.MonkeyPatch, cache_dir: Path
+) -> None:
     cache.store("test", ("k",), "v")
     assert cache.load("test", ("k",)) == "v"
-    monkeypatch.setattr(deckgen, "__version__", "999")
+    monkeypatch.setattr(cache, "_digest", "other code")
     assert cache.load("test", ("k",)) is None
+
+
+def test_entries_written_by_other_code_are_never_read(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an older deckgen (or an edited checkout, or other library versions) stored is a
+    miss for this code: never a crash, never a deck made from the other code's values."""
+    monkeypatch.setattr(cache, "_digest", "old code")
+    good = _build(tmp_path / "good.pptx")
+    assert sorted(p.name.split("-")[0] for p in cache_dir.glob("*.pickle")) == [
+        "jinja",
+        "theme",
+        "writer",
+    ]
+    # the old code's compiled templates, as if it had compiled other tags: read, they would
+    # make another deck (or fail)
+    wrong = marshal.dumps(plan.environment().compile("WRONG"))
+    for entry in cache_dir.glob("jinja-*.pickle"):
+        full, codes = pickle.loads(entry.read_bytes())
+        entry.write_bytes(pickle.dumps((full, tuple(wrong for _ in codes))))
+    try:
+        poisoned = _build(tmp_path / "poisoned.pptx")
+    except Exception:  # noqa: S110 - the old code reading its own poisoned entry may fail
+        poisoned = b""
+    assert poisoned != good  # the poison works on the code that wrote it
+
+    monkeypatch.setattr(cache, "_digest", "new code")
+    reads = []
+    monkeypatch.setattr(writer, "_prepare", _spy(writer._prepare, reads))
+    compiled = []
+    env = plan.environment()
+    monkeypatch.setattr(env, "compile", _spy(env.compile, compiled))
+    assert _build(tmp_path / "new.pptx") == good
+    assert reads and compiled  # the template was read and its tags compiled again
+    assert len(list(cache_dir.glob("*.pickle"))) == 6  # the new code's beside the old
+
+
+def _spy(real, calls: list):  # type: ignore[no-untyped-def]
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    return spy
+
+
+def test_the_code_digest_follows_files_and_ignores_bytecode(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__pycache__").mkdir()
+    (pkg / "a.py").write_text("x = 1\n")
+    (pkg / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"bytecode")
+    before = cache.tree_stamp(pkg)
+    assert [Path(p).name for p, _, _ in before] == ["a.py"]
+    (pkg / "sub" / "b.py").write_text("y = 2\n")
+    added = cache.tree_stamp(pkg)
+    assert added != before
+    os.utime(pkg / "a.py", ns=(1_000_000_000, 1_000_000_000))
+    assert cache.tree_stamp(pkg) != added
+    assert cache.library_stamp("no_such_library_here") == ("no_such_library_here", None)
+    name, origin, stamp = cache.library_stamp("pptx")
+    assert origin.endswith("__init__.py") and stamp is not None
+
+
+def test_the_code_digest_is_cheap_stable_and_imports_no_library() -> None:
+    code = (
+        "import sys, time; t = time.perf_counter(); from deckgen import cache; "
+        "d = cache.code_digest(); t = time.perf_counter() - t; "
+        "print(d, 'pptx' in sys.modules, 'lxml' in sys.modules, 'jinja2' in sys.modules, t)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs[0][:4] == runs[1][:4]  # the same digest in every process
+    assert runs[0][1:4] == ["False", "False", "False"]
+    assert min(float(r[4]) for r in runs) < 0.05  # in practice well under a millisecond
+
+
+def test_compiled_templates_are_shared_between_processes(tmp_path: Path) -> None:
+    """The Jinja key holds every environment setting, named the same in every process (no
+    addresses): a second process compiles nothing."""
+    code = (
+        "import sys, deckgen; from deckgen import plan\n"
+        "if sys.argv[3] == 'refuse':\n"
+        "    def boom(*a, **k): raise SystemExit('compiled again')\n"
+        "    plan.environment().compile = boom\n"
+        "deckgen.build(sys.argv[1], sys.argv[2])\n"
+    )
+    for name, mode in (("a.pptx", "fill"), ("b.pptx", "refuse")):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(CONTENT), str(tmp_path / name), mode],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
 
 
 def test_ctrl_c_as_mkstemp_returns_leaves_no_temporary_entry(
