@@ -165,7 +165,8 @@ def resolve(name_or_path: str | os.PathLike[str] | None) -> ThemeInfo:
         return ThemeInfo(path.stem, path, "path")
     if looks_like_path:
         raise TemplateError(
-            "template not found" if not path.is_dir() else f"folder has no {TEMPLATE_FILE}",
+            "template not found"
+            + (f": the folder has no {TEMPLATE_FILE}" if path.is_dir() else ""),
             where=spec,
             hint="give a theme folder, a .pptx/.potx file, or a name from 'deckgen templates'",
         )
