@@ -27,6 +27,8 @@ from deckgen.model import Document, RichText
 from deckgen.parse import parse
 from deckgen.source import load, normalize
 
+from .test_properties import text_as_shown
+
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
 
@@ -125,7 +127,7 @@ _FENCE_INFO = re.compile(r"^([ \t]*)(```+|~~~+)[ \t]*\S*[ \t]*$", re.MULTILINE)
 def missing_words(source: str, doc: Document, syntax: set[str] = frozenset()) -> Counter[str]:
     """Words of the source (minus Markdown/HTML syntax) that the Document does not hold,
     counted: a line that is dropped shows up even if its words occur elsewhere too."""
-    src = _FENCE_INFO.sub(r"\1", source)
+    src = _FENCE_INFO.sub(r"\1", text_as_shown(source))
     src = _NOTES_MARK.sub(r"\1", src)
     src = _LIST_NUMBER.sub(r"\1", src)
     src = _HTML_TAG.sub(" ", src)

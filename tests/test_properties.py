@@ -67,8 +67,28 @@ _INLINE_TAG = re.compile(
 )
 # "Notes:" labels and "<!-- notes:" route text to the speaker notes: syntax
 _NOTES_MARK = re.compile(
-    r"(?im)^([\s>*+-]*)[*_]*(?:speaker\s+)?notes[*_]*\s*[:：]|<!--\s*notes\s*:"
+    r"(?im)^([\s>*+-]*)[*_]*(?:speaker\s+)?notes[*_]*\s*[:：]"
+    r"|<!--\s*(?:speaker\s+)?notes?\s*[:：]"
 )
+# Any other HTML comment is the author's private remark: on no slide, in no notes; Obsidian's
+# "[[target|alias]]" shows its alias ("![[pic.png|300]]" has a size, not an alias). Read
+# from left to right, as the parser does: what starts first wins.
+_HIDDEN_OR_ALIAS = re.compile(
+    r"<!--(?!\s*(?:speaker\s+)?notes?\s*[:：])[\s\S]*?-->"
+    r"|(!?)\[\[([^\[\]\n]*?[^\[\]\s][^\[\]\n]*?)\]\]",
+    re.IGNORECASE,
+)
+_NOTES_COMMENT = re.compile(r"<!--\s*(?:speaker\s+)?notes?\s*[:：]", re.IGNORECASE)
+_TOUCHING = re.compile(r"[^\s<>$]+")
+# Inline math shows as text: "$\rightarrow$" is "→", "$\alpha$x" is "αx". On a line with two
+# "$", what is written around a "\command" or a "$" (up to the spaces) is not counted: the
+# parser takes fewer dollar pairs as math than this rule, and a symbol joins its neighbours.
+_MATH_LINE = re.compile(r"[^\n]*\$[^\n]*\$[^\n]*")
+_MATH_WORDS = re.compile(r"\S*(?:\\[A-Za-z]|\$)\S*")
+# "- [ ] item" / "- [x] item" show a box, not the mark
+_TASK_MARK = re.compile(r"(?m)^([ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)\[[ xX]\](?=[ \t]|$)")
+# "n²" (from "$n^2$") is the words of "n^2": superscript digits count as digits of their own
+_SUPERSCRIPTS = str.maketrans({c: f" {d} " for d, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")})
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # list numbers are syntax: Markdown renders "1. 1. 1." as 1, 2, 3 (and "1. 10) x" as an
 # item holding a list that starts at 10)
@@ -89,7 +109,55 @@ TEXT_KEYS = ("title", "subtitle", "author", "date", "footer")
 
 
 def words(text: str) -> Counter[str]:
-    return Counter(w.casefold() for w in _WORD.findall(_INLINE_MARKS.sub("", text)))
+    text = _INLINE_MARKS.sub("", text).translate(_SUPERSCRIPTS)
+    return Counter(w.casefold() for w in _WORD.findall(text))
+
+
+def _alias(m: re.Match[str]) -> str:
+    target, bar, alias = m.group(2).partition("|")
+    if m.group(1) and re.fullmatch(r"\s*\d+(?:x\d+)?\s*", alias):
+        return target  # an embed's size
+    return alias if bar and alias.strip() else target
+
+
+def _hide_and_alias(src: str) -> str:
+    """Comments out, wikilinks as their alias. What touches either is left out too: "a<!--
+    x -->b" shows "ab" (as in a browser) and "a[[b]]" "ab", but in a code span they are
+    shown as written."""
+    pieces: list[str] = []  # text, construct, text, construct, …, text
+    shown: list[str | None] = []  # per construct: the alias, None for a comment
+    pos = 0
+    for m in _HIDDEN_OR_ALIAS.finditer(src):
+        pieces.append(src[pos : m.start()])
+        shown.append(None if m.group(0).startswith("<") else _alias(m))
+        pos = m.end()
+    pieces.append(src[pos:])
+    out = [pieces[0]]
+    for k, alias in enumerate(shown):
+        left, right = pieces[k], pieces[k + 1]
+        touched = (
+            (k > 0 and not left)  # right after another one
+            or (k + 1 < len(shown) and not right)
+            or bool(_TOUCHING.fullmatch(left[-1:]) or _TOUCHING.fullmatch(right[:1]))
+        )
+        if alias is None or touched:
+            out[-1] = re.sub(r"[^\s<>$]*$", "", out[-1])
+            right = re.sub(r"^[^\s<>$]*", "", right)
+            alias = ""
+        out.append(f" {alias} ")
+        out.append(right)
+    return "".join(out)
+
+
+def text_as_shown(src: str) -> str:
+    """The source with what the parser shows differently (the rules of
+    tests/test_text_as_written.py): wikilinks as their alias, private comments out, TeX
+    commands in math out, task-list marks out. Where the parser's reading and these regular
+    expressions may differ, the words concerned are left out (counted as not required)."""
+    src = _hide_and_alias(src)
+    src = _NOTES_COMMENT.sub(" ", src)
+    src = _MATH_LINE.sub(lambda m: _MATH_WORDS.sub(" ", m.group(0)), src)
+    return _TASK_MARK.sub(r"\1", src)
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -117,7 +185,7 @@ def source_words(text: str) -> Counter[str]:
     """The words of a summary that must reach the deck (see the module docstring)."""
     text = normalize(text)[0]
     meta, body = _front_matter(text)
-    src = _LINK_DEST.sub(r"\1]", body)
+    src = text_as_shown(_LINK_DEST.sub(r"\1]", body))
     src = _REF_DEF.sub("", src)
     src = _LIST_MARKERS.sub(lambda m: re.sub(r"\d+[.)]", "", m.group(0)), src)
     src = _FENCE_INFO.sub(r"\1", src)

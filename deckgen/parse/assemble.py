@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,13 +35,36 @@ class Unit:
         return self.spans
 
 
+# A line that starts like this begins something of its own: a quote, a dash or bullet
+# (an attribution, a pasted list), a number, an emoji.
+_OWN_START = re.compile(r"""["'“”‘’«»„‚「『‹›]|[-–—―•◦▪‣·*+>]|\d{1,3}[.)](?:\s|$)""")
+# ``"Ship small." — Maria``: a closing quote and its attribution end the line's thought
+_ATTRIBUTION = re.compile(r"""["”’»」』›]\s*(?:[-–—―]+|\()\s*[^"“”«»]{1,60}$""")
+
+
+def _symbol(ch: str) -> bool:
+    """Emoji and pictographs (☑, →, 🚀): not letters or digits, not punctuation."""
+    return ord(ch) >= 0x1F000 or (ord(ch) >= 0x2000 and unicodedata.category(ch) == "So")
+
+
 def wrapped(prev_line: str, line: str) -> bool:
     """Does ``line`` continue a hard-wrapped sentence from ``prev_line``?
 
     Summaries written line by line (like content.md) end their lines with punctuation or
     keep them short; wrapped prose breaks long lines mid-sentence or continues lowercase.
+    A line break between two complete lines is the author's: a line that opens with a
+    quote mark, a dash, a number or an emoji starts something new (three quotes on three
+    lines stay three quotes), and so does any line after a quote with its attribution or
+    after a line that ends in an emoji.
     """
     if ends_sentence(prev_line):
+        return False
+    line, prev = line.lstrip(), prev_line.rstrip()
+    if not line or not prev:
+        return False
+    if _OWN_START.match(line) or _symbol(line[0]) or _symbol(prev[-1]):
+        return False
+    if _ATTRIBUTION.search(prev):
         return False
     return len(prev_line) >= 40 or line[:1].islower()
 

@@ -8,10 +8,19 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from deckgen.model import Span
-from deckgen.parse.spans import linkify, plain, strip_spans
+from deckgen.parse.spans import (
+    is_math,
+    linkify,
+    plain,
+    strip_spans,
+    task_box,
+    tex_text,
+    wikilink_text,
+)
 
 _MAX_NESTING = 100
 _MAX_INLINE_NESTING = 20
@@ -27,6 +36,7 @@ _MAX_HTML_DEPTH = 20
 _NOTES_COMMENT = re.compile(r"^\s*(?:speaker\s+)?notes?\s*[:：]\s*", re.IGNORECASE)
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
 _MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])(?:[ \t]+|$))*")
+_IMAGE_SIZE = re.compile(r"\d+(?:x\d+)?")
 
 
 @dataclass
@@ -183,6 +193,8 @@ class Walker:
     def paragraph(self, t: Token) -> None:
         start = t.map[0] + 1 if t.map else 0
         lines, notes = inline_lines(t.children or [])
+        if self.pending is not None and lines:
+            lines[0] = task_box(lines[0])  # "- [ ] item": the first line of a list item
         self.next_id += 1
         block = self.next_id
         for k, spans in enumerate(lines):
@@ -262,7 +274,10 @@ def html_lines(lines: list[str]) -> int:
 
 
 def take_comments(content: str, notes: list[str]) -> str:
-    """Remove ``<!-- … -->`` comments (keeping their line breaks) and collect their text.
+    """Remove ``<!-- … -->`` comments (keeping their line breaks) and collect the text of
+    those that say they are notes (``<!-- notes: … -->``, ``<!-- speaker notes: … -->``).
+    Any other comment is the author's private remark (``<!-- TODO -->``, ``<!-- draft -->``):
+    it is in no slide and in no notes.
 
     A scan with ``str.find`` rather than a lazy regex, which is quadratic on many
     unclosed ``<!--``.
@@ -279,7 +294,8 @@ def take_comments(content: str, notes: list[str]) -> str:
         out.append(content[pos:a])
         inner = content[a + 4 : b]
         out.append("\n" * inner.count("\n"))
-        body = _NOTES_COMMENT.sub("", inner.strip(), count=1).strip()
+        marker = _NOTES_COMMENT.match(inner)
+        body = inner[marker.end() :].strip() if marker else ""
         if body:
             notes.append(body)
         pos = b + 3
@@ -301,6 +317,8 @@ def inline_lines(children: list[Token]) -> tuple[list[list[Span]], list[str]]:
             lines[-1].extend(linkify(s) if link is None else [s])
         elif typ == "code_inline":
             lines[-1].append(Span(c.content, bold > 0, italic > 0, True, link))
+        elif typ in ("math_inline", "wikilink"):
+            lines[-1].append(Span(c.content, bold > 0, italic > 0, False, link))
         elif typ in ("softbreak", "hardbreak"):
             lines.append([])
         elif typ == "strong_open":
@@ -354,4 +372,79 @@ def markdown() -> MarkdownIt:
 
     md.core.ruler.before("block", "deckgen_block_nesting", block_nesting)
     md.core.ruler.before("inline", "deckgen_inline_nesting", inline_nesting)
+    md.inline.ruler.after("backticks", "deckgen_tex_math", tex_math)
+    md.inline.ruler.before("link", "deckgen_wikilink", wikilink)
     return md
+
+
+def tex_math(state: StateInline, silent: bool) -> bool:
+    """Inline TeX math, ``$…$`` (or ``$$…$$`` on one line), as the text it shows.
+
+    Pandoc's rule tells math from prices: no space just inside the dollars and no digit
+    right after the closing one, so ``$5``, ``$10 and $20`` and ``$5-$10`` stay as written;
+    and what is between must look like math (``spans.is_math``). An escaped ``\\$`` is a
+    dollar (markdown-it's escape rule has taken it before this rule sees it), and a code
+    span binds tighter than math."""
+    src, pos, end = state.src, state.pos, state.posMax
+    if src[pos] != "$":
+        return False
+    n = 2 if src.startswith("$$", pos) else 1
+    start = j = pos + n
+    if start >= end or src[start].isspace() or src[start] == "$":
+        return False
+    while j < end and src[j] != "$":
+        if src[j] in "\n`":
+            return False
+        j += 2 if src[j] == "\\" else 1
+    if j >= end or (n == 2 and not src.startswith("$$", j)):
+        return False
+    content = src[start:j]
+    after = j + n
+    if content[-1].isspace() or (after < end and src[after].isdigit()):
+        return False  # a price
+    if "<!--" in content or "[[" in content:
+        return False  # a comment or a wikilink: they bind tighter
+    if not is_math(content):
+        return False
+    if not silent:
+        tok = state.push("math_inline", "math", 0)
+        tok.markup = "$" * n
+        tok.content = " ".join(tex_text(content).split())
+    state.pos = after
+    return True
+
+
+def wikilink(state: StateInline, silent: bool) -> bool:
+    """Obsidian's ``[[target|alias]]`` shows its alias (or its target), ``![[file]]`` embeds
+    a file: an image token, as ``![](file)`` would be (a size such as ``|300`` is no alt
+    text). Scanning a link's text (``silent``), it is plain brackets, so that
+    ``[see [[note]]](url)`` stays a link (CommonMark allows no link inside a link)."""
+    src, pos = state.src, state.pos
+    if silent:
+        return False
+    embed = src.startswith("![[", pos)
+    if not embed and not src.startswith("[[", pos):
+        return False
+    start = pos + (3 if embed else 2)
+    close = src.find("]]", start, state.posMax)
+    if close < 0:
+        return False
+    inner = src[start:close]
+    if not inner.strip() or any(c in inner for c in "[]\n"):
+        return False
+    shown, target, alias = wikilink_text(inner)
+    if embed:
+        tok = state.push("image", "img", 0)
+        tok.attrs = {"src": target, "alt": ""}
+        tok.children = []
+        if alias and not _IMAGE_SIZE.fullmatch(alias):
+            alt = Token("text", "", 0)
+            alt.content = alias
+            tok.children.append(alt)
+            tok.content = alias
+    else:
+        tok = state.push("wikilink", "", 0)
+        tok.content = shown
+        tok.meta = {"target": target}
+    state.pos = close + 2
+    return True
