@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -160,6 +163,22 @@ def _check_output(out: Path, source: str | os.PathLike[str] | None) -> None:
         )
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off for the build. A build allocates hundreds of thousands
+    of small objects that are freed by reference counting (they form no cycles); the
+    collector would walk the whole growing heap again and again, which made a 4,000-insight
+    build take 5.6 times as long as a 1,000-insight one instead of 4 times (and each twice
+    as long as without it)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build(
     source: str | os.PathLike[str] | None = None,
     output: str | os.PathLike[str] | None = None,
@@ -180,11 +199,12 @@ def build(
     started = time.perf_counter()
     out = Path(output) if output is not None else default_output(source if text is None else None)
     _check_output(out, source if text is None else None)
-    doc = read(source, text=text, stdin=stdin)
-    deck = prepare(doc, template=template, numbers=numbers, footer=footer, agenda=agenda)
-    from deckgen.render import write
+    with _no_cycle_collection():
+        doc = read(source, text=text, stdin=stdin)
+        deck = prepare(doc, template=template, numbers=numbers, footer=footer, agenda=agenda)
+        from deckgen.render import write
 
-    write(deck, out)
+        write(deck, out)
     return Result(
         out,
         len(deck.slides),
