@@ -185,6 +185,16 @@ def source_words(text: str) -> Counter[str]:
     """The words of a summary that must reach the deck (see the module docstring)."""
     text = normalize(text)[0]
     meta, body = _front_matter(text)
+    if not meta.get("title"):
+        # "Title: …" among the first lines is the deck's title; "Title" is its label
+        lines = body.split("\n")
+        firsts = [i for i, x in enumerate(lines) if x.strip()][:3]
+        for i in firsts:
+            m = re.match(r"(?i)^\s*[*_]*(?:title|titel|título|titulo|titre)\s*:(?=.*\w)", lines[i])
+            if m:
+                lines[i] = lines[i][m.end() :]
+                break
+        body = "\n".join(lines)
     src = text_as_shown(_LINK_DEST.sub(r"\1]", body))
     src = _REF_DEF.sub("", src)
     src = _LIST_MARKERS.sub(lambda m: re.sub(r"\d+[.)]", "", m.group(0)), src)

@@ -123,8 +123,9 @@ def _document(
     body = list(lines)
     for i in field_heads:
         body[i] = _blank(lines[i])
-    if ol.title_spans is not None and ol.title_index is not None:
-        body[ol.title_index] = _blank(lines[ol.title_index])  # "Title: …" is the title
+    for i in (ol.title_index, ol.subtitle_index):
+        if i is not None:
+            body[i] = _blank(lines[i])  # the title block is on the title slide, not a slide's
 
     # the slides, the conclusion and what follows it
     conclusion_head: Head | None = None
@@ -143,7 +144,9 @@ def _document(
         start = next((i for i, ln in enumerate(lines) if ln.spans and i not in skip), stop)
         if ol.title_line is not None:
             start = ol.title_line + 1  # the first line is the title (from the intro below)
-        while start < stop and (not lines[start].spans or lines[start].role == "label"):
+        while start < stop and (
+            not lines[start].spans or lines[start].role == "label" or start in skip
+        ):
             start += 1  # metadata lines ("Date: …") stay in the intro
         cut = sections.Cut(sections.chunks(body, start, stop), start)
     for i in ol.signoff:
@@ -156,22 +159,16 @@ def _document(
     for i in ol.preamble:
         if i < cut.first:
             intro_lines[i] = lines[i]
+    # (the title block's lines are blank in ``body``: a comment there stays in the intro)
     if fm_title is not None:
         title = RichText.plain_text(fm_title)
-        if ol.title_index is not None and ol.title_index < cut.first:
-            intro_lines[ol.title_index] = _blank(lines[ol.title_index])
     elif ol.title_spans is not None and ol.title_index is not None:
         title = rich(ol.title_spans, lines[ol.title_index].line)
-        if ol.title_index < cut.first:
-            intro_lines[ol.title_index] = _blank(lines[ol.title_index])
     elif ol.title_index is not None:
         head = lines[ol.title_index]
         title = rich(strip_spans(head.spans), head.line)
-        # the title slide has no notes of its own: a comment there stays in the intro
-        intro_lines[ol.title_index] = _blank(head)
-        if ol.subtitle_index is not None and ol.subtitle_index < cut.first:
+        if ol.subtitle_index is not None:
             sub = lines[ol.subtitle_index]
-            intro_lines[ol.subtitle_index] = _blank(sub)
             subtitle = rich(strip_spans(sub.spans), sub.line)
     preamble = [u for u in units([lines[i] for i in ol.preamble])]
     intro_units = units([ln for k, ln in enumerate(intro_lines) if k not in ol.preamble])
