@@ -277,3 +277,18 @@ def test_outline_shows_the_tree_and_the_rules(tmp_path: Path) -> None:
     data = json.loads(CliRunner().invoke(cli, ["outline", str(src), "--json"]).output)
     kinds = [s["kind"] for s in data["slides"]]
     assert kinds.count("section") == 3 and data["slides"][2]["rule"].startswith("section")
+
+
+def test_conclusion_is_matched_on_its_lead_but_a_summary_title_is_a_title() -> None:
+    src = (
+        "# Podsumowanie: 5 metod nauki, które działają\n\n## Metoda 1: Powtórki\nx\n\n"
+        "## Metoda 2: Testy\ny\n\n## Podsumowanie - co wdrażam od jutra\nFiszki i testy.\n"
+    )
+    doc = parse(src)
+    assert doc.title.text == "Podsumowanie: 5 metod nauki, które działają"
+    assert titles(doc) == ["Powtórki", "Testy"]
+    assert doc.conclusion is not None
+    assert doc.conclusion.heading == "Podsumowanie - co wdrażam od jutra"
+    for name in ("Final summary", "总结：三个要点", "Final note", "Summary of the talk"):
+        doc = parse(f"# Talk\n\n## One\nx\n\n## Two\ny\n\n## {name}\nThe end.\n")
+        assert doc.conclusion is not None and doc.conclusion.heading == name, name

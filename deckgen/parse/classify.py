@@ -18,7 +18,12 @@ CONCLUSION_NAMES = frozenset(
         "Résumé", "En résumé", "Synthèse", "Conclusão", "Conclusões", "Resumo", "Conclusione",
         "Conclusioni", "Riassunto", "Conclusie", "Samenvatting", "Заключение", "Выводы",
         "Итоги", "Podsumowanie", "Wnioski", "Sonuç", "总结", "結論", "结论", "小结", "總結",
-        "まとめ", "結び", "결론", "요약",
+        "まとめ", "結び", "결론", "요약", "Final summary", "Final note", "Final notes",
+        "Closing remarks", "Closing words", "Concluding remarks", "Concluding thoughts",
+        "In a nutshell", "To sum up", "Summing up", "Lessons learned", "Pour conclure",
+        "Conclusões finais", "Considerações finais", "Para concluir", "En conclusión",
+        "Conclusiones finales", "Abschließend", "Schlussgedanken", "Fazit und Ausblick",
+        "Na koniec", "Wnioski końcowe", "Итог", "结语", "總結", "结论与展望", "おわりに",
     )
 )  # fmt: skip
 
@@ -74,15 +79,21 @@ def name_key(text: str) -> str:
     return " ".join(text[start:end].split()).casefold()
 
 
-def is_conclusion_name(text: str) -> bool:
+_NAME_JOIN = re.compile(r"\s(?:and|&|und|y|et|e|i)\s")  # "Summary and next steps"
+_NAME_LEAD = re.compile(r"\s[-–—|/]\s|\s*[:：(,，]|\s(?:of|do|de|des|der)\s")
+
+
+def is_conclusion_name(text: str, lead: bool = True) -> bool:
+    """Named like a conclusion: "Conclusion", "Final summary" — and, with ``lead``, on its
+    lead: "Podsumowanie - co wdrażam od jutra", "总结：…", "Summary of the talk"."""
     key = name_key(text)
     if key in CONCLUSION_NAMES:
         return True
-    for joiner in (" and ", " & ", " und ", " y ", " et ", " e "):
-        head, sep, _ = key.partition(joiner)
-        if sep and head in CONCLUSION_NAMES:
-            return True
-    return False
+    m = _NAME_JOIN.search(key)
+    if m is not None and name_key(key[: m.start()]) in CONCLUSION_NAMES:
+        return True
+    m = _NAME_LEAD.search(key) if lead else None
+    return m is not None and name_key(key[: m.start()]) in CONCLUSION_NAMES
 
 
 def split_label(text: str) -> tuple[str, int] | None:
@@ -228,7 +239,7 @@ def classify(ln: Line) -> None:
             if is_conclusion_name(plain(ln.title)):
                 ln.role = "conclusion"
             return
-    if not ln.bullet and is_conclusion_name(text):
+    if not ln.bullet and is_conclusion_name(text, lead=False):
         ln.role = "conclusion"
         ln.title = strip_spans(ln.spans, " :：")
         return

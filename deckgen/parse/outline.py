@@ -391,8 +391,8 @@ def _title_heading(lines: Sequence[Line], content: list[int]) -> int | None:
         if ln.kind == "html" or (ln.role == "label" and len(ln.text.split()) <= 12):
             continue  # metadata lines ("Author: …", "Date: …") may come before it
         return None
-    if first is None or lines[first].role == "conclusion":
-        return None
+    if first is None or is_conclusion_name(lines[first].text, lead=False):
+        return None  # ("Summary: <the talk's subject>" is a title, "Summary" alone is not)
     level = lines[first].level
     others = [ln for ln in lines[first + 1 :] if ln.kind == "heading"]
     if all(ln.level > level for ln in others) or (
