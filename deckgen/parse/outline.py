@@ -404,6 +404,16 @@ def _title_heading(lines: Sequence[Line], content: list[int]) -> int | None:
         # "# Title" followed by numbered "# 1. …" headings (or export anchors "# cap1"):
         # the unnumbered one is the title
         return first
+    # "# Book title" with nothing under it, then "# Chapter …" headings of the same level
+    nxt_line = next((i for i in content if i > first), None)
+    if (
+        nxt_line is not None
+        and lines[nxt_line].kind == "heading"
+        and lines[nxt_line].level == level
+        and not lines[first].badge
+        and len(same) >= 3
+    ):
+        return first
     # a title and its translation: two headings of one level at the very start, above
     # every other heading
     nxt = next((i for i in content if i > first), None)
