@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from deckgen.model import Conclusion, Field, Insight, RichText, Span
 from deckgen.parse.blocks import Line
 from deckgen.parse.classify import ends_sentence
-from deckgen.parse.spans import plain, rich, strip_spans
+from deckgen.parse.spans import cut, plain, rich, strip_spans
 
 
 @dataclass
@@ -120,6 +120,20 @@ def _labelled(label: str, spans: Sequence[Span], line: int | None) -> RichText:
     return rich([Span(f"{label}: ", bold=True), *spans], line)
 
 
+TITLE_CHARS = 110
+_SENTENCE_END = re.compile(r"[.!?。！？:：;](?=\s|$)|\s[-–—]\s")
+
+
+def short_title(spans: list[Span]) -> list[Span]:
+    """The first sentence of an over-long title, or its first words and "…"."""
+    text = plain(spans)
+    m = _SENTENCE_END.search(text, 20, TITLE_CHARS)
+    if m is not None:
+        return strip_spans(cut(spans, m.start() + (1 if text[m.start()] in ".!?。！？" else 0))[0])
+    words = text[:TITLE_CHARS].rsplit(" ", 1)[0] if " " in text[:TITLE_CHARS] else text[:60]
+    return [*strip_spans(cut(spans, len(words))[0], " ,;:"), Span("…")]
+
+
 def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
     fields: list[Field] = []
     points: list[RichText] = []
@@ -161,6 +175,14 @@ def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
             items.append(points[-1])
         k += 1
     title = head.title or strip_spans(head.spans)
+    if len(plain(title)) > TITLE_CHARS:
+        # a whole paragraph as a title would be split across slides: the title is its
+        # first sentence (or its first words), the paragraph the slide's first point
+        short = short_title(title)
+        whole = rich(title, head.line)
+        points.insert(0, whole)
+        items.insert(0, whole)
+        title = short
     return Insight(
         number,
         rich(title, head.line),

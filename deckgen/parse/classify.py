@@ -196,6 +196,10 @@ def title_and_rest(spans: list[Span], split: bool) -> tuple[list[Span], list[Spa
             return strip_spans(head, " :："), []
         if head_text.endswith((":", "：")) or tail_text[0] in ":：-–—":
             return strip_spans(head, " :："), strip_spans(tail, " :：-–—")
+        if head_text.endswith((".", "?", "!", "。", "？", "！")):
+            # "**Charge from day one.** Even the first clinics paid …": the bold sentence
+            # is the title, the rest its first point
+            return strip_spans(head), strip_spans(tail)
     if split:
         lab = split_label(plain(spans))
         if lab and len(plain(spans)) > lab[1]:
