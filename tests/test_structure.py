@@ -292,3 +292,24 @@ def test_conclusion_is_matched_on_its_lead_but_a_summary_title_is_a_title() -> N
     for name in ("Final summary", "总结：三个要点", "Final note", "Summary of the talk"):
         doc = parse(f"# Talk\n\n## One\nx\n\n## Two\ny\n\n## {name}\nThe end.\n")
         assert doc.conclusion is not None and doc.conclusion.heading == name, name
+
+
+def test_a_bold_sentence_leading_an_item_is_its_title() -> None:
+    src = (
+        "# Podcast notes\n\n1. **Charge from day one.** Even the first two clinics paid, "
+        "49 a month.\n2. **Stay small on purpose.** He hired the fifth person in year four.\n"
+    )
+    doc = parse(src)
+    assert titles(doc) == ["Charge from day one.", "Stay small on purpose."]
+    assert doc.insights[0].points[0].text == "Even the first two clinics paid, 49 a month."
+
+
+def test_a_paragraph_as_a_title_is_cut_and_kept_whole_on_the_slide() -> None:
+    sentence = (
+        "Most of the savings came from turning off environments that nobody had used in "
+        "months, not from the reserved instances the finance team kept asking about"
+    )
+    doc = parse(f"# Cost review\n\n1. {sentence}\n2. Tag every resource with an owner\n")
+    first = doc.insights[0]
+    assert first.title.text.endswith("…") and len(first.title.text) <= 111
+    assert first.points[0].text == sentence  # every word still on the slide
