@@ -39,3 +39,13 @@ class UsageError(DeckgenError):
 
 def where(path: str, line: int | None = None) -> str:
     return f"{path}, line {line}" if line else path
+
+
+def quoted(text: str) -> str:
+    """A title as messages show it: in typographic quotes, which stay readable around a
+    title that has straight quotes of its own (``insight 3 “Why "agile" failed”``); in the
+    first other pair the title does not hold when it holds typographic ones."""
+    for left, right in ("“”", '""', "‘’", "«»"):
+        if left not in text and right not in text:
+            return f"{left}{text}{right}"
+    return f"“{text}”"

@@ -20,6 +20,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
+from deckgen.errors import quoted
 from deckgen.metrics import Layout, MeasurePara, ParaLayout, TextRun, layout, layout_paragraph
 from deckgen.model import (
     EMU_PER_PT,
@@ -49,16 +50,14 @@ def fit(deck: Deck) -> Deck:
     theme = deck.theme
     slides: list[SlideSpec] = []
     warnings = list(deck.warnings)
-    seen: dict[str, int] = {}
     memo: dict[tuple[str, int, tuple[Para, ...]], tuple[_Box, _FrameFit]] = {}
     for slide in deck.slides:
-        seen[slide.kind] = seen.get(slide.kind, 0) + 1
         proto = theme.prototypes.get(slide.kind)
         if proto is None:
             slides.append(slide)
             continue
         shapes = {s.shape_id: s for s in proto.shapes}
-        out, warns = _fit_slide(slide, shapes, theme, seen[slide.kind], memo)
+        out, warns = _fit_slide(slide, shapes, theme, memo)
         slides.extend(out)
         warnings.extend(warns)
     return replace(deck, slides=tuple(slides), warnings=tuple(warnings))
@@ -309,17 +308,13 @@ def _split(box: _Box, paras: Sequence[Para]) -> list[tuple[Para, ...]]:
 # --------------------------------------------------------------------------- one slide
 
 
-def _item_label(slide: SlideSpec, ordinal: int) -> str:
+def _item_label(slide: SlideSpec) -> str:
+    """The slide as warnings name it: ``insight 3 “Title”``, ``conclusion slide “Title”``."""
     title = slide.title if len(slide.title) <= 60 else slide.title[:59].rstrip() + "…"
-    if slide.kind == "insight":
-        ins = slide.context.get("insight") if slide.context else None
-        number = getattr(ins, "number", None)
-        if number is None and isinstance(ins, dict):
-            number = ins.get("number")
-        n = number if number is not None else ordinal
-        title = re.sub(rf"^{n}\s*[.):]\s*", "", title)  # "3. Title" → "Title"
-        return f'insight {n} "{title}"'
-    return f'{slide.kind} slide "{title}"'
+    if slide.kind == "insight" and slide.number:
+        title = re.sub(rf"^{re.escape(slide.number)}\s*[.):]\s*", "", title)  # "3. Title" → "Title"
+        return f"insight {slide.number} {quoted(title)}"
+    return f"{slide.kind} slide {quoted(title)}"
 
 
 def _append_continued(paras: tuple[Para, ...]) -> tuple[Para, ...]:
@@ -339,7 +334,6 @@ def _fit_slide(
     slide: SlideSpec,
     shapes: dict[int, ShapeProto],
     theme: Theme,
-    ordinal: int,
     memo: dict[tuple[str, int, tuple[Para, ...]], tuple[_Box, _FrameFit]],
 ) -> tuple[list[SlideSpec], list[str]]:
     """``memo``: frames fitted so far, by slide kind, shape and text (footers, slide numbers
@@ -363,7 +357,7 @@ def _fit_slide(
             overflow_size = box.min_size
         if not ff.fits and len(ff.chunks) == 1 and frame.paragraphs:
             warnings.append(
-                f"{_item_label(slide, ordinal)}: text of shape {shape.name!r} does not fit "
+                f"{_item_label(slide)}: text of shape {shape.name!r} does not fit "
                 f"its box even at {ff.size:g} pt"
             )
 
@@ -403,7 +397,7 @@ def _fit_slide(
     if n > 1:
         at = f" at {overflow_size:g} pt" if overflow_size is not None else ""
         warnings.append(
-            f"{_item_label(slide, ordinal)} does not fit on one slide{at}; "
+            f"{_item_label(slide)} does not fit on one slide{at}; "
             f"continued on {_plural(n - 1, 'follow-up slide')}"
         )
     return out, warnings

@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+# Slide numbers are only known after fit may have added follow-up slides, so plan renders
+# them as these private-use characters (from the registry) and render substitutes the final
+# values; fit measures each as two digits.
+from deckgen.markers import SLIDE_NUMBER as SLIDE_NUMBER
+from deckgen.markers import SLIDE_TOTAL as SLIDE_TOTAL
+
 # --------------------------------------------------------------------------- document
 
 
@@ -268,8 +274,9 @@ class SlideSpec:
     """Why the slide exists (the parser's rule), for ``deckgen outline``."""
     level: int = 1
     """Depth in the deck's outline (0 dividers, 1 sections, 2+ sub-slides)."""
-    context: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """The Jinja context the frames were rendered from (kept for re-rendering)."""
+    number: str = ""
+    """The number the slide's badge shows (``3``, ``3.2``, ``IV``), empty when it shows
+    none: warnings name an insight by it."""
 
 
 @dataclass(frozen=True)
@@ -283,10 +290,3 @@ class Deck:
     """Document properties: title, author, subject, keywords, language, created (ISO)."""
     language: str = "en-US"
     warnings: tuple[str, ...] = ()
-
-
-# Slide numbers are only known after fit may have added follow-up slides, so plan renders
-# them as these private-use characters and render substitutes the final values. fit
-# measures each as two digits.
-SLIDE_NUMBER = "\ue0f1"
-SLIDE_TOTAL = "\ue0f2"

@@ -20,10 +20,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from deckgen import markers
 from deckgen.errors import TemplateError
+from deckgen.markers import SLIDE_NUMBER, SLIDE_TOTAL
 from deckgen.model import (
-    SLIDE_NUMBER,
-    SLIDE_TOTAL,
     Conclusion,
     Deck,
     Document,
@@ -56,16 +56,19 @@ class Options:
 
 # --------------------------------------------------------------------------- rich text codec
 
-_SPAN = "\ue000"  # span start, followed by one flags character
-_URL_END = "\ue001"
-_SPAN_END = "\ue002"
-_PARA = "\ue003"  # prototype paragraph marker: _PARA + index digits + _PARA_END
-_PARA_END = "\ue004"
-_SHAPE = "\ue005"  # shape marker in a slide's combined template: _SHAPE + index + _SHAPE_END
-_SHAPE_END = "\ue006"
-_FLAGS = 0xE100
-_MARKERS = re.compile("[\ue000-\ue006\ue100-\ue10f]")
-_SPAN_START = re.compile("\ue000[\ue100-\ue10f]")
+_SPAN = markers.SPAN  # span start, followed by one flags character
+_URL_END = markers.URL_END
+_SPAN_END = markers.SPAN_END
+_PARA = markers.PARA  # prototype paragraph marker: _PARA + index digits + _PARA_END
+_PARA_END = markers.PARA_END
+_SHAPE = markers.SHAPE  # shape marker in a slide's combined template: _SHAPE + index + _SHAPE_END
+_SHAPE_END = markers.SHAPE_END
+_FLAGS = markers.SPAN_FLAGS
+_FLAG_CHARS = f"{chr(_FLAGS)}-{chr(_FLAGS + markers.SPAN_FLAG_COUNT - 1)}"
+_MARKERS = re.compile(
+    f"[{_SPAN}{_URL_END}{_SPAN_END}{_PARA}{_PARA_END}{_SHAPE}{_SHAPE_END}{_FLAG_CHARS}]"
+)
+_SPAN_START = re.compile(f"{_SPAN}[{_FLAG_CHARS}]")
 
 
 def encode(rt: RichText) -> str:
@@ -303,9 +306,7 @@ def deck_context(doc: Document, opts: Options, cls: type[Rich] = Rich) -> dict[s
         "date": doc.date or "",
         "intro": _rich_list(doc.intro, cls),
         "insights": [
-            insight_context(i, cls)
-            for i in doc.insights
-            if i.level == 1 and i.kind != "overview"
+            insight_context(i, cls) for i in doc.insights if i.level == 1 and i.kind != "overview"
         ],
         "slides": [insight_context(i, cls) for i in (*doc.insights, *doc.back_matter)],
         "conclusion": conclusion_context(doc.conclusion, cls),
@@ -329,10 +330,6 @@ def environment() -> SandboxedEnvironment:
         finalize=_finalize,
         keep_trailing_newline=True,
     )
-
-
-_CODE_FORMAT = 1
-"""Bumped whenever :func:`environment` changes what Jinja compiles a source to."""
 
 
 class _Compiled:
@@ -565,9 +562,7 @@ def _render_slide(
         except Exception as exc:
             raise _template_error(exc, f"template {theme.path}, notes template") from None
         notes = re.sub(r"\n{3,}", "\n\n", notes).strip()
-    return SlideSpec(
-        kind=kind, title=title, frames=tuple(frames), notes=notes, line=line, context=context
-    )
+    return SlideSpec(kind=kind, title=title, frames=tuple(frames), notes=notes, line=line)
 
 
 # --------------------------------------------------------------------------- plan
@@ -660,7 +655,8 @@ def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
             line = doc.conclusion.line
         spec = _render_slide(theme, comp, opts, kind, ctx, nctx, title, line)
         if idx is not None:
-            spec = replace(spec, rule=units[idx].rule, level=units[idx].level)
+            unit = units[idx]
+            spec = replace(spec, rule=unit.rule, level=unit.level, number=badge(unit))
         elif kind in ("conclusion", "closing"):
             spec = replace(spec, rule="conclusion (named like one, among the last sections)")
         slides.append(spec)

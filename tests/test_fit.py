@@ -93,7 +93,7 @@ def insight(
     ]
     if body is not None:
         frames.insert(2, Frame(BODY, tuple(body)))
-    return SlideSpec("insight", title, tuple(frames), context={"insight": {"number": number}})
+    return SlideSpec("insight", title, tuple(frames), number=str(number))
 
 
 def deck(*slides: SlideSpec, theme: Theme | None = None) -> Deck:
@@ -215,6 +215,26 @@ def test_shape_min_size_overrides_the_theme() -> None:
     assert all(para.size == 20.0 for s in d.slides for para in frame(s, STATEMENT).paragraphs)
 
 
+def test_warnings_name_a_title_with_quotes_without_nesting_them() -> None:
+    """Issue 13, item 6: ``insight 2 "Why "agile" failed"`` read badly."""
+    from deckgen.api import prepare, read
+
+    long = " ".join(["Teams kept the rituals and dropped the reasons behind them."] * 40)
+    text = (
+        "# Retro\n\n## 1. First\n\n- Key Point: Short.\n\n"
+        f'## 2. Why "agile" failed\n\n- Key Point: {long}\n\n'
+        "## 3. “Quoted” typographically\n\n"
+        f"- Key Point: {long}\n"
+    )
+    warnings = [w for w in prepare(read(text=text)).warnings if "does not fit" in w]
+    assert warnings[0].startswith('insight 2 “Why "agile" failed” does not fit on one slide')
+    assert warnings[1].startswith('insight 3 "“Quoted” typographically" does not fit')
+    # a slide made in Python, with no number: named by its kind
+    s = insight("Plain", n_words(400), [p("Insight"), p("Short explanation.", 1)])
+    d = fit(deck(replace(s, number=""), theme=make_theme()))
+    assert d.warnings[0].startswith("insight slide “Plain” does not fit")
+
+
 def test_frames_of_unknown_shapes_and_kinds_are_left_alone() -> None:
     s = insight("T", "S")
     s = replace(s, frames=(*s.frames, Frame(99, (p("stray"),))))
@@ -239,7 +259,7 @@ def test_400_word_key_point_continues_with_a_warning_and_nothing_lost() -> None:
     follow = len(d.slides) - 1
     plural = "slide" if follow == 1 else "slides"
     assert d.warnings[0] == (
-        f'insight 3 "Open models win" does not fit on one slide at 14 pt; '
+        "insight 3 “Open models win” does not fit on one slide at 14 pt; "
         f"continued on {follow} follow-up {plural}"
     )
     for k, s in enumerate(d.slides):

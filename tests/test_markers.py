@@ -75,6 +75,13 @@ def test_no_module_picks_a_marker_outside_the_registry():
     assert strays == {}
 
 
+def test_plan_and_model_take_their_markers_from_the_registry():
+    """They import them: no code point is written down twice (issue 13, items 12 and 14)."""
+    assert _private_use_literals(PACKAGE / "plan.py") == set()
+    assert _private_use_literals(PACKAGE / "model.py") == set()
+    assert not hasattr(plan, "_CODE_FORMAT")  # unused since the cache keys on code digests
+
+
 def test_formatted_text_equals_itself_in_templates():
     bold = RichText((Span("Open "), Span("models", bold=True)))
     title = plan.Rich(bold)
