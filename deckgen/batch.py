@@ -113,7 +113,7 @@ def build_one(job: Job) -> Outcome:
     try:
         result = build(job.source, job.output, **job.options.as_kwargs())
     except DeckgenError as exc:
-        return Outcome(job.source, job.output, False, error=_one_line(exc.format_message()))
+        return Outcome(job.source, job.output, False, error=_one_line(exc.message))
     except Exception as exc:  # an unexpected failure is still one deck's failure
         message = f"{job.source}: unexpected {type(exc).__name__}: {exc}"
         return Outcome(job.source, job.output, False, error=_one_line(message))

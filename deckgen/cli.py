@@ -33,26 +33,37 @@ Examples:
 
 
 class _Group(click.Group):
-    """Turns unexpected exceptions into one ``Error:`` line unless --debug is given."""
+    """The one handler of deckgen's errors: a :class:`DeckgenError` becomes click's
+    ``Error: …`` line and its exit code; an unexpected exception becomes one ``Error:``
+    line too, unless --debug is given."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DeckgenError:
-            if _debug(ctx):  # the traceback, then click's one "Error: …" line as usual
+        except DeckgenError as exc:
+            if _debug(ctx):  # the traceback, then the one "Error: …" line as usual
                 import traceback
 
                 traceback.print_exc()
-            raise
+            raise _ClickError(exc.message, exc.exit_code) from exc
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
             if _debug(ctx):
                 raise
-            raise DeckgenError(
-                f"unexpected {type(exc).__name__}: {exc}",
-                hint="run with --debug for the traceback, and please report it",
+            raise _ClickError(
+                f"unexpected {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback, and please report it)",
+                1,
             ) from None
+
+
+class _ClickError(click.ClickException):
+    """What click prints as ``Error: message`` before exiting with ``exit_code``."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -184,7 +195,7 @@ def build(
         # stdin names no deck: its default name must not silently replace an earlier one
         raise OutputError(
             "already exists, and a summary read from stdin does not replace it",
-            where=str(default_output(source)),
+            path=default_output(source),
             hint=f"pass -o {default_output(source)} to replace it, or -o another.pptx",
         )
     result = do_build(
@@ -228,7 +239,7 @@ def _build_many(
             Path(outdir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DeckgenError(
-                f"cannot create the output folder: {exc.strerror or exc}", where=outdir
+                f"cannot create the output folder: {exc.strerror or exc}", path=outdir
             ) from None
     todo, clashes = batch.plan_jobs(found, outdir, options)
     failed += clashes

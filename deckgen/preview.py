@@ -51,13 +51,13 @@ def to_pdf(
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise DeckgenError(f"LibreOffice took over {timeout:g} s", where=str(deck)) from None
+            raise DeckgenError(f"LibreOffice took over {timeout:g} s", path=deck) from None
     pdf = outdir / (deck.stem + ".pdf")
     if not pdf.is_file():
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise DeckgenError(
             "LibreOffice could not render the deck" + (f": {detail[-1]}" if detail else ""),
-            where=str(deck),
+            path=deck,
         )
     return pdf
 
@@ -75,7 +75,7 @@ def contact_sheet(pdf: Path, png: Path, *, cols: int = 4, dpi: int = 40) -> int:
         )
         pages = sorted(Path(pages_dir).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
         if not pages:
-            raise DeckgenError("the rendered PDF has no pages", where=str(pdf))
+            raise DeckgenError("the rendered PDF has no pages", path=pdf)
         images = [Image.open(p).convert("RGB") for p in pages]
     w, h = images[0].size
     cols = max(1, min(cols, len(images)))
@@ -106,14 +106,14 @@ def preview(
     default = "deck-preview.png" if source == "-" else f"{src.stem}-preview.png"
     png = Path(output) if output else Path(default)
     if png.suffix.lower() != ".png":
-        raise DeckgenError("the preview must be a .png file", where=str(png))
+        raise DeckgenError("the preview must be a .png file", path=png)
     _tool("soffice", "libreoffice")
     _tool("pdftoppm")
     with tempfile.TemporaryDirectory(prefix="deckgen-preview-") as tmp:
         work = Path(tmp)
         if src.suffix.lower() in (".pptx", ".potx"):
             if not src.is_file():
-                raise DeckgenError("deck not found", where=source)
+                raise DeckgenError("deck not found", path=source)
             deck = work / "deck.pptx"
             shutil.copyfile(src, deck)
         else:

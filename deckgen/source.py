@@ -65,7 +65,7 @@ def _mb(n: int) -> str:
 def _not_text(name: str, what: str = "binary data") -> SourceError:
     return SourceError(
         f"is not a text file (it looks like {what})",
-        where=name,
+        path=name,
         hint="give deckgen a Markdown or plain-text summary",
     )
 
@@ -109,7 +109,7 @@ def normalize(text: str, name: str = "<string>") -> tuple[str, tuple[str, ...]]:
 def check_not_empty(text: str, name: str) -> None:
     if not text.strip():
         raise SourceError(
-            "is empty", where=name, hint="write a summary with numbered sections first"
+            "is empty", path=name, hint="write a summary with numbered sections first"
         )
 
 
@@ -161,7 +161,8 @@ def _not_quite_utf8(data: bytes, name: str, exc: UnicodeDecodeError) -> tuple[st
         )
     raise SourceError(
         "is not UTF-8 text and its encoding cannot be told safely",
-        where=where(name, line),
+        path=name,
+        line=line,
         hint="save it as UTF-8 in your editor and try again",
     )
 
@@ -229,7 +230,7 @@ def load(
             hint = "split the summary; deckgen reads at most that much"
             data = _read_at_most(stream, name, max_bytes, hint)
         except OSError as exc:
-            raise SourceError(f"cannot be read: {exc.strerror or exc}", where=name) from None
+            raise SourceError(f"cannot be read: {exc.strerror or exc}", path=name) from None
         text, warnings = decode(data, name)
         return text, name, warnings
 
@@ -237,12 +238,12 @@ def load(
     if not os.path.exists(name):
         raise SourceError(
             "file not found",
-            where=name,
+            path=name,
             hint="check the path, or give '-' to read the summary from stdin",
         )
     if os.path.isdir(name):
         raise SourceError(
-            "is a directory, not a file", where=name, hint="give the path of a .md file"
+            "is a directory, not a file", path=name, hint="give the path of a .md file"
         )
     try:
         with open(name, "rb") as fh:
@@ -250,7 +251,7 @@ def load(
             if size > max_bytes:
                 raise SourceError(
                     f"is too large ({_mb(size)}; the limit is {_mb(max_bytes)})",
-                    where=name,
+                    path=name,
                     hint="split the summary into smaller files",
                 )
             # a FIFO or a file still growing has no size to check first
@@ -258,15 +259,15 @@ def load(
     except PermissionError:
         raise SourceError(
             "cannot be read (permission denied)",
-            where=name,
+            path=name,
             hint="check the file's permissions",
         ) from None
     except IsADirectoryError:
         raise SourceError(
-            "is a directory, not a file", where=name, hint="give the path of a .md file"
+            "is a directory, not a file", path=name, hint="give the path of a .md file"
         ) from None
     except OSError as exc:
-        raise SourceError(f"cannot be read: {exc.strerror or exc}", where=name) from None
+        raise SourceError(f"cannot be read: {exc.strerror or exc}", path=name) from None
     text, warnings = decode(data, name)
     return text, name, warnings
 
@@ -275,5 +276,5 @@ def _read_at_most(stream: BinaryIO, name: str, max_bytes: int, hint: str) -> byt
     """The stream's bytes, or a SourceError when there are more than ``max_bytes``."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise SourceError(f"is too large (more than {_mb(max_bytes)})", where=name, hint=hint)
+        raise SourceError(f"is too large (more than {_mb(max_bytes)})", path=name, hint=hint)
     return data

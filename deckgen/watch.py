@@ -81,7 +81,7 @@ class Watcher:
             self.failures += 1
             err = self.err or self.echo
             if isinstance(exc, DeckgenError):
-                err(f"Error: {exc.format_message()}")
+                err(f"Error: {exc.message}")
             else:
                 err(
                     f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the "
@@ -134,7 +134,7 @@ def _changes(watchfiles: Any, watcher: Watcher, stop: threading.Event) -> Iterat
         folders = sorted({str(f.parent) for f in files if f.parent.is_dir()})
         if not folders:
             raise DeckgenError(
-                "nothing to watch: the source's folder does not exist", where=watcher.source
+                "nothing to watch: the source's folder does not exist", path=watcher.source
             )
 
         def relevant(_change: Any, path: str, files: set[Path] = files) -> bool:

@@ -89,7 +89,7 @@ def render_pdf(pptx: Path, workdir: Path, timeout: float = 600) -> Path:
     try:
         return to_pdf(pptx, out, profile=workdir / "lo-profile", timeout=timeout)
     except DeckgenError as exc:
-        raise RenderError(exc.format_message()) from None
+        raise RenderError(exc.message) from None
 
 
 @dataclass(frozen=True)

@@ -704,5 +704,35 @@ def test_the_api_raises_deckgen_errors(
 ) -> None:
     with pytest.raises(error) as exc:
         deckgen.build(output=tmp_path / "d.pptx", **kwargs)
-    assert "\n" not in exc.value.format_message()
+    assert "\n" not in exc.value.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_errors_are_plain_exceptions_with_their_parts_as_fields(tmp_path: Path) -> None:
+    """A program using deckgen need not know click; the line is an int (issue 13, item 14)."""
+    import click
+
+    src = tmp_path / "sjis.md"
+    src.write_bytes(
+        b"# Notes\n\n1. First\n" + "要点：現実は最良の教師である。\n".encode("shift_jis") * 20
+    )
+    with pytest.raises(SourceError) as exc:
+        deckgen.build(src, tmp_path / "d.pptx")
+    err = exc.value
+    assert not isinstance(err, click.ClickException) and err.exit_code == 1
+    assert (err.path, err.line) == (str(src), 4)
+    assert err.where == f"{src}, line 4" and err.hint and err.hint in str(err)
+    assert str(err) == err.message and err.message.startswith(f"{src}, line 4: is not UTF-8")
+    # the same fields after a trip through pickle (worker processes, cached recipes)
+    import pickle
+
+    back = pickle.loads(pickle.dumps(err))
+    assert (type(back), back.path, back.line, back.message) == (
+        SourceError,
+        err.path,
+        err.line,
+        err.message,
+    )
+    # the command line still prints click's one line and exits with the error's code
+    result = run("build", str(src), "-o", str(tmp_path / "d.pptx"))
+    assert result.exit_code == 1 and error_line(result).startswith(f"Error: {src}, line 4:")

@@ -250,7 +250,7 @@ def build_or_error(text: str, out: Path) -> bool:
     try:
         deckgen.build(text=text, output=out)
     except DeckgenError as exc:
-        message = exc.format_message()
+        message = exc.message
         assert message and "\n" not in message and "Traceback" not in message
         assert not out.exists()
         return False

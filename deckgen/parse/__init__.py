@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from deckgen.errors import SourceError, where
+from deckgen.errors import SourceError
 from deckgen.model import Document, Insight, RichText, Span
 from deckgen.parse import outline, sections
 from deckgen.parse.assemble import Unit, make_conclusion, make_insight, units
@@ -55,14 +55,14 @@ def _check_size(text: str, source: str) -> None:
     if len(text) > MAX_CHARS:
         raise SourceError(
             f"is too long ({len(text):,} characters; the limit is {MAX_CHARS:,})",
-            where=source,
+            path=source,
             hint="split the summary into several decks",
         )
     lines = text.count("\n") + (not text.endswith("\n"))
     if lines > MAX_LINES:
         raise SourceError(
             f"has {lines:,} lines; the limit is {MAX_LINES:,}",
-            where=source,
+            path=source,
             hint="split the summary into several decks",
         )
 
@@ -80,7 +80,7 @@ def parse(text: str, *, source: str = "<string>") -> Document:
         tokens = markdown().parse(body)
     except RecursionError:
         raise SourceError(
-            "the document is nested too deeply to read", where=source,
+            "the document is nested too deeply to read", path=source,
             hint="flatten lists or quotes nested hundreds of levels deep",
         ) from None  # fmt: skip
     walker = Walker(src_lines)
@@ -110,7 +110,7 @@ def _document(
     if not any(_has_words(ln.text) for ln in lines if ln.spans):
         raise SourceError(
             "has no words to put on slides",
-            where=source,
+            path=source,
             hint="write the summary under a title line: sections as headings or numbered lines",
         )
     ol = outline.title_block(lines, fm_title is not None, fm_title)
@@ -123,9 +123,9 @@ def _document(
     body = list(lines)
     for i in field_heads:
         body[i] = _blank(lines[i])
-    for i in (ol.title_index, ol.subtitle_index):
-        if i is not None:
-            body[i] = _blank(lines[i])  # the title block is on the title slide, not a slide's
+    for k in (ol.title_index, ol.subtitle_index):
+        if k is not None:
+            body[k] = _blank(lines[k])  # the title block is on the title slide, not a slide's
 
     # the slides, the conclusion and what follows it
     conclusion_head: Head | None = None
@@ -277,7 +277,8 @@ def _document(
     if len(slides) > MAX_INSIGHTS:
         raise SourceError(
             f"has {len(slides):,} insights; a deck holds at most {MAX_INSIGHTS:,}",
-            where=where(source, slides[MAX_INSIGHTS].line),
+            path=source,
+            line=slides[MAX_INSIGHTS].line,
             hint="split the summary into several decks",
         )
 

@@ -18,7 +18,7 @@ from .conftest import make_deck
 
 
 def _one_line(e: pytest.ExceptionInfo) -> str:
-    msg = e.value.format_message()
+    msg = e.value.message
     assert "\n" not in msg and "Traceback" not in msg
     return msg
 
