@@ -7,12 +7,15 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from deckgen.errors import OutputError, SourceError
-from deckgen.model import Deck, Document
+from deckgen.errors import SourceError
+from deckgen.model import BuildOptions, Deck, Document
+from deckgen.output import check_output, default_output
+
+__all__ = ["BuildOptions", "Result", "build", "build_with", "prepare", "read"]
 
 
 @dataclass(frozen=True)
@@ -30,27 +33,6 @@ class Result:
     template: Path | None = None
     """The template file the deck was built from (``template.pptx`` of a theme folder, or
     the .pptx/.potx given); watch mode watches it."""
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What ``deckgen build``'s switches choose, besides what to build and where to:
-    one value the command line, batch builds and watch mode pass along."""
-
-    template: str | None = None
-    """A theme name, theme folder, or .pptx/.potx; None: the front matter's, else default."""
-    numbers: bool = True
-    footer: bool = True
-    agenda: bool = False
-
-    def as_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments of :func:`build` and :func:`prepare`."""
-        return {
-            "template": self.template,
-            "numbers": self.numbers,
-            "footer": self.footer,
-            "agenda": self.agenda,
-        }
 
 
 def _source_date_epoch() -> int | None:
@@ -109,58 +91,15 @@ def _template_for(doc: Document, template: str | os.PathLike[str] | None) -> str
     return chosen  # a theme name
 
 
-def prepare(
-    doc: Document,
-    *,
-    template: str | os.PathLike[str] | None = None,
-    numbers: bool = True,
-    footer: bool = True,
-    agenda: bool = False,
-) -> Deck:
+def prepare(doc: Document, options: BuildOptions | None = None) -> Deck:
     """Plan and fit a parsed document into a theme: everything but writing the file."""
     from deckgen import fit, plan, themes
 
-    theme = themes.load(_template_for(doc, template))
-    opts = plan.Options(
-        numbers=numbers, footer=footer, agenda=agenda, source_date_epoch=_source_date_epoch()
-    )
+    opts = options or BuildOptions()
+    if opts.source_date_epoch is None:
+        opts = replace(opts, source_date_epoch=_source_date_epoch())
+    theme = themes.load(_template_for(doc, opts.template))
     return fit.fit(plan.plan(doc, theme, opts))
-
-
-def default_output(source: str | os.PathLike[str] | None) -> Path:
-    if source is None or str(source) in ("-", "") or (isinstance(source, str) and "\n" in source):
-        return Path("deck.pptx")
-    return Path(source).with_suffix(".pptx")
-
-
-def _check_output(out: Path, source: str | os.PathLike[str] | None) -> None:
-    if source is not None and not (isinstance(source, str) and ("\n" in source or source == "-")):
-        try:
-            same = out.resolve() == Path(source).resolve()
-        except OSError:
-            same = False
-        if same:
-            raise OutputError(
-                "the output path is the source itself; refusing to overwrite your summary",
-                where=str(out),
-                hint="choose another name with -o",
-            )
-    if out.is_dir():
-        raise OutputError("the output path is a folder", where=str(out), hint="give a file name")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        folder = next((p for p in (parent, *parent.parents) if p.exists()), None)
-        if folder is not None and not folder.is_dir():  # -o notes.md/deck.pptx
-            raise OutputError(
-                "the output folder is a file", where=str(folder), hint="choose another path"
-            )
-        raise OutputError(
-            "the output folder does not exist", where=str(parent), hint="create it first"
-        )
-    if out.suffix.lower() not in (".pptx",):
-        raise OutputError(
-            "the output must be a .pptx file", where=str(out), hint="end the name with .pptx"
-        )
 
 
 @contextmanager
@@ -196,12 +135,32 @@ def build(
     defaults to the source's name with ``.pptx``. Raises :class:`deckgen.errors.DeckgenError`
     (with a message saying what and where) and never leaves a partial file behind.
     """
+    options = BuildOptions(
+        template=os.fspath(template) if template is not None else None,
+        numbers=numbers,
+        footer=footer,
+        agenda=agenda,
+    )
+    return build_with(options, source, output, text=text, stdin=stdin)
+
+
+def build_with(
+    options: BuildOptions,
+    source: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    text: str | None = None,
+    stdin: BinaryIO | None = None,
+) -> Result:
+    """:func:`build` with its switches given as one :class:`BuildOptions`, the value the
+    command line, batch builds and watch mode carry."""
     started = time.perf_counter()
-    out = Path(output) if output is not None else default_output(source if text is None else None)
-    _check_output(out, source if text is None else None)
+    named = source if text is None else None
+    out = Path(output) if output is not None else default_output(named)
+    check_output(out, named)
     with _no_cycle_collection():
         doc = read(source, text=text, stdin=stdin)
-        deck = prepare(doc, template=template, numbers=numbers, footer=footer, agenda=agenda)
+        deck = prepare(doc, options)
         from deckgen.render import write
 
         write(deck, out)

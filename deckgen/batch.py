@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.api import BuildOptions
 from deckgen.errors import DeckgenError
+from deckgen.model import BuildOptions
 
 _GLOB_CHARS = frozenset("*?[")
 
@@ -108,10 +108,10 @@ def plan_jobs(
 
 def build_one(job: Job) -> Outcome:
     """Build one deck and report, never raise: a bad input must not stop the batch."""
-    from deckgen.api import build
+    from deckgen.api import build_with
 
     try:
-        result = build(job.source, job.output, **job.options.as_kwargs())
+        result = build_with(job.options, job.source, job.output)
     except DeckgenError as exc:
         return Outcome(job.source, job.output, False, error=_one_line(exc.message))
     except Exception as exc:  # an unexpected failure is still one deck's failure

@@ -18,7 +18,7 @@ from deckgen import __version__
 from deckgen.errors import DeckgenError, OutputError, SourceError
 
 if TYPE_CHECKING:
-    from deckgen.api import BuildOptions
+    from deckgen.model import BuildOptions
 
 EPILOG = """\b
 Examples:
@@ -122,9 +122,11 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def with_options(
         *args: Any, template: str | None, agenda: bool, no_numbers: bool, no_footer: bool, **kw: Any
     ) -> Any:
-        from deckgen.api import BuildOptions
+        from deckgen.model import BuildOptions
 
-        options = BuildOptions(template, not no_numbers, not no_footer, agenda)
+        options = BuildOptions(
+            template=template, numbers=not no_numbers, footer=not no_footer, agenda=agenda
+        )
         return command(*args, options=options, **kw)
 
     for option in (
@@ -187,8 +189,8 @@ def build(
         _build_many(sources, outdir, jobs, options, quiet)
         return
 
-    from deckgen.api import build as do_build
-    from deckgen.api import default_output
+    from deckgen.api import build_with
+    from deckgen.output import default_output
 
     source = _source_or_default(sources[0] if sources else None, "build")
     if source == "-" and output is None and os.path.lexists(default_output(source)):
@@ -198,12 +200,7 @@ def build(
             path=default_output(source),
             hint=f"pass -o {default_output(source)} to replace it, or -o another.pptx",
         )
-    result = do_build(
-        source,
-        output,
-        **options.as_kwargs(),
-        stdin=sys.stdin.buffer if source == "-" else None,
-    )
+    result = build_with(options, source, output, stdin=sys.stdin.buffer if source == "-" else None)
     if not quiet:
         _warn(result.warnings)
         click.echo(f"Wrote {result.output} ({result.slides} slides) in {result.seconds:.2f} s")
@@ -318,10 +315,11 @@ def outline(source: str | None, template: str | None, agenda: bool, as_json: boo
     have, with their text."""
     source = _source_or_default(source, "outline")
     from deckgen.api import prepare, read
+    from deckgen.model import BuildOptions
     from deckgen.outline import as_dict, as_text
 
     doc = read(source, stdin=sys.stdin.buffer if source == "-" else None)
-    deck = prepare(doc, template=template, agenda=agenda)
+    deck = prepare(doc, BuildOptions(template=template, agenda=agenda))
     if as_json:
         import json
 

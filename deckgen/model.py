@@ -290,3 +290,25 @@ class Deck:
     """Document properties: title, author, subject, keywords, language, created (ISO)."""
     language: str = "en-US"
     warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a build's switches choose, besides what to build and where to: the one value
+    that the command line, batch builds, watch mode and ``deckgen.build`` pass along, and
+    that plan reads."""
+
+    template: str | None = None
+    """A theme name, theme folder, or .pptx/.potx; None: the front matter's, else default."""
+    numbers: bool = True
+    """Slide numbers shown (``--no-numbers`` turns them off)."""
+    footer: bool = True
+    """The footer shown (``--no-footer``)."""
+    agenda: bool = False
+    """An agenda slide listing the insights (``--agenda``)."""
+    source_date_epoch: int | None = None
+    """Seconds since the epoch for the document's dates, for reproducible files; None: the
+    environment's SOURCE_DATE_EPOCH (``deckgen.api.prepare`` reads it), else now."""

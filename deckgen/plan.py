@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from typing import Any
@@ -24,6 +24,7 @@ from deckgen import markers
 from deckgen.errors import TemplateError
 from deckgen.markers import SLIDE_NUMBER, SLIDE_TOTAL
 from deckgen.model import (
+    BuildOptions,
     Conclusion,
     Deck,
     Document,
@@ -38,21 +39,6 @@ from deckgen.model import (
     Span,
     Theme,
 )
-
-# --------------------------------------------------------------------------- options
-
-
-@dataclass(frozen=True)
-class Options:
-    """How plan fills a deck (``api.prepare`` makes one from ``api.BuildOptions`` and
-    SOURCE_DATE_EPOCH)."""
-
-    numbers: bool = True
-    footer: bool = True
-    agenda: bool = False
-    source_date_epoch: int | None = None
-    """Seconds since the epoch for document dates (SOURCE_DATE_EPOCH), for reproducible files."""
-
 
 # --------------------------------------------------------------------------- rich text codec
 
@@ -294,7 +280,7 @@ def _shortened(text: str, limit: int = FOOTER_LIMIT) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-–—") + "…"
 
 
-def deck_context(doc: Document, opts: Options, cls: type[Rich] = Rich) -> dict[str, Any]:
+def deck_context(doc: Document, opts: BuildOptions, cls: type[Rich] = Rich) -> dict[str, Any]:
     meta = dict(doc.meta)
     footer = ""
     if opts.footer:
@@ -516,7 +502,7 @@ def _shows(source: str) -> tuple[bool, bool]:
     return bool(_NUMBER_TAG.search(source)), bool(_FOOTER_TAG.search(source))
 
 
-def _switched_off(shape: ShapeProto, opts: Options) -> bool:
+def _switched_off(shape: ShapeProto, opts: BuildOptions) -> bool:
     """--no-numbers / --no-footer remove the whole shape that shows them, not just the digits."""
     if opts.numbers and opts.footer:
         return False
@@ -527,7 +513,7 @@ def _switched_off(shape: ShapeProto, opts: Options) -> bool:
 def _render_slide(
     theme: Theme,
     comp: _Compiled,
-    opts: Options,
+    opts: BuildOptions,
     kind: str,
     context: dict[str, Any],
     notes_context: dict[str, Any],
@@ -568,9 +554,10 @@ def _render_slide(
 # --------------------------------------------------------------------------- plan
 
 
-def plan(doc: Document, theme: Theme, options: Options | None = None) -> Deck:
-    """The deck's slides, their text rendered, sizes not yet fitted."""
-    opts = options or Options()
+def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> Deck:
+    """The deck's slides, their text rendered, sizes not yet fitted (``options.template``
+    is not plan's business: the caller loaded ``theme`` from it)."""
+    opts = options or BuildOptions()
     comp = _compiled_for(theme)
     warnings = list(doc.warnings) + list(theme.warnings)
     deck_ctx = deck_context(doc, opts)
@@ -711,7 +698,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _properties(doc: Document, opts: Options) -> dict[str, str]:
+def _properties(doc: Document, opts: BuildOptions) -> dict[str, str]:
     meta = doc.meta
     when = opts.source_date_epoch if opts.source_date_epoch is not None else int(time.time())
     stamp = datetime.fromtimestamp(when, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

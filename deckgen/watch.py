@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deckgen.api import BuildOptions
 from deckgen.errors import DeckgenError, UsageError
+from deckgen.model import BuildOptions
 from deckgen.themes import TEMPLATE_FILE, resolve
 
 
@@ -44,7 +44,7 @@ class Watcher:
 
     @property
     def output_path(self) -> Path:
-        from deckgen.api import default_output
+        from deckgen.output import default_output
 
         return Path(self.output) if self.output else default_output(self.source)
 
@@ -70,11 +70,11 @@ class Watcher:
 
     def build(self, verb: str = "Built") -> bool:
         """One build; prints its time, or its error (the previous deck stays as it was)."""
-        from deckgen.api import build
+        from deckgen.api import build_with
 
         self.builds += 1
         try:
-            result = build(self.source, self.output, **self.options.as_kwargs())
+            result = build_with(self.options, self.source, self.output)
         except Exception as exc:  # any failure: report it, keep the last deck, keep watching
             if self.debug and not isinstance(exc, DeckgenError):
                 raise

@@ -431,6 +431,20 @@ def test_a_read_only_output_folder(target: Path) -> None:
     assert str(target) in line and "writ" in line
 
 
+def test_an_unwritable_output_folder_is_refused_before_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One output check, up front: the summary is not even read (root passes os.access
+    anywhere, so the folder's answer is simulated)."""
+    from deckgen import output
+
+    monkeypatch.setattr(output.os, "access", lambda *_: False)
+    with pytest.raises(OutputError) as exc:
+        deckgen.build(tmp_path / "missing.md", tmp_path / "talk.pptx")
+    assert exc.value.path == str(tmp_path / "talk.pptx")
+    assert "not writable" in exc.value.message and list(tmp_path.iterdir()) == []
+
+
 def test_a_folder_that_refuses_a_new_file(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")

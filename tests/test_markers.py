@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deckgen import markers, model, plan
-from deckgen.model import Document, Insight, RichText, Span
+from deckgen.model import BuildOptions, Document, Insight, RichText, Span
 from deckgen.render import _markup
 
 PACKAGE = Path(markers.__file__).parent
@@ -91,7 +91,7 @@ def test_formatted_text_equals_itself_in_templates():
     assert len({title, plan.Rich(bold)}) == 1
     # as a template author writes it: an insight compared with itself, and a title in a list
     doc = Document(title=bold, insights=(Insight(1, bold, points=(bold, bold)),))
-    ctx = plan.deck_context(doc, plan.Options())
+    ctx = plan.deck_context(doc, BuildOptions())
     env = plan.environment()
     out = env.from_string(
         "{{ deck.title == deck.insights[0].title }} {{ deck.title in deck.insights[0].points }}"

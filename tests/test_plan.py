@@ -10,6 +10,7 @@ from deckgen.errors import TemplateError
 from deckgen.model import (
     SLIDE_NUMBER,
     SLIDE_TOTAL,
+    BuildOptions,
     Conclusion,
     Document,
     Field,
@@ -21,7 +22,7 @@ from deckgen.model import (
     Span,
     Theme,
 )
-from deckgen.plan import Options, decode, encode, insight_context, plan
+from deckgen.plan import decode, encode, insight_context, plan
 
 
 def rt(text: str) -> RichText:
@@ -131,7 +132,7 @@ def test_for_loop_output_lines_become_paragraphs_of_the_same_prototype_paragraph
 def test_slide_numbers_are_placeholders_until_render_and_vanish_with_no_numbers():
     numbered = plan(DOC, BASIC).slides[1]
     assert texts(numbered)[3] == f"{SLIDE_NUMBER} / {SLIDE_TOTAL}"
-    bare = plan(DOC, BASIC, Options(numbers=False)).slides[1]
+    bare = plan(DOC, BASIC, BuildOptions(numbers=False)).slides[1]
     assert texts(bare)[3] == ""  # the whole number shape goes, not just its digits
     assert texts(bare)[1] == "Statement one"
 
@@ -144,7 +145,7 @@ def test_no_footer_empties_the_footer_shape_only():
         )
     )
     assert texts(plan(DOC, t).slides[0]) == ["First", "Talk"]
-    assert texts(plan(DOC, t, Options(footer=False)).slides[0]) == ["First", ""]
+    assert texts(plan(DOC, t, BuildOptions(footer=False)).slides[0]) == ["First", ""]
 
 
 def test_if_statement_may_span_paragraphs_and_removes_them_when_false():
@@ -216,17 +217,55 @@ def test_statement_falls_back_to_first_field_then_first_point():
 
 
 def test_agenda_requested_but_missing_warns():
-    deck = plan(DOC, BASIC, Options(agenda=True))
+    deck = plan(DOC, BASIC, BuildOptions(agenda=True))
     assert any("agenda" in w for w in deck.warnings)
     assert "agenda" not in [s.kind for s in deck.slides]
 
 
 def test_properties_use_source_date_epoch_and_stay_within_255_chars():
     long = Document(title=rt("T" * 10_000), insights=DOC.insights, meta={"keywords": ["a", "b"]})
-    props = plan(long, BASIC, Options(source_date_epoch=0)).properties
+    props = plan(long, BASIC, BuildOptions(source_date_epoch=0)).properties
     assert props["created"] == "1970-01-01T00:00:00Z"
     assert len(props["title"]) == 255
     assert props["keywords"] == "a, b"
+
+
+def test_one_value_carries_the_build_options_from_the_command_to_plan(tmp_path, monkeypatch):
+    """deckgen.build's keywords, the command's switches, batch jobs and watch mode all
+    become one frozen BuildOptions, which prepare hands to plan (issue 13, item 14)."""
+    import dataclasses
+
+    from click.testing import CliRunner
+
+    from deckgen import api, batch
+    from deckgen.cli import cli
+
+    assert api.BuildOptions is BuildOptions
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BuildOptions().agenda = True  # type: ignore[misc]
+    import deckgen.plan as plan_module
+
+    seen: list[BuildOptions | None] = []
+    original = plan_module.plan
+
+    def spy(doc, theme, options=None):
+        seen.append(options)
+        return original(doc, theme, options)
+
+    monkeypatch.setattr(plan_module, "plan", spy)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    src = tmp_path / "talk.md"
+    src.write_text("# Talk\n\n1. One\n   - Key Point: a\n2. Two\n   - Key Point: b\n")
+    api.build(src, tmp_path / "a.pptx", agenda=True, footer=False)
+    args = ["build", str(src), "-o", str(tmp_path / "b.pptx"), "--agenda", "--no-footer"]
+    CliRunner().invoke(cli, args, catch_exceptions=False)
+    job = batch.plan_jobs([str(src)], tmp_path, BuildOptions(agenda=True, footer=False))[0][0]
+    batch.build_one(job)
+    wanted = BuildOptions(agenda=True, footer=False, source_date_epoch=86400)
+    assert seen == [wanted, wanted, wanted]
+    # a value given in the options wins over the environment
+    deck = api.prepare(api.read(src), BuildOptions(source_date_epoch=0))
+    assert deck.properties["created"] == "1970-01-01T00:00:00Z"
 
 
 def test_notes_keep_link_targets_the_slide_shows_as_hyperlinks():
