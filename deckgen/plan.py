@@ -665,6 +665,16 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
     )
 
 
+STATEMENT_REST_CHARS = 420
+"""Beyond this much text besides the statement, a section reads as one body of text: the
+statement layout's explanation panel would shrink it or continue it on another slide."""
+
+
+def _briefly_explained(ins: Insight) -> bool:
+    rest = sum(len(f.text.text) for f in ins.fields if _norm_label(f.label) not in _STATEMENT)
+    return rest + sum(len(p.text) for p in ins.points) <= STATEMENT_REST_CHARS
+
+
 def slide_kind(ins: Insight, theme: Theme) -> str:
     """The prototype a section takes: a divider is a ``section`` slide; a section that
     states its point (``Key Point:``) an ``insight`` slide; any other a ``bullets`` slide
@@ -672,7 +682,9 @@ def slide_kind(ins: Insight, theme: Theme) -> str:
     ``insight``."""
     if ins.kind == "section":
         kind = "section"
-    elif has_statement(ins) or not (ins.fields or ins.points or ins.items):
+    elif (has_statement(ins) and _briefly_explained(ins)) or not (
+        ins.fields or ins.points or ins.items
+    ):
         kind = "insight"
     else:
         kind = "bullets"

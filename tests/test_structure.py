@@ -313,3 +313,20 @@ def test_a_paragraph_as_a_title_is_cut_and_kept_whole_on_the_slide() -> None:
     first = doc.insights[0]
     assert first.title.text.endswith("…") and len(first.title.text) <= 111
     assert first.points[0].text == sentence  # every word still on the slide
+
+
+def test_a_statement_with_a_long_body_gets_the_body_layout() -> None:
+    from deckgen import plan as plan_mod
+    from deckgen.themes import load
+
+    theme = load("default")
+    short = parse("# T\n\n## A\n- Key Point: Ship small.\n- Insight: Less risk.\n")
+    assert plan_mod.slide_kind(short.insights[0], theme) == "insight"
+    long = parse(
+        "# T\n\n## A\n- Key Point: Ship small.\n"
+        + "".join(f"- {LONG[:150]} {n}\n" for n in range(4))
+    )
+    assert plan_mod.slide_kind(long.insights[0], theme) == "bullets"
+    labelled = parse("# T\n\n## A\n- Think process, not product: habits beat goals.\n- b\n")
+    assert plan_mod.slide_kind(labelled.insights[0], theme) == "bullets"
+    assert labelled.insights[0].items[0].spans[0].text == "Think process, not product: "
