@@ -1,8 +1,9 @@
 """A small on-disk cache of what deckgen learns from a template file.
 
 Reading a template needs python-pptx (about 150 ms to import) and a walk over the package;
-both results (the :class:`~deckgen.model.Theme` and the writer's deck-independent recipe)
-depend only on the template's files. They are kept here, one pickle per entry, under
+what it gives (the :class:`~deckgen.model.Theme` and the writer's deck-independent recipe,
+read together: ``deckgen.render.recipe.Template``) depends only on the template's files.
+It is kept here, one pickle per entry, under
 ``$DECKGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/deckgen``, else ``~/.cache/deckgen``, so that
 a later process building from an unchanged template neither imports python-pptx nor reads
 the template again, the way Python's bytecode cache spares it recompiling. The template's
@@ -39,7 +40,8 @@ from typing import Any
 LIBRARIES = ("pptx", "lxml", "jinja2")
 """The libraries whose code shapes what is stored (reading templates, compiling Jinja)."""
 MAX_ENTRIES = 48
-"""About sixteen templates: each has a theme, a writer and a Jinja entry."""
+"""About twenty templates: each has a template entry (its theme and the writer's recipe)
+and a Jinja entry (a few more where the writer had to read a template again)."""
 _SUFFIX = ".pickle"
 
 

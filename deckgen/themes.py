@@ -12,10 +12,14 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deckgen import cache as disk_cache
 from deckgen.errors import TemplateError
 from deckgen.model import Theme
+
+if TYPE_CHECKING:
+    from deckgen.render.recipe import Template
 
 DEFAULT_THEME = "default"
 TEMPLATE_FILE = "template.pptx"
@@ -208,24 +212,49 @@ def _named(spec: str) -> ThemeInfo | None:
     return None
 
 
-_cache: dict[tuple[str, tuple[tuple[int, int], ...]], Theme] = {}
+_cache: dict[tuple[str, tuple[tuple[int, int], ...]], Template] = {}
 
 
 def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
+    """The theme ``name_or_path`` names (:func:`resolve`), for plan and fit.
+
+    Its template is read once, into the theme and what the writer writes decks from
+    (``render.read_template``); that is handed to the writer here, so writing a deck does
+    not read the template again. Both are kept in memory and in deckgen's on-disk cache
+    (:mod:`deckgen.cache`), keyed by the theme's files.
+    """
     info = resolve(name_or_path)
     tfile = info.template_file
     folder = info.path if info.path.is_dir() else None
     parts = [tfile] + ([folder / "notes.j2", folder / "theme.yaml"] if folder else [])
     key = (str(tfile.resolve()), tuple(_stamp(p) for p in parts))
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached
-    # a later process with the same files: the theme as the first one read it, without
-    # importing python-pptx (deckgen.cache)
-    disk_key = (str(tfile), key[0], info.name, tuple(disk_cache.file_stamp(p) for p in parts))
-    stored = disk_cache.load("theme", disk_key) if disk_key[3][0] is not None else None
-    if isinstance(stored, Theme) and stored.path == str(tfile):
-        _remember(key, stored)
+    template = _cache.get(key)
+    if template is None:
+        template = _read(info, folder, parts, key[0])
+        if len(_cache) > 8:
+            _cache.clear()
+        _cache[key] = template
+    if template.base is not None:
+        from deckgen.render.writer import keep
+
+        keep(template.theme, template.base)
+    return template.theme
+
+
+def _read(info: ThemeInfo, folder: Path | None, parts: list[Path], resolved: str) -> Template:
+    """The theme's template as an earlier process read it (deckgen.cache: no python-pptx),
+    else read now."""
+    from deckgen.render.recipe import Base, Template
+
+    tfile = info.template_file
+    disk_key = (str(tfile), resolved, info.name, tuple(disk_cache.file_stamp(p) for p in parts))
+    stored = disk_cache.load("template", disk_key) if disk_key[3][0] is not None else None
+    if (
+        isinstance(stored, Template)
+        and isinstance(stored.theme, Theme)
+        and stored.theme.path == str(tfile)
+        and (stored.base is None or isinstance(stored.base, Base))
+    ):
         return stored
     settings = _read_yaml(folder / "theme.yaml") if folder else {}
     notes = DEFAULT_NOTES
@@ -235,9 +264,9 @@ def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
         except (OSError, UnicodeDecodeError) as exc:
             raise TemplateError(f"cannot read notes template: {exc}", where=str(folder)) from None
 
-    from deckgen.render import load_theme  # python-pptx only when a deck is really built
+    from deckgen.render import read_template  # python-pptx only when a deck is really built
 
-    theme = load_theme(
+    template = read_template(
         tfile,
         name=info.name,
         description=info.description,
@@ -245,16 +274,9 @@ def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
         min_body_size=float(settings.get("min_body_size", 14)),
         min_title_size=float(settings.get("min_title_size", 24)),
     )
-    _remember(key, theme)
     if disk_key[3][0] is not None:
-        disk_cache.store("theme", disk_key, theme)
-    return theme
-
-
-def _remember(key: tuple[str, tuple[tuple[int, int], ...]], theme: Theme) -> None:
-    if len(_cache) > 8:
-        _cache.clear()
-    _cache[key] = theme
+        disk_cache.store("template", disk_key, template)
+    return template
 
 
 def export(name: str, dest: str | os.PathLike[str], *, force: bool = False) -> Path:

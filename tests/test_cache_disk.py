@@ -8,16 +8,19 @@ import pickle
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import pptx
 import pytest
 
 import deckgen
 from deckgen import cache, plan, themes
-from deckgen.render import writer
+from deckgen.render import reader, writer
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.md"
+PPTX_DEFAULT = Path(pptx.__file__).parent / "templates" / "default.pptx"
 
 
 @pytest.fixture(autouse=True)
@@ -60,10 +63,51 @@ def test_cached_build_is_byte_identical(
     monkeypatch.delenv("DECKGEN_NO_CACHE")
     first = _build(tmp_path / "first.pptx")  # reads the template, fills the cache
     kinds = sorted(p.name.split("-")[0] for p in cache_dir.glob("*.pickle"))
-    assert kinds == ["jinja", "theme", "writer"]
+    assert kinds == ["jinja", "template"]  # the theme and the writer's recipe, read together
     cached = _build(tmp_path / "cached.pptx")  # from the cache
     assert first == plain
     assert cached == plain
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_first_build_reads_its_template_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """The theme (for plan and fit) and the writer's recipe come from one opened
+    presentation, a prototype theme or a corporate template alike (issue 13, item 11)."""
+    if not cached:
+        monkeypatch.setenv("DECKGEN_NO_CACHE", "1")
+    opened: list[tuple[object, ...]] = []
+    monkeypatch.setattr(reader, "open_presentation", _spy(reader.open_presentation, opened))
+    for template in (None, PPTX_DEFAULT):
+        opened.clear()
+        first = _build(tmp_path / "first.pptx", template)
+        assert len(opened) == 1
+        themes._cache.clear()  # a rebuild in a new process, or in this one
+        opened.clear()
+        again = _build(tmp_path / "again.pptx", template)
+        assert len(opened) == (0 if cached else 1)
+        assert again == first
+
+
+def test_a_deck_without_notes_from_a_template_without_a_notes_master(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """The recipe read with the theme brings a notes master when the template has none; a
+    deck without speaker notes must not gain it, so its recipe is read again (once)."""
+    folder = tmp_path / "silent"
+    folder.mkdir()
+    shutil.copy(PPTX_DEFAULT, folder / "template.pptx")
+    (folder / "notes.j2").write_text("", encoding="utf-8")
+    silent = _build(tmp_path / "silent.pptx", folder)
+    with zipfile.ZipFile(tmp_path / "silent.pptx") as z:
+        assert not [n for n in z.namelist() if "notes" in n.lower()]
+    assert sorted(p.name.split("-")[0] for p in cache_dir.glob("*.pickle")) == [
+        "jinja",
+        "template",
+        "writer",
+    ]
+    assert _build(tmp_path / "again.pptx", folder) == silent
 
 
 def test_cached_build_uses_no_pptx_nor_lxml(tmp_path: Path, cache_dir: Path) -> None:
@@ -223,8 +267,7 @@ def test_entries_written_by_other_code_are_never_read(
     good = _build(tmp_path / "good.pptx")
     assert sorted(p.name.split("-")[0] for p in cache_dir.glob("*.pickle")) == [
         "jinja",
-        "theme",
-        "writer",
+        "template",
     ]
     # the old code's compiled templates, as if it had compiled other tags: read, they would
     # make another deck (or fail)
@@ -240,13 +283,13 @@ def test_entries_written_by_other_code_are_never_read(
 
     monkeypatch.setattr(cache, "_digest", "new code")
     reads = []
-    monkeypatch.setattr(writer, "_prepare", _spy(writer._prepare, reads))
+    monkeypatch.setattr(reader, "read", _spy(reader.read, reads))
     compiled = []
     env = plan.environment()
     monkeypatch.setattr(env, "compile", _spy(env.compile, compiled))
     assert _build(tmp_path / "new.pptx") == good
     assert reads and compiled  # the template was read and its tags compiled again
-    assert len(list(cache_dir.glob("*.pickle"))) == 6  # the new code's beside the old
+    assert len(list(cache_dir.glob("*.pickle"))) == 4  # the new code's beside the old
 
 
 def _spy(real, calls: list):  # type: ignore[no-untyped-def]

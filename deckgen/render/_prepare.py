@@ -1,6 +1,8 @@
-"""Reading a template into what decks are written from (``writer._Base``), with python-pptx
-and lxml. Runs the first time a template is used; later processes load the result from
-deckgen's on-disk cache (``writer._base``), so writing a deck imports neither.
+"""Reading a template into what decks are written from (:class:`~deckgen.render.recipe.Base`),
+with python-pptx and lxml, from the presentation the theme was read from and the slides it
+was read from (``reader.read``): the two agree on shape ids because they are the same
+slides. Runs the first time a template is used; later processes load the result from
+deckgen's on-disk cache, so writing a deck imports neither library.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from deckgen.errors import TemplateError
 from deckgen.model import Theme
 from deckgen.render import _xml as X
 from deckgen.render._package import (
@@ -24,17 +25,7 @@ from deckgen.render._package import (
     rels_xml,
 )
 from deckgen.render._zip import Entry, entry
-from deckgen.render.writer import (
-    _LINK_RID,
-    _RT,
-    _SLIDES_DIR,
-    MONO,
-    _Base,
-    _Clone,
-    _Notes,
-    _Recipe,
-    _Shape,
-)
+from deckgen.render.recipe import LINK_RID, MONO, RT, SLIDES_DIR, Base, Clone, Notes, Recipe, Shape
 
 if TYPE_CHECKING:
     from pptx.opc.package import Part, XmlPart
@@ -71,65 +62,62 @@ _ID, _RID = "4242424242", "rIdDeckgenSlide"  # placeholders in the serialized p:
 
 
 class Preparer:
-    """Reads a template with python-pptx into a :class:`_Base`."""
+    """Reads a template with python-pptx into a :class:`Base`.
 
-    def __init__(self, prs: Presentation, theme: Theme):
+    ``prs`` is the presentation the theme was read from, ``parts`` the slide of each kind
+    the theme's prototype was read from (for a corporate template, the slide made from the
+    layout), ``template_slides`` the number of slides the file itself has, and ``errors``
+    the kinds that cannot be written (raised when a deck uses them).
+    """
+
+    def __init__(
+        self,
+        prs: Presentation,
+        theme: Theme,
+        parts: dict[str, XmlPart],
+        template_slides: int,
+        errors: dict[str, BaseException] | None = None,
+    ):
         self.prs, self.theme = prs, theme
         self.prs_part = prs.part
         self.package = self.prs_part.package
         self.where = theme.path
+        self.parts = parts
+        self.template_slides = template_slides
+        self.errors = dict(errors or {})
         self.shared: list[Part] = []  # parts new slides use that the template may not keep
 
-    def _prototype_part(self, kind: str, sld_ids: list[Any]) -> XmlPart:
-        from deckgen.render import inspect  # not needed when the recipe comes from the cache
-
+    def _prototype_part(self, kind: str) -> XmlPart:
+        part = self.parts[kind]
         proto = self.theme.prototypes[kind]
-        if proto.slide_index is not None:
-            if proto.slide_index >= len(sld_ids):
-                raise TemplateError(
-                    "template changed since it was loaded (prototype slide missing)",
-                    where=self.where,
-                )
-            rid = sld_ids[proto.slide_index].get(f"{{{X.R_NS}}}id")
-            part = self.prs_part.related_part(rid)
-            if inspect.prototype_kind(part.slide) != kind:  # type: ignore[attr-defined]
-                raise TemplateError(
-                    f"template changed since it was loaded (slide {proto.slide_index + 1} "
-                    f"is no longer the {kind} prototype)",
-                    where=self.where,
-                )
-            return part  # type: ignore[return-value]
-        layout, _ = inspect.find_layout(self.prs, kind)
-        if proto.layout_name is not None and layout.name != proto.layout_name:
-            raise TemplateError(
-                "template changed since it was loaded (layouts differ)", where=self.where
-            )
-        slide = self.prs.slides.add_slide(layout)
-        # placeholders we do not fill would show "Click to add text" in PowerPoint
-        used = {s.shape_id for s in proto.shapes}
-        for sp in list(X.iter_sp(slide.shapes._spTree)):
-            if X.sp_id(sp) not in used:
-                sp.getparent().remove(sp)
-        return slide.part  # type: ignore[return-value]
+        if proto.slide_index is None:
+            # placeholders we do not fill would show "Click to add text" in PowerPoint
+            used = {s.shape_id for s in proto.shapes}
+            for sp in list(X.iter_sp(part.slide.shapes._spTree)):  # type: ignore[attr-defined]
+                if X.sp_id(sp) not in used:
+                    sp.getparent().remove(sp)
+        return part
 
-    def run(self, with_notes: bool) -> _Base:
-
+    def run(self, with_notes: bool) -> Base:
         prs_part = self.prs_part
         sld_lst = prs_part._element.get_or_add_sldIdLst()
-        template_slides = len(sld_lst)
-        sld_ids = list(sld_lst)
+        template_slides = self.template_slides
         parts: dict[str, XmlPart] = {}
-        errors: dict[str, BaseException] = {}
+        errors = self.errors
         for kind in sorted(self.theme.prototypes):
+            if kind in errors:
+                continue
             try:  # a prototype that is broken only matters to decks that use it
-                parts[kind] = self._prototype_part(kind, sld_ids)
+                parts[kind] = self._prototype_part(kind)
             except Exception as e:
                 errors[kind] = e
         old = [(s, s.get(f"{{{X.R_NS}}}id")) for s in sld_lst]  # layout slides included
         recipes = {kind: self._recipe(kind, part) for kind, part in parts.items()}
         next_id = max([255] + [int(s.get("id", "0")) for s, _ in old]) + 1
         notes = notes_master = None
+        master_made = False
         if with_notes:
+            master_made = not any(r.reltype == RT + "notesMaster" for r in prs_part.rels.values())
             notes = self._notes_recipe()
             master_part = prs_part.notes_master_part  # made if the template has none
             notes_master = str(master_part.partname)
@@ -192,7 +180,7 @@ class Preparer:
         if app_part is not None:
             screen = X.screen_format(width, height)
             app = (str(app_part.partname), X.app_xml(app_part.blob, template_slides, screen))
-        return _Base(
+        return Base(
             where=self.where,
             recipes=recipes,
             errors=errors,
@@ -215,14 +203,15 @@ class Preparer:
                 not had_core,
             ),
             known_types=_known_types(),
+            notes_master_made=master_made,
         )
 
-    def _recipe(self, kind: str, part: XmlPart) -> _Recipe:
+    def _recipe(self, kind: str, part: XmlPart) -> Recipe:
         element = copy.deepcopy(part._element)
         # relationships: keep what the slide shows, renumbered in the order clones add them
         mapping: dict[str, str | None] = {}
         seen: dict[tuple[Any, ...], str] = {}
-        rels: list[tuple[str, str | _Clone, bool]] = []
+        rels: list[tuple[str, str | Clone, bool]] = []
         for rid, rel in part.rels.items():
             rt = rel.reltype
             if rt.endswith(_DROPPED):
@@ -231,14 +220,14 @@ class Preparer:
             clone = (not rel.is_external) and rt.endswith(_CLONED)
             if rel.is_external:
                 key: tuple[Any, ...] = (rt, rel.target_ref, True)
-                target: str | _Clone = rel.target_ref
+                target: str | Clone = rel.target_ref
             elif clone:
                 key = ("clone", rid)
                 target = self._clone(rel.target_part)
             else:
                 key = (rt, id(rel.target_part), False)
                 self.shared.append(rel.target_part)
-                target = relative_ref(str(rel.target_part.partname), _SLIDES_DIR)
+                target = relative_ref(str(rel.target_part.partname), SLIDES_DIR)
             if key not in seen:
                 seen[key] = f"rId{len(rels) + 1}"
                 rels.append((rt, target, rel.is_external))
@@ -255,7 +244,7 @@ class Preparer:
                 del el.attrib[attr]
         # text shapes: formatting per paragraph, settled bodyPr, markers
         markup = X.Markup(element.nsmap)
-        shapes: dict[int, _Shape] = {}
+        shapes: dict[int, Shape] = {}
         bodies: dict[int, bytes] = {}
         for sp in list(X.iter_sp(element)):
             sid = X.sp_id(sp)
@@ -263,7 +252,7 @@ class Preparer:
             if sid is None or tx is None or sid in shapes:
                 continue
             paras = tx.findall(X.A_P) or [None]
-            shapes[sid] = _Shape(
+            shapes[sid] = Shape(
                 is_title=X.is_title_sp(sp),
                 pprs=[
                     X.ppr_skeleton(markup, p.find(X.A_PPR) if p is not None else None)
@@ -281,20 +270,20 @@ class Preparer:
             X.mark_shape(sp, sid)
         blob = etree.tostring(element, encoding="UTF-8", standalone=True)
         static = None
-        if not any(isinstance(t, _Clone) for _, t, _ in rels):
+        if not any(isinstance(t, Clone) for _, t, _ in rels):
             static = [
                 rel_xml(f"rId{i}", rt, t, ext)  # type: ignore[arg-type]
                 for i, (rt, t, ext) in enumerate(rels, start=1)
             ]
-        return _Recipe(kind, X.segments(blob), rels, static, shapes, bodies, markup)
+        return Recipe(kind, X.segments(blob), rels, static, shapes, bodies, markup)
 
-    def _clone(self, part: Part, depth: int = 0) -> _Clone:
+    def _clone(self, part: Part, depth: int = 0) -> Clone:
         """How to copy ``part`` (and the parts it owns, e.g. a chart's workbook)."""
         mapping: dict[str, str] = {}
-        rels: list[tuple[str, str | _Clone, bool]] = []
+        rels: list[tuple[str, str | Clone, bool]] = []
         for rid, rel in part.rels.items():
             if rel.is_external:
-                target: str | _Clone = rel.target_ref
+                target: str | Clone = rel.target_ref
             elif depth < 3 and not rel.reltype.endswith(("/image", "/slideLayout", "/media")):
                 target = self._clone(rel.target_part, depth + 1)
             else:
@@ -310,9 +299,9 @@ class Preparer:
                 if rid in mapping:
                     el.set(attr, mapping[rid])
             blob = etree.tostring(element, encoding="UTF-8", standalone=True)
-        return _Clone(str(part.partname), part.content_type, blob, rels)
+        return Clone(str(part.partname), part.content_type, blob, rels)
 
-    def _notes_recipe(self) -> _Notes:
+    def _notes_recipe(self) -> Notes:
         from pptx.oxml.slide import CT_NotesSlide
         from pptx.slide import NotesSlide
 
@@ -356,7 +345,7 @@ class Preparer:
             if kind not in have:
                 blob = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml.encode()
                 part = Part(PackURI(namer.fixed(name)), f"{_PML}{kind}+xml", self.package, blob)
-                add_rel(self.prs_part, _RT + kind, part)
+                add_rel(self.prs_part, RT + kind, part)
 
 
 def _run_skeletons(markup: X.Markup, base: Any) -> dict[tuple[bool, bool, bool], X.Skeleton]:
@@ -365,7 +354,7 @@ def _run_skeletons(markup: X.Markup, base: Any) -> dict[tuple[bool, bool, bool],
     for code in (False, True):
         for link in (False, True):
             out[(code, link, False)] = X.rpr_skeleton(
-                markup, base, mono=MONO if code else None, link_rid=_LINK_RID if link else None
+                markup, base, mono=MONO if code else None, link_rid=LINK_RID if link else None
             )
     return out
 

@@ -7,11 +7,12 @@ not reopen the template): the template's remaining parts, compressed; for each p
 the slide XML with relationship ids renumbered, serialized and cut at its text shapes
 (:func:`_markup.segments`), its relationships, the serialized paragraph and run properties
 of each prototype paragraph with slots for size, language, bold, italic and list level;
-presentation.xml cut where the slide list goes; app.xml and core.xml with slots. Reading the
-template (``_prepare``: python-pptx and lxml) happens the first time a template is used;
-the result is kept in memory and in deckgen's on-disk cache. A deck is then assembled from
-strings and bytes (``_markup``): no XML tree, no lxml. Part names come from counters
-(:class:`PartNamer`).
+presentation.xml cut where the slide list goes; app.xml and core.xml with slots: a
+:class:`~deckgen.render.recipe.Base`. The template reader makes it with the theme, from the
+same slides (``reader.read``, python-pptx and lxml, the first time a template is used), and
+``themes.load`` hands it over (:func:`keep`) with the theme, from memory or deckgen's
+on-disk cache. A deck is then assembled from strings and bytes (``_markup``): no XML tree,
+no lxml. Part names come from counters (:class:`PartNamer`).
 
 Autofit: sizes in a Deck are already fitted, so a filled shape's ``a:normAutofit`` loses any
 stale ``fontScale``/``lnSpcReduction`` (PowerPoint would apply them to our text until someone
@@ -36,7 +37,7 @@ import posixpath
 import re
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
 from deckgen import cache as disk_cache
@@ -49,7 +50,6 @@ from deckgen.render._package import (
     check_output,
     content_types_xml,
     first_line,
-    open_presentation,
     rel_xml,
     relative_ref,
     rels_name,
@@ -57,20 +57,17 @@ from deckgen.render._package import (
     save_package,
 )
 from deckgen.render._zip import Deflater, Entry, entry
+from deckgen.render.recipe import LINK_RID, RT, SLIDES_DIR, Base, Clone, Notes, Recipe, Shape
 
-MONO = "Courier New"  # LibreOffice maps it to Liberation Mono, metric-compatible
 LINK_SCHEMES = ("http:", "https:", "mailto:", "ftp:", "ftps:", "tel:")
 PROP_LIMIT = 255
 
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-RT_SLIDE = _RT + "slide"
-RT_NOTES_SLIDE = _RT + "notesSlide"
-RT_NOTES_MASTER = _RT + "notesMaster"
-RT_HYPERLINK = _RT + "hyperlink"
+RT_SLIDE = RT + "slide"
+RT_NOTES_SLIDE = RT + "notesSlide"
+RT_NOTES_MASTER = RT + "notesMaster"
+RT_HYPERLINK = RT + "hyperlink"
 CT_SLIDE = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
 CT_NOTES = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
-_LINK_RID = "rIdDeckgenLink"  # placeholder in cached run properties
-_SLIDES_DIR = "/ppt/slides"
 _CACHE_SIZE = 4
 _THREADED = 64  # slides from which compression runs on a second thread
 
@@ -91,135 +88,80 @@ def write(deck: Deck, out: str | Path) -> None:
 # --------------------------------------------------------------------------- per template
 
 
-class _Shape:
-    """One text shape of a prototype: per prototype paragraph (at least one), its paragraph
-    properties and its run properties by (code, link, paragraph end), serialized with slots
-    for what a deck sets (``_markup.Skeleton``)."""
-
-    __slots__ = ("is_title", "pprs", "rprs", "cache")
-
-    def __init__(
-        self,
-        is_title: bool,
-        pprs: list[M.Skeleton],
-        rprs: list[dict[tuple[bool, bool, bool], M.Skeleton]],
-    ):
-        self.is_title = is_title
-        self.pprs = pprs
-        self.rprs = rprs
-        self.cache: dict[tuple[Any, ...], str] = {}  # filled fragments, per process
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        return self.is_title, self.pprs, self.rprs
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.is_title, self.pprs, self.rprs = state
-        self.cache = {}
+_cache: OrderedDict[tuple[Any, ...], Base] = OrderedDict()
 
 
-class _Clone(NamedTuple):
-    """A part each slide gets its own copy of (e.g. a chart), and the parts it owns."""
-
-    name: str  # the template's part name; copies are named like it
-    content_type: str
-    blob: bytes  # relationship ids renumbered for ``rels``
-    rels: list[tuple[str, str | _Clone, bool]]  # reltype, part name/URL/clone, external
-
-
-class _Recipe(NamedTuple):
-    """What every clone of one prototype shares."""
-
-    kind: str
-    tokens: list[M.Token]
-    rels: list[tuple[str, str | _Clone, bool]]  # reltype, ref from a slide/clone, external
-    static_rels: list[str] | None  # the rels as XML when none is a clone
-    shapes: dict[int, _Shape]
-    bodies: dict[int, bytes]  # settled bodyPr + lstStyle per shape
-    markup: M.Markup
-
-
-_Notes = tuple[list[M.Token], int | None, M.Markup, tuple[M.Skeleton, M.Skeleton]]
-"""A notes slide's tokens, its body shape's id, markup, and its run and end properties."""
-
-
-class _Base(NamedTuple):
-    """Everything about one template file that does not depend on the deck."""
-
-    where: str
-    recipes: dict[str, _Recipe]
-    errors: dict[str, BaseException]  # prototypes that cannot be used, raised when asked for
-    members: list[Entry | str]  # compressed parts in order; names of the three made per deck
-    content_types: list[tuple[str, str]]
-    namer: PartNamer
-    prs_name: str
-    prs_tokens: tuple[bytes, bytes]  # presentation.xml before and after the slide list
-    sld_id: tuple[str, str, str]  # p:sldId markup around its id and r:id
-    prs_rels: list[str]
-    next_rid: int
-    next_id: int
-    notes: _Notes | None
-    notes_master: str | None
-    app: tuple[str, M.AppXml] | None  # app.xml's name and contents
-    core: tuple[str, str, M.CoreXml, bool]  # core.xml's name, content type, contents, made by us
-    known_types: frozenset[tuple[str, str]]  # (extension, type) pairs with a Default
-
-
-_cache: OrderedDict[tuple[Any, ...], _Base] = OrderedDict()
-
-
-def _base(theme: Theme, notes: bool) -> _Base:
-    """The template's deck-independent part, from the cache when the file is unchanged."""
+def _key(theme: Theme, notes: bool) -> tuple[Any, ...] | None:
+    """What names a base in memory: the template file as it is now, the theme's prototypes
+    and whether the deck has notes; None when the file is gone."""
     try:
         st = os.stat(theme.path)
     except OSError:
-        return _prepare(theme, notes)  # raises the right TemplateError
+        return None
     protos = tuple(
         (k, p.slide_index, p.layout_name, tuple(s.shape_id for s in p.shapes))
         for k, p in sorted(theme.prototypes.items())
     )
     stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    key = (os.path.abspath(theme.path), stamp, protos, notes)
+    return (os.path.abspath(theme.path), stamp, protos, notes)
+
+
+def _remember(key: tuple[Any, ...], base: Base) -> None:
+    _cache[key] = base
+    _cache.move_to_end(key)
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+
+
+def keep(theme: Theme, base: Base) -> None:
+    """Write decks of ``theme`` from ``base``, read with it from the same template
+    (``reader.read``): the template is not read again."""
+    if base.where != theme.path:
+        return
+    for notes in (True, False):
+        if base.serves(notes):
+            key = _key(theme, notes)
+            if key is not None:
+                _remember(key, base)
+
+
+def _base(theme: Theme, notes: bool) -> Base:
+    """The template's deck-independent part: the one kept with the theme (:func:`keep`),
+    else read again (a theme from ``render.load_theme``, or a deck without notes from a
+    template that has no notes master), from the on-disk cache when the file is unchanged."""
+    key = _key(theme, notes)
+    if key is None:
+        return _prepare(theme, notes)  # raises the right TemplateError
     hit = _cache.get(key)
     if hit is None:
-        # another process read this template before: its recipe, without python-pptx
         stored = disk_cache.load("writer", key)
-        if isinstance(stored, _Base) and stored.where == theme.path:
+        if isinstance(stored, Base) and stored.where == theme.path:
             hit = stored
         else:
             hit = _prepare(theme, notes)
             if not hit.errors:  # exceptions do not all survive pickling; rare anyway
                 disk_cache.store("writer", key, hit)
-        _cache[key] = hit
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    else:
-        _cache.move_to_end(key)
+    _remember(key, hit)
     return hit
 
 
-def _prepare(theme: Theme, notes: bool) -> _Base:
-    from deckgen.render._prepare import Preparer  # lxml and python-pptx: only from here
+def _prepare(theme: Theme, notes: bool) -> Base:
+    from deckgen.render.reader import base_for  # lxml and python-pptx: only from here
 
-    prs = open_presentation(theme.path)
-    try:
-        return Preparer(prs, theme).run(notes)
-    except DeckgenError:
-        raise
-    except Exception as e:  # odd XML in an untrusted template: one line, not a traceback
-        raise TemplateError(f"cannot use template: {first_line(e)}", where=theme.path) from e
+    return base_for(theme, notes)
 
 
 # --------------------------------------------------------------------------- per deck
 
 
 class _Writer:
-    def __init__(self, base: _Base, deck: Deck):
+    def __init__(self, base: Base, deck: Deck):
         self.base, self.deck = base, deck
         self.where = base.where
         self.lang = deck.language or None
         self.notes_rpr: tuple[str, str] | None = None
 
-    def _recipes(self) -> dict[str, _Recipe]:
+    def _recipes(self) -> dict[str, Recipe]:
         for kind in sorted({s.kind for s in self.deck.slides}):
             if kind not in self.deck.theme.prototypes:
                 raise TemplateError(
@@ -232,6 +174,11 @@ class _Writer:
                 raise TemplateError(
                     f"cannot use template: {first_line(error)}", where=self.where
                 ) from error
+            if kind not in self.base.recipes:
+                raise TemplateError(
+                    f"template changed since it was loaded (no {kind} prototype)",
+                    where=self.where,
+                )
         return self.base.recipes
 
     def run(self) -> list[Entry]:
@@ -249,15 +196,15 @@ class _Writer:
         notes_count = 0
         for number, spec in enumerate(self.deck.slides, start=1):
             recipe = recipes[spec.kind]
-            name = namer.fixed(f"{_SLIDES_DIR}/slide{number}.xml")
+            name = namer.fixed(f"{SLIDES_DIR}/slide{number}.xml")
             clones: list[tuple[str, bytes]] = []
             if recipe.static_rels is not None:
                 rels = list(recipe.static_rels)
             else:
                 rels = []
                 for rt, target, external in recipe.rels:
-                    if isinstance(target, _Clone):
-                        ref = relative_ref(self._clone(target, namer, clones, types), _SLIDES_DIR)
+                    if isinstance(target, Clone):
+                        ref = relative_ref(self._clone(target, namer, clones, types), SLIDES_DIR)
                     else:
                         ref = target
                     rels.append(rel_xml(f"rId{len(rels) + 1}", rt, ref, external))
@@ -277,7 +224,7 @@ class _Writer:
                     (rels_name(notes_name), rels_xml(notes_rels)),
                 ]
                 types.append((notes_name, CT_NOTES))
-                ref = relative_ref(notes_name, _SLIDES_DIR)
+                ref = relative_ref(notes_name, SLIDES_DIR)
                 rels.append(rel_xml(f"rId{len(rels) + 1}", RT_NOTES_SLIDE, ref))
             new.add(name[1:], blob)
             new.add(rels_name(name), rels_xml(rels))
@@ -309,7 +256,7 @@ class _Writer:
 
     def _clone(
         self,
-        clone: _Clone,
+        clone: Clone,
         namer: PartNamer,
         out: list[tuple[str, bytes]],
         types: list[tuple[str, str]],
@@ -319,7 +266,7 @@ class _Writer:
         folder = posixpath.dirname(name)
         rels = []
         for i, (rt, target, external) in enumerate(clone.rels, start=1):
-            if isinstance(target, _Clone):
+            if isinstance(target, Clone):
                 ref = relative_ref(self._clone(target, namer, out, types), folder)
             elif external:
                 ref = target
@@ -335,7 +282,7 @@ class _Writer:
     # ------------------------------------------------------------------ text
 
     def _slide_blob(
-        self, rels: list[str], recipe: _Recipe, spec: SlideSpec, number: int, total: int
+        self, rels: list[str], recipe: Recipe, spec: SlideSpec, number: int, total: int
     ) -> bytes:
         removed: set[int] = set()
         paras: dict[int, bytes] = {}
@@ -358,7 +305,7 @@ class _Writer:
             ).encode()
         return M.assemble(recipe.tokens, removed, paras, recipe.bodies)
 
-    def _rpr(self, shape: _Shape, key: tuple[Any, ...]) -> str:
+    def _rpr(self, shape: Shape, key: tuple[Any, ...]) -> str:
         """Serialized ``a:rPr``/``a:endParaRPr`` for (proto, size, bold, italic, code, link,
         end), cached per shape."""
         hit = shape.cache.get((self.lang, key))
@@ -373,7 +320,7 @@ class _Writer:
             shape.cache[(self.lang, key)] = hit
         return hit
 
-    def _ppr(self, shape: _Shape, proto: int, level: int) -> str:
+    def _ppr(self, shape: Shape, proto: int, level: int) -> str:
         key = ("pPr", proto, level)
         hit = shape.cache.get(key)
         if hit is None:
@@ -385,7 +332,7 @@ class _Writer:
         self,
         rels: list[str],
         markup: M.Markup,
-        shape: _Shape,
+        shape: Shape,
         frame: Frame,
         blank: bool,
         number: int,
@@ -412,7 +359,7 @@ class _Writer:
                 key = (proto, para.size, span.bold, span.italic, span.code, bool(rid), False)
                 rpr = self._rpr(shape, key)
                 if rid:
-                    rpr = rpr.replace(_LINK_RID, rid)
+                    rpr = rpr.replace(LINK_RID, rid)
                 runs.append((text, rpr))
             end = self._rpr(shape, (proto, para.size, False, False, False, False, True))
             out.append(markup.paragraph(self._ppr(shape, proto, para.level), runs, end))
@@ -429,7 +376,7 @@ class _Writer:
             rels.append(rel_xml(rid, RT_HYPERLINK, target, True))
         return rid
 
-    def _notes_blob(self, notes: _Notes, text: str, number: int, total: int) -> bytes:
+    def _notes_blob(self, notes: Notes, text: str, number: int, total: int) -> bytes:
         tokens, body_id, markup, (rpr, end) = notes
         if body_id is None:
             return M.assemble(tokens, set(), {}, {})

@@ -117,3 +117,26 @@ def test_threaded_compression_gives_the_same_bytes(proto_theme: Theme, tmp_path:
     finally:
         writer_mod._THREADED = old
     assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
+
+
+def test_prototypes_that_moved_since_the_theme_was_read_are_an_error(
+    proto_path: Path, tmp_path: Path
+):
+    """A theme read earlier (render.load_theme) and a template changed since: the writer
+    reads the template again and refuses kinds whose prototype is not where it was, rather
+    than fill another slide's shapes."""
+    from deckgen.errors import TemplateError
+
+    path = tmp_path / "t.pptx"
+    shutil.copy(proto_path, path)
+    theme = load_theme(path)
+    prs = Presentation(path)
+    first = prs.slides._sldIdLst[0]  # the "how to" slide: every prototype moves up one
+    prs.part.drop_rel(first.rId)
+    prs.slides._sldIdLst.remove(first)
+    prs.save(path)
+    writer_mod._cache.clear()
+    with pytest.raises(TemplateError, match="template changed since it was loaded"):
+        write(make_deck(theme, 1), tmp_path / "out.pptx")
+    assert not (tmp_path / "out.pptx").exists()
+    write(make_deck(load_theme(path), 1), tmp_path / "out.pptx")  # read again: fine

@@ -1,4 +1,6 @@
-"""Reading a template: what plan and fit need to know about it, as plain data (`Theme`).
+"""Reading a template, once: what plan and fit need to know about it, as plain data
+(:class:`~deckgen.model.Theme`), and what the writer writes decks from
+(:class:`~deckgen.render.recipe.Base`), both from one opened presentation (:func:`read`).
 
 Two kinds of template:
 
@@ -6,9 +8,9 @@ Two kinds of template:
   text-bearing shape becomes a :class:`ShapeProto` with its Jinja source and the formatting
   PowerPoint would show (resolved through the whole inheritance chain);
 - *corporate templates* (no prototypes): layouts are chosen by name, with fallbacks, and
-  their placeholders get default Jinja templates. A slide made from the layout in memory is
-  analysed exactly like a prototype, and :func:`deckgen.render.write` makes the same slide
-  the same way, so shape ids agree.
+  their placeholders get default Jinja templates. A slide is made from the layout and
+  analysed exactly like a prototype; the writer's recipe is made from that same slide, so
+  shape ids agree.
 
 A prototype slide with no title placeholder is accepted with a warning in
 ``Theme.warnings`` (screen readers and the outline then find no title on its clones).
@@ -24,12 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from deckgen.errors import TemplateError
+from deckgen.errors import DeckgenError, TemplateError
 from deckgen.model import SLIDE_KINDS, ParaProto, Prototype, ShapeProto, Theme
 from deckgen.render import _xml as X
 from deckgen.render._package import first_line, open_presentation
+from deckgen.render._prepare import Preparer
+from deckgen.render.recipe import Base, Template
 
 if TYPE_CHECKING:
+    from pptx.opc.package import XmlPart
     from pptx.presentation import Presentation
     from pptx.slide import Slide, SlideLayout
 
@@ -41,6 +46,40 @@ DEFAULT_INSETS = (91440, 45720, 91440, 45720)
 SINGLE_LINE = 1.2
 
 
+def read(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    description: str = "",
+    notes_template: str = "",
+    min_body_size: float = 14,
+    min_title_size: float = 24,
+) -> Template:
+    """Read a .pptx/.potx template once into its theme and the writer's base (TemplateError
+    if the theme cannot be read; a base that cannot be made is None, and the writer reports
+    why when a deck is written)."""
+    prs = open_presentation(path)
+    count = _slide_count(prs)
+    theme, slides = _read_theme(
+        prs,
+        path,
+        name=name,
+        description=description,
+        notes_template=notes_template,
+        min_body_size=min_body_size,
+        min_title_size=min_title_size,
+    )
+    try:
+        # with notes: a deck almost always has them, and the base serves decks without
+        # them too unless the template lacks a notes master (Base.serves)
+        base: Base | None = Preparer(prs, theme, slides, count).run(True)
+    except Exception:  # the writer reads the template again and says what is wrong
+        base = None
+    if base is not None and base.errors:
+        base = None
+    return Template(theme, base)
+
+
 def load_theme(
     path: str | Path,
     *,
@@ -50,17 +89,80 @@ def load_theme(
     min_body_size: float = 14,
     min_title_size: float = 24,
 ) -> Theme:
-    """Read a .pptx/.potx template into a :class:`Theme` (TemplateError if it cannot)."""
+    """Only the theme of a .pptx/.potx template (TemplateError if it cannot be read): for
+    callers that do not write decks; :func:`read` gives the writer's base too."""
     prs = open_presentation(path)
+    return _read_theme(
+        prs,
+        path,
+        name=name,
+        description=description,
+        notes_template=notes_template,
+        min_body_size=min_body_size,
+        min_title_size=min_title_size,
+    )[0]
+
+
+def base_for(theme: Theme, notes: bool) -> Base:
+    """The writer's base for a theme whose base is not at hand (read by :func:`load_theme`,
+    or made by an API user; a deck without notes from a template without a notes master),
+    reading the template again. A kind whose prototype is no longer where ``theme`` found
+    it fails when a deck uses it."""
+    where = theme.path
+    prs = open_presentation(where)
+    try:
+        count = _slide_count(prs)
+        fresh, slides = _read_theme(prs, where)
+        errors: dict[str, BaseException] = {}
+        for kind, proto in theme.prototypes.items():
+            now = fresh.prototypes.get(kind)
+            if now is None or now.slide_index != proto.slide_index:
+                what = (
+                    f"slide {proto.slide_index + 1} is no longer the {kind} prototype"
+                    if proto.slide_index is not None
+                    else "layouts differ"
+                )
+            elif proto.layout_name is not None and now.layout_name != proto.layout_name:
+                what = "layouts differ"
+            else:
+                continue
+            errors[kind] = TemplateError(
+                f"template changed since it was loaded ({what})", where=where
+            )
+            slides.pop(kind, None)
+        return Preparer(prs, theme, slides, count, errors).run(notes)
+    except DeckgenError:
+        raise
+    except Exception as e:  # odd XML in an untrusted template: one line, not a traceback
+        raise TemplateError(f"cannot use template: {first_line(e)}", where=where) from e
+
+
+def _slide_count(prs: Presentation) -> int:
+    """The template's own slides (before a corporate template's layouts add theirs)."""
+    return len(prs.part._element.get_or_add_sldIdLst())
+
+
+def _read_theme(
+    prs: Presentation,
+    path: str | Path,
+    *,
+    name: str | None = None,
+    description: str = "",
+    notes_template: str = "",
+    min_body_size: float = 14,
+    min_title_size: float = 24,
+) -> tuple[Theme, dict[str, XmlPart]]:
+    """The theme, and the slide part each prototype was read from."""
     where = str(path)
     try:
         width = prs.slide_width or 9144000
         height = prs.slide_height or 6858000
         warnings: list[str] = []
-        protos = _prototypes_from_slides(prs, where, warnings)
+        slides: dict[str, XmlPart] = {}
+        protos = _prototypes_from_slides(prs, where, warnings, slides)
         from_layouts = not protos
         if from_layouts:
-            protos = _prototypes_from_layouts(prs, where, warnings)
+            protos = _prototypes_from_layouts(prs, where, warnings, slides)
     except TemplateError:
         raise
     except Exception as e:  # malformed XML in odd places: one line, never a traceback
@@ -68,7 +170,7 @@ def load_theme(
     p = Path(path)
     if name is None:
         name = p.parent.name if p.stem == "template" and p.parent.name else p.stem
-    return Theme(
+    theme = Theme(
         name=name,
         path=str(path),
         description=description,
@@ -81,6 +183,7 @@ def load_theme(
         from_layouts=from_layouts,
         warnings=tuple(warnings),
     )
+    return theme, slides
 
 
 # --------------------------------------------------------------------------- prototypes
@@ -98,7 +201,7 @@ def prototype_kind(slide: Slide) -> str | None:
 
 
 def _prototypes_from_slides(
-    prs: Presentation, where: str, warnings: list[str]
+    prs: Presentation, where: str, warnings: list[str], slides: dict[str, XmlPart]
 ) -> dict[str, Prototype]:
     protos: dict[str, Prototype] = {}
     for index, slide in enumerate(prs.slides):
@@ -119,13 +222,14 @@ def _prototypes_from_slides(
             )
             continue
         ctx = _SlideStyles(prs, slide)
-        shapes = tuple(_shape_protos(ctx, slide.shapes._spTree))
+        shapes = tuple(_shape_protos(ctx, slide.shapes._spTree, f"{where}, {label}", warnings))
         if not any(s.is_title for s in shapes):
             warnings.append(
                 f"{where}, {label} ({kind} prototype): no title placeholder; put the title "
                 "in the slide's title placeholder so screen readers and the outline find it"
             )
         protos[kind] = Prototype(kind=kind, shapes=shapes, slide_index=index)
+        slides[kind] = slide.part
     return protos
 
 
@@ -240,7 +344,7 @@ def iter_layouts(prs: Presentation) -> Iterable[SlideLayout]:
 def find_layout(prs: Presentation, kind: str) -> tuple[SlideLayout, str | None]:
     """The layout used for ``kind`` in corporate-template mode and a warning if it fell back.
 
-    Deterministic, so that :func:`load_theme` and :func:`write` pick the same layout.
+    Deterministic: a template read again (:func:`base_for`) gives the same layout.
     """
     wanted = LAYOUT_DEFAULTS[kind][0]
     layouts = list(iter_layouts(prs))
@@ -286,7 +390,7 @@ def layout_slide(prs: Presentation, kind: str) -> tuple[Slide, SlideLayout, str 
 
 
 def _prototypes_from_layouts(
-    prs: Presentation, where: str, warnings: list[str]
+    prs: Presentation, where: str, warnings: list[str], slides: dict[str, XmlPart]
 ) -> dict[str, Prototype]:
     protos: dict[str, Prototype] = {}
     for kind, (_, templates) in LAYOUT_DEFAULTS.items():
@@ -302,10 +406,11 @@ def _prototypes_from_layouts(
             )
         shapes = tuple(
             s
-            for s in _shape_protos(ctx, slide.shapes._spTree, overrides=assigned)
+            for s in _shape_protos(ctx, slide.shapes._spTree, where, warnings, overrides=assigned)
             if s.shape_id in assigned
         )
         protos[kind] = Prototype(kind=kind, shapes=shapes, layout_name=layout.name)
+        slides[kind] = slide.part
     return protos
 
 
@@ -590,6 +695,8 @@ def role_for(template: str, is_title: bool) -> str:
 def _shape_protos(
     ctx: _SlideStyles,
     spTree: etree._Element,
+    where: str,
+    warnings: list[str],
     overrides: Mapping[int, tuple[str, tuple[str, ...]]] | None = None,
 ) -> Iterable[ShapeProto]:
     slide_w = ctx.prs.slide_width or 9144000
@@ -604,6 +711,8 @@ def _shape_protos(
         texts = [X.paragraph_text(p)[0] for p in paras]
         if overrides is None and ph is None and not any(t.strip() for t in texts):
             continue
+        c_nv = sp.find(f"{X.qn('p:nvSpPr')}/{X.qn('p:cNvPr')}")
+        name = c_nv.get("name", "") if c_nv is not None else ""
         chain = ctx.chain(sp)
         box = None
         for s in chain:
@@ -624,10 +733,9 @@ def _shape_protos(
                 _para_proto(ctx, sp, p, t, is_title) for p, t in zip(paras, texts, strict=True)
             )
         template = "\n".join(p.template for p in para_protos)
-        c_nv = sp.find(f"{X.qn('p:nvSpPr')}/{X.qn('p:cNvPr')}")
         yield ShapeProto(
             shape_id=sid,
-            name=c_nv.get("name", "") if c_nv is not None else "",
+            name=name,
             box=box,
             insets=insets,
             paragraphs=para_protos,
@@ -709,7 +817,7 @@ def _para_proto(
 
 
 def template_names(theme_or_path: Theme | str | Path) -> dict[str, set[str]]:
-    """Per slide kind, the dotted names its templates read (for ``templates check``)."""
+    """Per slide kind, the dotted names its templates read from the context."""
     theme = theme_or_path if isinstance(theme_or_path, Theme) else load_theme(theme_or_path)
     return {
         kind: set().union(*(names_in(s.template) for s in proto.shapes)) if proto.shapes else set()

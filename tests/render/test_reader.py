@@ -1,4 +1,4 @@
-"""load_theme: what a template tells plan and fit, read from synthetic templates."""
+"""The template reader: what a template tells plan and fit, read from synthetic templates."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pptx.util import Emu, Pt
 
 from deckgen.model import Theme
 from deckgen.render import load_theme, template_names
-from deckgen.render.inspect import names_in
+from deckgen.render.reader import names_in
 
 from .make_templates import WIDE, layout, mark, set_runs
 
@@ -288,3 +288,19 @@ def test_template_names(proto_theme: Theme, proto_path: Path):
         "slide.total",
     }
     assert names["title"] == {"deck.title", "deck.subtitle"}
+
+
+def test_one_read_gives_the_theme_and_the_writers_recipe(proto_path: Path, tmp_path: Path):
+    """Issue 13, item 11: the theme (plan, fit) and the writer's recipe come from the same
+    slides of one opened template, so every shape the theme names is one the writer has."""
+    from deckgen.render import read_template
+
+    from .make_templates import corporate_wide
+
+    for path in (proto_path, corporate_wide(tmp_path / "corporate.pptx")):
+        theme, base = read_template(path)
+        assert base is not None and base.where == theme.path == str(path)
+        assert sorted(base.recipes) == sorted(theme.prototypes)
+        for kind, proto in theme.prototypes.items():
+            assert {s.shape_id for s in proto.shapes} <= set(base.recipes[kind].shapes)
+        assert theme == load_theme(path)

@@ -1,0 +1,117 @@
+"""What a deck is written from: everything about one template file that does not depend on
+the deck (:class:`Base`), made once by the template reader (``reader``, with python-pptx
+and lxml) and used by the writer (``writer``, with neither).
+
+A type of its own module, so that the side that makes a recipe and the side that uses it
+import it from here and not from each other; and what the on-disk cache stores
+(:class:`Template`: the theme and its base, read together) unpickles without the reader.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from deckgen.render import _markup as M
+
+if TYPE_CHECKING:
+    from deckgen.model import Theme
+    from deckgen.render._package import PartNamer
+    from deckgen.render._zip import Entry
+
+MONO = "Courier New"  # LibreOffice maps it to Liberation Mono, metric-compatible
+"""The typeface of code runs."""
+RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+"""The prefix of the relationship types a deck's parts use."""
+SLIDES_DIR = "/ppt/slides"
+"""Where slides go: a recipe's relationship targets are relative to it."""
+LINK_RID = "rIdDeckgenLink"
+"""Stands for a hyperlink's relationship id in a recipe's serialized run properties."""
+
+
+class Shape:
+    """One text shape of a prototype: per prototype paragraph (at least one), its paragraph
+    properties and its run properties by (code, link, paragraph end), serialized with slots
+    for what a deck sets (``_markup.Skeleton``)."""
+
+    __slots__ = ("is_title", "pprs", "rprs", "cache")
+
+    def __init__(
+        self,
+        is_title: bool,
+        pprs: list[M.Skeleton],
+        rprs: list[dict[tuple[bool, bool, bool], M.Skeleton]],
+    ):
+        self.is_title = is_title
+        self.pprs = pprs
+        self.rprs = rprs
+        self.cache: dict[tuple[Any, ...], str] = {}  # filled fragments, per process
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.is_title, self.pprs, self.rprs
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.is_title, self.pprs, self.rprs = state
+        self.cache = {}
+
+
+class Clone(NamedTuple):
+    """A part each slide gets its own copy of (e.g. a chart), and the parts it owns."""
+
+    name: str  # the template's part name; copies are named like it
+    content_type: str
+    blob: bytes  # relationship ids renumbered for ``rels``
+    rels: list[tuple[str, str | Clone, bool]]  # reltype, part name/URL/clone, external
+
+
+class Recipe(NamedTuple):
+    """What every clone of one prototype shares."""
+
+    kind: str
+    tokens: list[M.Token]
+    rels: list[tuple[str, str | Clone, bool]]  # reltype, ref from a slide/clone, external
+    static_rels: list[str] | None  # the rels as XML when none is a clone
+    shapes: dict[int, Shape]
+    bodies: dict[int, bytes]  # settled bodyPr + lstStyle per shape
+    markup: M.Markup
+
+
+Notes = tuple[list[M.Token], int | None, M.Markup, tuple[M.Skeleton, M.Skeleton]]
+"""A notes slide's tokens, its body shape's id, markup, and its run and end properties."""
+
+
+class Base(NamedTuple):
+    """Everything about one template file that does not depend on the deck."""
+
+    where: str
+    recipes: dict[str, Recipe]
+    errors: dict[str, BaseException]  # prototypes that cannot be used, raised when asked for
+    members: list[Entry | str]  # compressed parts in order; names of the three made per deck
+    content_types: list[tuple[str, str]]
+    namer: PartNamer
+    prs_name: str
+    prs_tokens: tuple[bytes, bytes]  # presentation.xml before and after the slide list
+    sld_id: tuple[str, str, str]  # p:sldId markup around its id and r:id
+    prs_rels: list[str]
+    next_rid: int
+    next_id: int
+    notes: Notes | None  # None: made for decks without speaker notes
+    notes_master: str | None
+    app: tuple[str, M.AppXml] | None  # app.xml's name and contents
+    core: tuple[str, str, M.CoreXml, bool]  # core.xml's name, content type, contents, made by us
+    known_types: frozenset[tuple[str, str]]  # (extension, type) pairs with a Default
+    notes_master_made: bool = False
+    """The template has no notes master and this base brings one (for ``notes``): a deck
+    without speaker notes must then not use it (its package would gain the master)."""
+
+    def serves(self, notes: bool) -> bool:
+        """Whether a deck with (``notes``) or without speaker notes can be written from it."""
+        return self.notes is not None if notes else not self.notes_master_made
+
+
+class Template(NamedTuple):
+    """A template read once: what plan and fit need (the theme) and what the writer needs
+    (its base, None when it could not be made: the writer then reads the template again and
+    reports why), agreeing on shape ids because they come from the same slides."""
+
+    theme: Theme
+    base: Base | None
