@@ -327,6 +327,6 @@ def test_a_statement_with_a_long_body_gets_the_body_layout() -> None:
         + "".join(f"- {LONG[:150]} {n}\n" for n in range(4))
     )
     assert plan_mod.slide_kind(long.insights[0], theme) == "bullets"
-    labelled = parse("# T\n\n## A\n- Think process, not product: habits beat goals.\n- b\n")
+    labelled = parse("# T\n\n## A\n- Process over product: habits beat goals.\n- b\n")
     assert plan_mod.slide_kind(labelled.insights[0], theme) == "bullets"
-    assert labelled.insights[0].items[0].spans[0].text == "Think process, not product: "
+    assert labelled.insights[0].items[0].spans[0].text == "Process over product: "
