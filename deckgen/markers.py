@@ -15,6 +15,8 @@ The modules that use them keep their own names (``plan._SPAN``, ``model.SLIDE_NU
 
 from __future__ import annotations
 
+import re
+
 # plan: rich text through Jinja (plan.encode/decode) ------------------------------------
 SPAN = "\ue000"
 """Starts a formatted span; the next character is ``chr(SPAN_FLAGS + bits)``."""
@@ -89,3 +91,27 @@ def check(markers: dict[str, str]) -> None:
 check(registry())
 ALL = frozenset(registry().values())
 """Every marker character."""
+
+_ANY = re.compile("[" + "".join(sorted(ALL)) + "]")
+_NONE = {ord(c): None for c in ALL}
+
+
+def found_in(text: str) -> set[str]:
+    """The markers in ``text`` (a template's own text must hold none: :func:`strip`)."""
+    return set(_ANY.findall(text))
+
+
+def strip(text: str) -> str:
+    """``text`` without any marker: what a template's designer typed (an icon font's glyph
+    that happens to share a code point, say) must never be taken for one."""
+    return text.translate(_NONE) if _ANY.search(text) else text
+
+
+def slide_numbers(text: str, number: int | str, total: int | str) -> str:
+    """``text`` with the slide number and total in place of their markers: the one place
+    they are replaced (the writer, for slides and their notes; ``deckgen outline``)."""
+    if SLIDE_NUMBER in text:
+        text = text.replace(SLIDE_NUMBER, str(number))
+    if SLIDE_TOTAL in text:
+        text = text.replace(SLIDE_TOTAL, str(total))
+    return text

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Conclusion, Deck, Document, Insight, RichText
+from deckgen.markers import slide_numbers
+from deckgen.model import Conclusion, Deck, Document, Insight, RichText
 
 SCHEMA = 1
 
@@ -44,10 +45,6 @@ def _conclusion(c: Conclusion | None) -> dict[str, Any] | None:
     }
 
 
-def _numbers(text: str, n: int, total: int) -> str:
-    return text.replace(SLIDE_NUMBER, str(n)).replace(SLIDE_TOTAL, str(total))
-
-
 def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
     total = len(deck.slides)
     return {
@@ -74,8 +71,8 @@ def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
                 "line": s.line,
                 "level": s.level,
                 "rule": s.rule,
-                "text": [_numbers(f.text, n, total) for f in s.frames if f.text.strip()],
-                "notes": s.notes,
+                "text": [slide_numbers(f.text, n, total) for f in s.frames if f.text.strip()],
+                "notes": slide_numbers(s.notes, n, total),
             }
             for n, s in enumerate(deck.slides, start=1)
         ],
@@ -106,7 +103,7 @@ def as_text(doc: Document, deck: Deck) -> str:
             if f.shape_id in skip:
                 continue
             for p in f.paragraphs:
-                text = _numbers(p.text, n, total).strip()
+                text = slide_numbers(p.text, n, total).strip()
                 if text and text not in (s.title, s.title.partition(". ")[2]):
                     lines.append(f"{'':16}{indent}{text}")
     if deck.warnings:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from deckgen.jinjanames import names
 from deckgen.model import SLIDE_KINDS, Theme
 
 # Names the planner puts in the Jinja context, by top-level object (docs/templates.md).
@@ -21,43 +20,12 @@ ITEM_ATTRS = {"label", "text", "line", "number", "title"} | KNOWN["insight"]
 # what deckgen makes instead when a template has no prototype (or layout) for a kind
 INSTEAD = {"section": "insight slides are used", "bullets": "insight slides are used"}
 
-_EXPR = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
-_DOTTED = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)")
-_JINJA_WORDS = {
-    "if", "else", "elif", "endif", "for", "endfor", "in", "not", "and", "or", "is", "loop",
-    "set", "true", "false", "none", "True", "False", "None", "defined", "length", "upper",
-    "lower", "title", "join", "default", "trim", "first", "last", "with", "endwith",
-}  # fmt: skip
 
-
-def _expressions(source: str) -> list[str]:
-    exprs = [m.group(1) or m.group(2) or "" for m in _EXPR.finditer(source)]
-    exprs = [re.sub(r"'[^']*'|\"[^\"]*\"", "''", e) for e in exprs]
-    return [re.sub(r"\|\s*\w+", "", e) for e in exprs]  # filters are not names
-
-
-def loop_variables(source: str) -> set[str]:
-    found: set[str] = set()
-    for expr in _expressions(source):
-        for m in re.finditer(r"\bfor\s+([\w\s,]+?)\s+in\b", expr):
-            found.update(v.strip() for v in m.group(1).split(","))
-    return found
-
-
-def names_used(source: str) -> set[str]:
-    """Dotted names in the Jinja expressions of ``source`` (e.g. ``insight.key_point``),
-    including attributes of loop variables (``f.label``)."""
-    found: set[str] = set()
-    for expr in _expressions(source):
-        for name, attrs in _DOTTED.findall(expr):
-            if name not in _JINJA_WORDS:
-                found.add(name + attrs)
-    return found
-
-
-def unknown_names(names: set[str], loop_vars: set[str]) -> set[str]:
+def unknown_names(used: set[str], loop_vars: set[str]) -> set[str]:
+    """The names in ``used`` the planner does not provide (``loop_vars``' attributes are
+    checked against what a list item has)."""
     bad = set()
-    for dotted in names:
+    for dotted in used:
         head, *rest = dotted.split(".")
         if head in loop_vars:
             if rest and rest[0] not in ITEM_ATTRS:
@@ -85,11 +53,9 @@ def report(theme: Theme) -> tuple[str, bool]:
             if proto.slide_index is not None
             else f"layout {proto.layout_name!r}"
         )
-        source = "\n".join(s.template for s in proto.shapes)
-        loops = loop_variables(source)
-        names = names_used(source)
-        bad = unknown_names(names, loops)
-        used = {n for n in names if n.split(".")[0] not in loops}
+        found = names("\n".join(s.template for s in proto.shapes))
+        bad = unknown_names(found.read | found.local, found.loops)
+        used = found.read
         titled = any(s.is_title for s in proto.shapes)
         lines.append(f"  {kind:<10} {where}; uses {', '.join(sorted(used)) or 'no names'}")
         if not titled:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from lxml import etree
 
+from deckgen import markers
 from deckgen.render import _markup as M
 from deckgen.render._markup import (  # noqa: F401 - the tree side of the same vocabulary
     A_BR,
@@ -275,6 +276,21 @@ def mark_shape(sp: etree._Element, sid: int, *, removable: bool = True) -> None:
     tx.append(_pi(ENDPARAS, sid))
 
 
+def unmark(root: etree._Element) -> None:
+    """Remove deckgen's private-use markers from the text and attribute values of a
+    template's part: the slots the writer fills by replacing them must not find the
+    template's own characters."""
+    for el in root.iter():
+        for name in ("text", "tail"):
+            value = getattr(el, name)
+            if value and markers.found_in(value):
+                setattr(el, name, markers.strip(value))
+        if isinstance(el.tag, str):
+            for k, v in el.attrib.items():
+                if markers.found_in(v):
+                    el.set(k, markers.strip(v))
+
+
 # --------------------------------------------------------------------------- app.xml
 
 EP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -302,7 +318,10 @@ def app_xml(blob: bytes, old_slides: int, screen: str | None = None) -> AppXml:
     try:
         root = etree.fromstring(blob, SAFE_PARSER)
     except etree.XMLSyntaxError:
+        for c in markers.ALL:  # (its slots are filled by replacing them)
+            blob = blob.replace(c.encode(), b"")
         return AppXml(blob, 0)
+    unmark(root)
     ep = f"{{{EP_NS}}}"
     vt = f"{{{VT_NS}}}"
     for name, value in (("Slides", AppXml.COUNT), ("Notes", AppXml.NOTES), ("HiddenSlides", "0")):
@@ -350,6 +369,7 @@ def core_xml(blob: bytes) -> CoreXml:
     else added at the end; dates of creation/modification get ``xsi:type``, with xsi
     declared on the root."""
     root = etree.fromstring(blob, _CORE_PARSER)
+    unmark(root)
     children = [(c.tag if isinstance(c.tag, str) else "", fragment(c, root.nsmap)) for c in root]
     bare = copy.deepcopy(root)
     for c in list(bare):

@@ -14,6 +14,11 @@ Two kinds of template:
 
 A prototype slide with no title placeholder is accepted with a warning in
 ``Theme.warnings`` (screen readers and the outline then find no title on its clones).
+
+The template's own text never holds deckgen's private-use markers (:mod:`deckgen.markers`):
+the reader removes them from the Jinja sources of shapes and notes (with a warning), and
+the writer's app.xml and core.xml lose them (``_xml``), so nothing the designer typed can be
+taken for a slide number, a formatted span or a slot.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from deckgen import markers
 from deckgen.errors import DeckgenError, TemplateError
+from deckgen.jinjanames import names_in
 from deckgen.model import SLIDE_KINDS, ParaProto, Prototype, ShapeProto, Theme
 from deckgen.render import _xml as X
 from deckgen.render._package import first_line, open_presentation
@@ -167,6 +174,7 @@ def _read_theme(
         raise
     except Exception as e:  # malformed XML in odd places: one line, never a traceback
         raise TemplateError(f"cannot understand template: {first_line(e)}", where=where) from None
+    notes_template = _unmarked([notes_template], f"{where}: notes template", warnings)[0]
     p = Path(path)
     if name is None:
         name = p.parent.name if p.stem == "template" and p.parent.name else p.stem
@@ -184,6 +192,20 @@ def _read_theme(
         warnings=tuple(warnings),
     )
     return theme, slides
+
+
+def _unmarked(texts: list[str], what: str, warnings: list[str]) -> list[str]:
+    """``texts`` without deckgen's private-use markers: a template's own characters must
+    never be taken for a slide number, a formatted span or a slot (a warning names them)."""
+    found = set().union(*map(markers.found_in, texts)) if texts else set()
+    if not found:
+        return texts
+    codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(found))
+    warnings.append(
+        f"{what}: removed characters that deckgen uses internally ({codes}); "
+        "type other characters, or use another icon font"
+    )
+    return [markers.strip(t) for t in texts]
 
 
 # --------------------------------------------------------------------------- prototypes
@@ -633,49 +655,6 @@ def _body_props(chain: list[etree._Element]) -> tuple[tuple[int, int, int, int],
     return insets, wrap  # type: ignore[return-value]
 
 
-# not after a dot: ``(x|string).isdigit()`` reads x, not a name "isdigit"
-_NAME = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*")
-_TAGS = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_FILTERS = re.compile(r"\|\s*[A-Za-z_][A-Za-z0-9_]*|\bis\s+(?:not\s+)?[A-Za-z_][A-Za-z0-9_]*")
-_JINJA_WORDS = (
-    "for in if elif else endif endfor not and or is set endset with endwith true false none "
-    "True False None loop recursive macro endmacro call endcall filter endfilter raw endraw "
-    "block endblock include import from as extends range"
-)
-_KEYWORDS = frozenset(_JINJA_WORDS.split())
-
-
-def names_in(template: str) -> set[str]:
-    """Dotted names a Jinja source reads (``insight.title``), minus loop/set variables.
-
-    A regex, not jinja2's AST: ``meta.find_undeclared_variables`` only gives the roots.
-    """
-    names: set[str] = set()
-    local: set[str] = set()
-    for m in _TAGS.finditer(template):
-        expr = m.group(1) if m.group(1) is not None else m.group(2)
-        expr = _FILTERS.sub(" ", _STRINGS.sub(" ", expr))
-        stmt = m.group(2)
-        if stmt is not None:
-            fm = re.match(r"\s*for\s+(.+?)\s+in\s", stmt)
-            if fm:
-                local.update(v.strip() for v in fm.group(1).split(","))
-            sm = re.match(r"\s*set\s+([A-Za-z_]\w*)", stmt)
-            if sm:
-                local.add(sm.group(1))
-        for nm in _NAME.finditer(expr):
-            # skip method calls' names after a dot handled by _NAME; skip call keywords
-            dotted = re.sub(r"\s+", "", nm.group(0))
-            if dotted.split(".")[0] in _KEYWORDS:
-                continue
-            rest = expr[nm.end() :].lstrip()
-            if rest.startswith("=") and not rest.startswith("=="):
-                continue  # keyword argument name
-            names.add(dotted)
-    return {n for n in names if n.split(".")[0] not in local}
-
-
 _CHROME_ROOTS = ("slide",)
 _CHROME_NAMES = {"deck.footer", "deck.title"}
 
@@ -713,6 +692,11 @@ def _shape_protos(
             continue
         c_nv = sp.find(f"{X.qn('p:nvSpPr')}/{X.qn('p:cNvPr')}")
         name = c_nv.get("name", "") if c_nv is not None else ""
+        joined = "\n".join(texts)
+        if overrides is None and ("{{" in joined or "{%" in joined):
+            # its text goes through Jinja and the writer (text without tags is copied as
+            # it is, an icon font's glyphs included)
+            texts = _unmarked(texts, f"{where}, shape {name!r}", warnings)
         chain = ctx.chain(sp)
         box = None
         for s in chain:

@@ -42,7 +42,8 @@ from urllib.parse import quote
 
 from deckgen import cache as disk_cache
 from deckgen.errors import DeckgenError, TemplateError
-from deckgen.model import SLIDE_NUMBER, SLIDE_TOTAL, Deck, Frame, SlideSpec, Theme
+from deckgen.markers import slide_numbers
+from deckgen.model import Deck, Frame, SlideSpec, Theme
 from deckgen.render import _markup as M
 from deckgen.render._package import (
     PartNamer,
@@ -340,7 +341,6 @@ class _Writer:
         links: dict[str, str],
     ) -> str:
         last = len(shape.pprs) - 1
-        num, tot = str(number), str(total)
         if blank:  # an empty title keeps its place (and formatting)
             return markup.paragraph(
                 self._ppr(shape, 0, 0),
@@ -352,9 +352,7 @@ class _Writer:
             proto = min(max(para.proto, 0), last)
             runs = []
             for span in para.runs:
-                text = span.text
-                if SLIDE_NUMBER in text or SLIDE_TOTAL in text:
-                    text = text.replace(SLIDE_NUMBER, num).replace(SLIDE_TOTAL, tot)
+                text = slide_numbers(span.text, number, total)
                 rid = self._link(rels, span.link, links) if span.link else None
                 key = (proto, para.size, span.bold, span.italic, span.code, bool(rid), False)
                 rpr = self._rpr(shape, key)
@@ -380,7 +378,7 @@ class _Writer:
         tokens, body_id, markup, (rpr, end) = notes
         if body_id is None:
             return M.assemble(tokens, set(), {}, {})
-        text = text.replace(SLIDE_NUMBER, str(number)).replace(SLIDE_TOTAL, str(total))
+        text = slide_numbers(text, number, total)
         if self.notes_rpr is None:
             self.notes_rpr = (rpr.fill(lang=self.lang), end.fill(lang=self.lang))
         run, last = self.notes_rpr

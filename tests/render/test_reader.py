@@ -12,9 +12,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu, Pt
 
+from deckgen.jinjanames import names_in
 from deckgen.model import Theme
 from deckgen.render import load_theme, template_names
-from deckgen.render.reader import names_in
 
 from .make_templates import WIDE, layout, mark, set_runs
 
