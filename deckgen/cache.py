@@ -114,10 +114,10 @@ def code_digest() -> str:
     millisecond), never from their contents."""
     global _digest
     if _digest is None:
-        from deckgen import __version__
-
+        # (deckgen's version is in its __init__.py, whose size and time the tree stamp
+        # holds: importing it here would make the package and its cache depend on each
+        # other)
         parts = (
-            __version__,
             sys.version,
             sys.implementation.cache_tag,
             tree_stamp(Path(__file__).resolve().parent),
