@@ -136,7 +136,7 @@ def _warm(template: str | None) -> None:
     so that each worker does not pay for them again. Failures surface per deck later."""
     try:
         from deckgen import api, fit, plan, themes  # noqa: F401
-        from deckgen.render import inspect, writer  # noqa: F401
+        from deckgen.render import reader, writer  # noqa: F401
 
         themes.load(template)
     except Exception:  # noqa: S110 - the per-deck build reports it properly

@@ -135,7 +135,7 @@ class Document:
 
 
 # --------------------------------------------------------------------------- theme
-# What the template loader (deckgen.render.inspect, the only reader of .pptx files) learns
+# What the template loader (deckgen.render.reader, the only reader of .pptx files) learns
 # about a template, as plain data, so that plan and fit never touch python-pptx.
 
 EMU_PER_PT = 12700
