@@ -153,7 +153,12 @@ def build_with(
     stdin: BinaryIO | None = None,
 ) -> Result:
     """:func:`build` with its switches given as one :class:`BuildOptions`, the value the
-    command line, batch builds and watch mode carry."""
+    command line, batch builds and watch mode carry. An ``output`` ending in ``.pdf`` gets
+    the deck's PDF (through LibreOffice) instead of the deck."""
+    if output is not None and Path(output).suffix.lower() == ".pdf":
+        from deckgen.pdf import build_pdf
+
+        return build_pdf(options, source, output, text=text, stdin=stdin)
     started = time.perf_counter()
     named = source if text is None else None
     out = Path(output) if output is not None else default_output(named)

@@ -26,7 +26,9 @@ Examples:
   deckgen build talk.md -o talk.pptx --template dark
   deckgen build - -o deck.pptx < summary.md
   deckgen build 'talks/*.md' -d out  many decks, in parallel
+  deckgen build talk.md -o talk.pdf  a PDF (through LibreOffice)
   deckgen watch talk.md              rebuild on every save
+  deckgen serve talk.md              a live page of the slides in your browser
   deckgen outline talk.md            what the parser understood
   deckgen templates                  the themes you can use
 """
@@ -145,8 +147,8 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Where to write the deck. Default: SOURCE with .pptx (for stdin: deck.pptx, "
-    "if there is none yet).",
+    help="Where to write the deck (a .pdf: its PDF instead). Default: SOURCE with .pptx "
+    "(for stdin: deck.pptx, if there is none yet).",
 )
 @click.option(
     "-d",
@@ -162,6 +164,9 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="With several sources: decks built at once. Default: the number of CPUs.",
 )
 @_deck_options
+@click.option(
+    "--pdf", "with_pdf", is_flag=True, help="Also write each deck's PDF next to it (LibreOffice)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only (no warnings, no progress).")
 def build(
     sources: tuple[str, ...],
@@ -169,6 +174,7 @@ def build(
     outdir: str | None,
     jobs: int | None,
     options: BuildOptions,
+    with_pdf: bool,
     quiet: bool,
 ) -> None:
     """Build a deck from SOURCE (a Markdown summary; '-' reads stdin; default content.md).
@@ -177,7 +183,8 @@ def build(
     each, into OUTDIR (-d) or next to each source; a failing source does not stop the
     others, and the exit code is 1 if any failed.
 
-    The deck is written atomically: on any error an existing deck is left as it was.
+    The deck is written atomically: on any error an existing deck is left as it was. A PDF
+    (-o talk.pdf, or --pdf for one next to each deck) is made by LibreOffice, also atomically.
     """
     if len(sources) > 1 or outdir is not None or any(_is_glob(s) for s in sources):
         if output is not None:
@@ -186,11 +193,17 @@ def build(
             )
         if "-" in sources:
             raise click.UsageError("stdin ('-') can only be built alone")
-        _build_many(sources, outdir, jobs, options, quiet)
+        _build_many(sources, outdir, jobs, options, quiet, with_pdf)
         return
 
     from deckgen.api import build_with
     from deckgen.output import default_output
+
+    pdf_only = output is not None and output.lower().endswith(".pdf")
+    if with_pdf or pdf_only:
+        from deckgen.office import require_soffice
+
+        require_soffice()  # before anything is built or written
 
     source = _source_or_default(sources[0] if sources else None, "build")
     if source == "-" and output is None and os.path.lexists(default_output(source)):
@@ -204,6 +217,17 @@ def build(
     if not quiet:
         _warn(result.warnings)
         click.echo(f"Wrote {result.output} ({result.slides} slides) in {result.seconds:.2f} s")
+    if with_pdf and not pdf_only:
+        import time
+
+        from deckgen.pdf import default_pdf, export
+
+        started = time.perf_counter()
+        pdf = default_pdf(result.output)
+        warnings = export(result.output, pdf)
+        if not quiet:
+            _warn(warnings)
+            click.echo(f"Wrote {pdf} in {time.perf_counter() - started:.2f} s")
 
 
 def _is_glob(arg: str) -> bool:
@@ -223,11 +247,17 @@ def _build_many(
     jobs: int | None,
     options: BuildOptions,
     quiet: bool,
+    with_pdf: bool = False,
 ) -> None:
     import time
     from pathlib import Path
 
     from deckgen import batch
+
+    if with_pdf:
+        from deckgen.office import require_soffice
+
+        require_soffice()  # before anything is built or written
 
     started = time.perf_counter()
     found, failed = batch.expand(sources or (_source_or_default(None, "build"),))
@@ -255,6 +285,9 @@ def _build_many(
         if not quiet:
             _warn(tuple(_about(o.source, w) for w in o.warnings))
             click.echo(f"Wrote {o.output} ({o.slides} slides) in {o.seconds:.2f} s")
+    if with_pdf and built:
+        built, unconverted = _export_pdfs(built, quiet)
+        failed += unconverted
     seconds = time.perf_counter() - started
     summary = f"{len(built)} built, {len(failed)} failed in {seconds:.2f} s"
     if failed:
@@ -266,6 +299,34 @@ def _build_many(
         click.echo(summary)
 
 
+def _export_pdfs(built: list[Any], quiet: bool) -> tuple[list[Any], list[Any]]:
+    """The PDFs of a batch's decks, by one LibreOffice: (converted, failed) outcomes."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from deckgen.pdf import default_pdf, export_many
+
+    by_deck = {Path(o.output): o for o in built}
+    if quiet:
+        results = export_many(list(by_deck))
+    else:
+        label = f"Converting {len(by_deck)} deck{'' if len(by_deck) == 1 else 's'} to PDF"
+        with click.progressbar(length=len(by_deck), label=label, file=sys.stderr) as bar:
+            results = export_many(list(by_deck), progress=lambda *_: bar.update(1))
+    done: list[Any] = []
+    failed: list[Any] = []
+    for deck, error, warnings in results:
+        o = by_deck[deck]
+        if error is not None:
+            failed.append(replace(o, ok=False, error=f"{o.source}: its PDF: {error}"))
+            continue
+        done.append(o)
+        if not quiet:
+            _warn(warnings)
+            click.echo(f"Wrote {default_pdf(deck)}")
+    return done, failed
+
+
 @cli.command(short_help="Rebuild a deck whenever its summary or template changes.")
 @click.argument("source", required=False, metavar="[SOURCE]")
 @click.option(
@@ -275,9 +336,19 @@ def _build_many(
     help="Where to write the deck. Default: SOURCE with .pptx.",
 )
 @_deck_options
+@click.option(
+    "--pdf",
+    "with_pdf",
+    is_flag=True,
+    help="Also write the deck's PDF next to it on every rebuild (one LibreOffice kept warm).",
+)
 @click.pass_context
 def watch(
-    ctx: click.Context, source: str | None, output: str | None, options: BuildOptions
+    ctx: click.Context,
+    source: str | None,
+    output: str | None,
+    options: BuildOptions,
+    with_pdf: bool,
 ) -> None:
     """Build SOURCE (default content.md), then rebuild it each time it or its template is
     saved. Ctrl-C stops.
@@ -296,13 +367,51 @@ def watch(
         err=lambda line: click.echo(line, err=True),
         debug=_debug(ctx),
     )
-    try:
-        changes = file_changes(watcher)
-        watcher.build()
-        click.echo(f"Watching {source} and its template for changes (Ctrl-C to stop)")
-        watcher.run(changes, first=False)
-    except KeyboardInterrupt:
-        click.echo("Stopped watching.")
+    with _stopped_by_sigterm():
+        try:
+            changes = file_changes(watcher)
+            if with_pdf:
+                from deckgen.office import open_office
+
+                watcher.office = open_office()
+                if watcher.office.reason:
+                    click.echo(f"Note: {watcher.office.reason}", err=True)
+            watcher.build()
+            click.echo(f"Watching {source} and its template for changes (Ctrl-C to stop)")
+            watcher.run(changes, first=False)
+        except KeyboardInterrupt:
+            click.echo("Stopped watching.")
+        finally:
+            if watcher.office is not None:
+                watcher.office.close()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the loop stops and LibreOffice is closed."""
+
+
+def _stopped_by_sigterm() -> Any:
+    """While the block runs, SIGTERM stops it as Ctrl-C would (so ``finally`` runs)."""
+    import contextlib
+    import signal
+    import threading
+
+    @contextlib.contextmanager
+    def handler() -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop(_signum: int, _frame: Any) -> None:
+            raise _Terminated
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return handler()
 
 
 @cli.command(short_help="Show the slides deckgen would make, with their text.")
@@ -387,14 +496,24 @@ def templates_check(path: str) -> None:
 @cli.command(short_help="Render a deck onto one PNG to look at it.")
 @click.argument("source", metavar="SOURCE|DECK")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="PNG to write.")
-@_template_option
+@_deck_options
 @click.option("--cols", default=4, show_default=True, help="Slides per row.")
-@click.option("--dpi", default=40, show_default=True, help="Resolution of each slide image.")
-def preview(source: str, output: str | None, template: str | None, cols: int, dpi: int) -> None:
-    """Render a deck (or build one from Markdown) onto one contact-sheet PNG via LibreOffice."""
+@click.option(
+    "--dpi",
+    default=96,
+    show_default=True,
+    type=click.IntRange(min=10, max=600),
+    help="Resolution of each slide image (96: a slide 1280 pixels wide).",
+)
+def preview(source: str, output: str | None, options: BuildOptions, cols: int, dpi: int) -> None:
+    """Render a deck (or build one from Markdown) onto one contact-sheet PNG via LibreOffice.
+
+    Warns when the render lacks a font the deck names (and its metric twin) or a glyph its
+    text needs (such as emoji without an emoji font)."""
     from deckgen.preview import preview as do_preview
 
-    out = do_preview(source, output, template=template, cols=cols, dpi=dpi)
+    out, warnings = do_preview(source, output, options=options, cols=cols, dpi=dpi)
+    _warn(warnings)
     click.echo(f"Wrote {out}")
 
 

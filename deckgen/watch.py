@@ -5,6 +5,9 @@ batches (tests feed it lists; the command feeds it :func:`file_changes`, built o
 Rebuilds are warm: the theme and its compiled templates stay cached in this process between
 builds, so a rebuild costs the parse, plan, fit and write of the deck only. A build that
 fails leaves the last good deck in place (writes are atomic) and the loop goes on.
+
+With a renderer (``deckgen watch --pdf``), each good build's PDF is written next to the deck
+by one LibreOffice kept warm for the whole session (:mod:`deckgen.office`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class Watcher:
     """Where errors and warnings go; defaults to ``echo``."""
     debug: bool = False
     """Let unexpected exceptions propagate (with their traceback) instead of reporting them."""
+    office: Any = None
+    """A :class:`deckgen.office.Renderer`: each good build's PDF goes next to the deck."""
     builds: int = field(default=0, init=False)
     failures: int = field(default=0, init=False)
     _template_file: Path | None = field(default=None, init=False, repr=False)
@@ -41,6 +46,15 @@ class Watcher:
     def __post_init__(self) -> None:
         if self.source == "-":
             raise UsageError("watch needs a file to watch, not stdin ('-')")
+
+    @property
+    def template_file(self) -> Path | None:
+        """The template the last good build used (what :meth:`watched` follows)."""
+        return self._template_file
+
+    @template_file.setter
+    def template_file(self, path: Path | None) -> None:
+        self._template_file = path
 
     @property
     def output_path(self) -> Path:
@@ -95,6 +109,27 @@ class Watcher:
         for w in result.warnings:
             err(f"Warning: {w}")
         self.echo(f"{verb} {result.output} ({result.slides} slides) in {result.seconds:.2f} s")
+        if self.office is not None:
+            return self._pdf(result.output)
+        return True
+
+    def _pdf(self, deck: Path) -> bool:
+        import time
+
+        from deckgen.pdf import default_pdf, export
+
+        started = time.perf_counter()
+        pdf = default_pdf(deck)
+        err = self.err or self.echo
+        try:
+            warnings = export(deck, pdf, self.office)
+        except DeckgenError as exc:
+            self.failures += 1
+            err(f"Error: {exc.message}")
+            return False
+        for w in warnings:
+            err(f"Warning: {w}")
+        self.echo(f"Wrote {pdf} in {time.perf_counter() - started:.2f} s")
         return True
 
     def run(self, changes: Iterable[Any], *, first: bool = True) -> None:
