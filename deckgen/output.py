@@ -28,6 +28,29 @@ def default_output(source: str | os.PathLike[str] | None) -> Path:
     return Path(source).with_suffix(".pptx")
 
 
+def writable_folder(out: str | os.PathLike[str]) -> Path:
+    """The folder ``out`` goes in, when a file can be written there; else an OutputError
+    saying why (also asked by the atomic writer just before it writes)."""
+    target = Path(out)
+    if target.is_dir():
+        raise OutputError("the output path is a folder", path=target, hint="give a file name")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():  # -o notes.md/deck.pptx
+            raise OutputError(
+                "the output folder is a file", path=existing, hint="choose another path"
+            )
+        raise OutputError("the output folder does not exist", path=folder, hint="create it first")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"the output folder {folder} is not writable",
+            path=target,
+            hint="choose another folder, or check its permissions",
+        )
+    return folder
+
+
 def check_output(out: str | os.PathLike[str], source: str | os.PathLike[str] | None = None) -> Path:
     """The folder the deck ``out`` goes in, when a deck can be written there; else an
     :class:`OutputError` saying why. With ``source`` (a summary's path), ``out`` must not
@@ -45,22 +68,7 @@ def check_output(out: str | os.PathLike[str], source: str | os.PathLike[str] | N
                 path=target,
                 hint="choose another name with -o",
             )
-    if target.is_dir():
-        raise OutputError("the output path is a folder", path=target, hint="give a file name")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-        if existing is not None and not existing.is_dir():  # -o notes.md/deck.pptx
-            raise OutputError(
-                "the output folder is a file", path=existing, hint="choose another path"
-            )
-        raise OutputError("the output folder does not exist", path=folder, hint="create it first")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(
-            f"the output folder {folder} is not writable",
-            path=target,
-            hint="choose another folder, or check its permissions",
-        )
+    folder = writable_folder(target)
     if target.suffix.lower() not in SUFFIXES:
         raise OutputError(
             "the output must be a .pptx file", path=target, hint="end the name with .pptx"

@@ -95,21 +95,13 @@ def user_dir() -> Path:
     return Path(base) / "deckgen" / "templates"
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
-
-
-_yaml_cache: dict[str, tuple[tuple[int, int], dict]] = {}
+_yaml_cache: dict[str, tuple[tuple[int, int, int, int], dict]] = {}
 
 
 def _read_yaml(path: Path) -> dict:
     """A theme's settings, re-read only when the file changed (rebuilds resolve themes often)."""
-    stamp = _stamp(path)
-    if stamp == (0, 0):
+    stamp = disk_cache.file_stamp(path)
+    if stamp is None:
         return {}
     hit = _yaml_cache.get(str(path))
     if hit is not None and hit[0] == stamp:
@@ -227,7 +219,7 @@ def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
     tfile = info.template_file
     folder = info.path if info.path.is_dir() else None
     parts = [tfile] + ([folder / "notes.j2", folder / "theme.yaml"] if folder else [])
-    key = (str(tfile.resolve()), tuple(_stamp(p) for p in parts))
+    key = (str(tfile.resolve()), tuple(disk_cache.file_stamp(p) for p in parts))
     template = _cache.get(key)
     if template is None:
         template = _read(info, folder, parts, key[0])

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from deckgen.errors import OutputError, TemplateError
+from deckgen.output import writable_folder
 from deckgen.render._markup import declares_dtd, escape_attr
 from deckgen.render._zip import Entry, write_zip
 
@@ -402,22 +403,6 @@ def _umask() -> int:
     return mask
 
 
-def check_output(out: str | Path) -> Path:
-    """The folder ``out`` goes in, if it can be written there (else OutputError)."""
-    target = Path(out)
-    where = str(out)
-    if target.is_dir():
-        raise OutputError("output path is a folder", where=where, hint="give a file name")
-    folder = target.parent
-    if not folder.exists():
-        raise OutputError(f"output folder {folder} does not exist", where=where)
-    if not folder.is_dir():
-        raise OutputError(f"{folder} is not a folder", where=where)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"output folder {folder} is not writable", where=where)
-    return folder
-
-
 def _named(folder: Path, prefix: str, suffix: str) -> list[str]:
     try:
         names = os.listdir(folder)
@@ -436,7 +421,7 @@ def atomic_write(out: str | Path, write: Callable[[IO[bytes]], None]) -> None:
     """
     target = Path(out)
     where = str(out)
-    folder = check_output(out)
+    folder = writable_folder(out)
     prefix = f".{target.name}.{os.urandom(4).hex()}."
     tmp: str | None = None
     try:

@@ -44,11 +44,11 @@ from deckgen import cache as disk_cache
 from deckgen.errors import DeckgenError, TemplateError
 from deckgen.markers import slide_numbers
 from deckgen.model import Deck, Frame, SlideSpec, Theme
+from deckgen.output import check_output
 from deckgen.render import _markup as M
 from deckgen.render._package import (
     PartNamer,
     atomic_write,
-    check_output,
     content_types_xml,
     first_line,
     rel_xml,
@@ -95,15 +95,13 @@ _cache: OrderedDict[tuple[Any, ...], Base] = OrderedDict()
 def _key(theme: Theme, notes: bool) -> tuple[Any, ...] | None:
     """What names a base in memory: the template file as it is now, the theme's prototypes
     and whether the deck has notes; None when the file is gone."""
-    try:
-        st = os.stat(theme.path)
-    except OSError:
+    stamp = disk_cache.file_stamp(theme.path)
+    if stamp is None:
         return None
     protos = tuple(
         (k, p.slide_index, p.layout_name, tuple(s.shape_id for s in p.shapes))
         for k, p in sorted(theme.prototypes.items())
     )
-    stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     return (os.path.abspath(theme.path), stamp, protos, notes)
 
 

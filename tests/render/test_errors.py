@@ -174,7 +174,7 @@ def test_output_is_a_folder(tmp_path: Path, proto_theme: Theme):
 
 def test_output_parent_is_a_file(tmp_path: Path, proto_theme: Theme):
     (tmp_path / "f").write_text("x")
-    with pytest.raises(OutputError, match="not a folder"):
+    with pytest.raises(OutputError, match="the output folder is a file"):
         write(make_deck(proto_theme, 1), tmp_path / "f" / "d.pptx")
 
 
