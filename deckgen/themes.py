@@ -121,11 +121,11 @@ def _parse_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise TemplateError(f"cannot read theme settings: {exc}", where=str(path)) from None
+        raise TemplateError(f"cannot read theme settings: {exc}", path=path) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise TemplateError("theme settings must be a mapping of names to values", where=str(path))
+        raise TemplateError("theme settings must be a mapping of names to values", path=path)
     return data
 
 
@@ -163,7 +163,7 @@ def resolve(name_or_path: str | os.PathLike[str] | None) -> ThemeInfo:
         raise TemplateError(
             "template not found"
             + (f": the folder has no {TEMPLATE_FILE}" if path.is_dir() else ""),
-            where=spec,
+            path=spec,
             hint="give a theme folder, a .pptx/.potx file, or a name from 'deckgen templates'",
         )
     found = _named(spec)
@@ -254,7 +254,7 @@ def _read(info: ThemeInfo, folder: Path | None, parts: list[Path], resolved: str
         try:
             notes = (folder / "notes.j2").read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"cannot read notes template: {exc}", where=str(folder)) from None
+            raise TemplateError(f"cannot read notes template: {exc}", path=folder) from None
 
     from deckgen.render import read_template  # python-pptx only when a deck is really built
 
@@ -282,12 +282,12 @@ def export(name: str, dest: str | os.PathLike[str], *, force: bool = False) -> P
     target = Path(dest).expanduser()
     if target.exists() and not target.is_dir():
         raise TemplateError(
-            "destination is a file", where=str(target), hint="give a folder for the theme"
+            "destination is a file", path=target, hint="give a folder for the theme"
         )
     if not force and target.is_dir() and any(target.iterdir()):
         raise TemplateError(
             "destination folder exists and is not empty",
-            where=str(target),
+            path=target,
             hint="choose a new folder, or pass --force to replace the theme files in it",
         )
     try:
@@ -298,5 +298,5 @@ def export(name: str, dest: str | os.PathLike[str], *, force: bool = False) -> P
             shutil.copy2(info.path, target / TEMPLATE_FILE)
     except OSError as exc:
         msg = f"cannot copy theme: {exc.strerror or exc}"
-        raise TemplateError(msg, where=str(target)) from None
+        raise TemplateError(msg, path=target) from None
     return target

@@ -78,28 +78,28 @@ def read_checked(path: str | Path) -> bytes:
     where = str(path)
     try:
         if p.is_dir():
-            raise TemplateError("is a folder, not a .pptx/.potx file", where=where)
+            raise TemplateError("is a folder, not a .pptx/.potx file", path=where)
         size = p.stat().st_size
         if size > MAX_FILE:
-            raise TemplateError(f"file is larger than {_mb(MAX_FILE)}", where=where)
+            raise TemplateError(f"file is larger than {_mb(MAX_FILE)}", path=where)
         data = p.read_bytes()
     except FileNotFoundError:
-        raise TemplateError("template file not found", where=where) from None
+        raise TemplateError("template file not found", path=where) from None
     except OSError as e:
-        raise TemplateError(f"cannot read template: {e.strerror or e}", where=where) from None
+        raise TemplateError(f"cannot read template: {e.strerror or e}", path=where) from None
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise TemplateError(
             "not a PowerPoint file (not a zip package)",
-            where=where,
+            path=where,
             hint="give a .pptx or .potx saved by PowerPoint, LibreOffice or Keynote",
         ) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise TemplateError(f"zip has {len(infos)} entries, refusing", where=where)
+            raise TemplateError(f"zip has {len(infos)} entries, refusing", path=where)
         total = 0
         for info in infos:
             total += info.file_size
@@ -107,7 +107,7 @@ def read_checked(path: str | Path) -> bytes:
                 raise TemplateError(
                     f"part {info.filename} inflates to {_mb(info.file_size)} "
                     f"(limit {_mb(MAX_PART)}); refusing a possible zip bomb",
-                    where=where,
+                    path=where,
                 )
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
                 info.compress_size, 1
@@ -115,25 +115,25 @@ def read_checked(path: str | Path) -> bytes:
                 ratio = info.file_size // max(info.compress_size, 1)
                 raise TemplateError(
                     f"part {info.filename} compresses {ratio}:1; refusing a possible zip bomb",
-                    where=where,
+                    path=where,
                 )
         if total > MAX_TOTAL:
             raise TemplateError(
                 f"package inflates to {_mb(total)} (limit {_mb(MAX_TOTAL)}); refusing a "
                 "possible zip bomb",
-                where=where,
+                path=where,
             )
         names = {i.filename for i in infos}
         try:
             members = {i.filename: zf.read(i) for i in infos if not i.is_dir()}
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as e:
-            raise TemplateError(f"damaged zip package: {e}", where=where) from None
+            raise TemplateError(f"damaged zip package: {e}", path=where) from None
 
     ct_blob = members.get("[Content_Types].xml")
     if ct_blob is None or "_rels/.rels" not in names:
         raise TemplateError(
             "zip file is not a presentation (no [Content_Types].xml or _rels/.rels)",
-            where=where,
+            path=where,
         )
     overrides, defaults = _content_types(ct_blob, where)
 
@@ -143,7 +143,7 @@ def read_checked(path: str | Path) -> bytes:
         if xml and declares_dtd(blob):
             raise TemplateError(
                 f"part {name} declares a DOCTYPE/ENTITY; refusing XML with entity declarations",
-                where=where,
+                path=where,
             )
 
     main = _main_part(members["_rels/.rels"], where)
@@ -151,13 +151,13 @@ def read_checked(path: str | Path) -> bytes:
     if main_ct in MACRO_MAINS:
         raise TemplateError(
             "macro-enabled presentations are not accepted as templates",
-            where=where,
+            path=where,
             hint="save it as .pptx or .potx",
         )
     if main_ct != PRES_MAIN and main_ct not in OTHER_MAINS:
         raise TemplateError(
             f"zip file is not a presentation (main part type {main_ct or 'missing'})",
-            where=where,
+            path=where,
         )
     if main_ct in OTHER_MAINS:
         # python-pptx only opens presentation.main; a template/slideshow differs only in
@@ -182,7 +182,7 @@ def _content_types(blob: bytes, where: str) -> tuple[dict[str, str], dict[str, s
     try:
         root = etree.fromstring(blob, SAFE_PARSER)
     except etree.XMLSyntaxError as e:
-        raise TemplateError(f"[Content_Types].xml is not valid XML: {e}", where=where) from None
+        raise TemplateError(f"[Content_Types].xml is not valid XML: {e}", path=where) from None
     overrides = {
         el.get("PartName", "").lower(): el.get("ContentType", "")
         for el in root.iter(f"{{{CT_NS}}}Override")
@@ -201,7 +201,7 @@ def _is_xml_ct(name: str, overrides: dict[str, str], defaults: dict[str, str]) -
 
 def _main_part(rels_blob: bytes, where: str) -> str:
     if declares_dtd(rels_blob):
-        raise TemplateError("_rels/.rels declares a DOCTYPE/ENTITY; refusing", where=where)
+        raise TemplateError("_rels/.rels declares a DOCTYPE/ENTITY; refusing", path=where)
     from lxml import etree
 
     from deckgen.render._xml import SAFE_PARSER
@@ -209,12 +209,12 @@ def _main_part(rels_blob: bytes, where: str) -> str:
     try:
         root = etree.fromstring(rels_blob, SAFE_PARSER)
     except etree.XMLSyntaxError as e:
-        raise TemplateError(f"_rels/.rels is not valid XML: {e}", where=where) from None
+        raise TemplateError(f"_rels/.rels is not valid XML: {e}", path=where) from None
     for rel in root.iter(f"{{{RELS_NS}}}Relationship"):
         if rel.get("Type") == RT_OFFICE_DOC:
             target = rel.get("Target", "")
             return target if target.startswith("/") else "/" + target
-    raise TemplateError("zip file is not a presentation (no main document)", where=where)
+    raise TemplateError("zip file is not a presentation (no main document)", path=where)
 
 
 def first_line(e: BaseException) -> str:
@@ -232,7 +232,7 @@ def open_presentation(path: str | Path) -> Presentation:
     except TemplateError:
         raise
     except Exception as e:  # python-pptx raises many kinds on malformed packages
-        raise TemplateError(f"cannot read presentation: {first_line(e)}", where=str(path)) from None
+        raise TemplateError(f"cannot read presentation: {first_line(e)}", path=path) from None
 
 
 # --------------------------------------------------------------------------- part names
@@ -445,7 +445,7 @@ def atomic_write(out: str | Path, write: Callable[[IO[bytes]], None]) -> None:
                 msg = f"cannot write in folder {folder}: {e.strerror or e}"
             else:
                 msg = f"cannot write output: {e.strerror or e}"
-            raise OutputError(msg, where=where) from None
+            raise OutputError(msg, path=where) from None
         raise
     with contextlib.suppress(OSError):  # make the rename durable; not all systems allow it
         dfd = os.open(folder, os.O_RDONLY)

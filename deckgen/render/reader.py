@@ -134,14 +134,14 @@ def base_for(theme: Theme, notes: bool) -> Base:
             else:
                 continue
             errors[kind] = TemplateError(
-                f"template changed since it was loaded ({what})", where=where
+                f"template changed since it was loaded ({what})", path=where
             )
             slides.pop(kind, None)
         return Preparer(prs, theme, slides, count, errors).run(notes)
     except DeckgenError:
         raise
     except Exception as e:  # odd XML in an untrusted template: one line, not a traceback
-        raise TemplateError(f"cannot use template: {first_line(e)}", where=where) from e
+        raise TemplateError(f"cannot use template: {first_line(e)}", path=where) from e
 
 
 def _slide_count(prs: Presentation) -> int:
@@ -173,7 +173,7 @@ def _read_theme(
     except TemplateError:
         raise
     except Exception as e:  # malformed XML in odd places: one line, never a traceback
-        raise TemplateError(f"cannot understand template: {first_line(e)}", where=where) from None
+        raise TemplateError(f"cannot understand template: {first_line(e)}", path=where) from None
     notes_template = _unmarked([notes_template], f"{where}: notes template", warnings)[0]
     p = Path(path)
     if name is None:

@@ -82,7 +82,7 @@ def write(deck: Deck, out: str | Path) -> None:
     except DeckgenError:
         raise
     except Exception as e:  # odd XML in an untrusted template: one line, not a traceback
-        raise TemplateError(f"cannot use template: {first_line(e)}", where=deck.theme.path) from e
+        raise TemplateError(f"cannot use template: {first_line(e)}", path=deck.theme.path) from e
     atomic_write(out, lambda f: save_package(members, f))
 
 
@@ -164,19 +164,19 @@ class _Writer:
         for kind in sorted({s.kind for s in self.deck.slides}):
             if kind not in self.deck.theme.prototypes:
                 raise TemplateError(
-                    f"template has no prototype for {kind!r} slides", where=self.where
+                    f"template has no prototype for {kind!r} slides", path=self.where
                 )
             error = self.base.errors.get(kind)
             if isinstance(error, DeckgenError):
                 raise error
             if error is not None:
                 raise TemplateError(
-                    f"cannot use template: {first_line(error)}", where=self.where
+                    f"cannot use template: {first_line(error)}", path=self.where
                 ) from error
             if kind not in self.base.recipes:
                 raise TemplateError(
                     f"template changed since it was loaded (no {kind} prototype)",
-                    where=self.where,
+                    path=self.where,
                 )
         return self.base.recipes
 
@@ -292,7 +292,7 @@ class _Writer:
                 raise TemplateError(
                     f"slide {number} ({spec.kind}): the prototype has no text shape with id "
                     f"{frame.shape_id}",
-                    where=self.where,
+                    path=self.where,
                     hint="was the template changed after it was loaded?",
                 )
             blank = _blank(frame)

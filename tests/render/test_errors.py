@@ -264,3 +264,17 @@ def test_odd_slide_ids_are_a_template_error(tmp_path: Path, proto_path: Path, pr
         write(deck, tmp_path / "out.pptx")
     _one_line(e)
     assert not (tmp_path / "out.pptx").exists()
+
+
+def test_template_errors_carry_the_template_path(tmp_path: Path) -> None:
+    """API users get the template file as a field, not only inside the message."""
+    import deckgen
+    from deckgen.errors import TemplateError
+
+    broken = tmp_path / "broken.pptx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    for template in (broken, tmp_path / "missing.pptx"):
+        with pytest.raises(TemplateError) as exc:
+            deckgen.build(text="T\n1. A\n- b\n", output=tmp_path / "d.pptx", template=template)
+        assert exc.value.path == str(template), exc.value.message
+        assert exc.value.message.startswith(str(template))
