@@ -9,8 +9,9 @@ author; they must not collide with each other either (a slide-number placeholder
 also a size slot would be replaced in the wrong place). Each is defined here, and
 importing this module fails if two of them share a code point.
 
-The modules that use them keep their own names (``plan._SPAN``, ``model.SLIDE_NUMBER``,
-``render._markup.SLOTS`` …); tests/test_markers.py checks that those equal these.
+The modules that use them import them from here (plan, model, the writer's slots);
+tests/test_markers.py checks that no other module spells one out, and a template's own
+text is cleaned of them when it is read (deckgen.render.reader).
 """
 
 from __future__ import annotations
