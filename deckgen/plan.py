@@ -670,9 +670,22 @@ STATEMENT_REST_CHARS = 420
 statement layout's explanation panel would shrink it or continue it on another slide."""
 
 
+STATEMENT_CHARS = 320
+"""A statement longer than this is a paragraph, not a statement: the body layout fits it."""
+STATEMENT_REST_ITEMS = 3
+
+
 def _briefly_explained(ins: Insight) -> bool:
-    rest = sum(len(f.text.text) for f in ins.fields if _norm_label(f.label) not in _STATEMENT)
-    return rest + sum(len(p.text) for p in ins.points) <= STATEMENT_REST_CHARS
+    """A short statement and a short explanation (at most three items): what the statement
+    layout holds without shrinking its panel or continuing it on another slide."""
+    said = [f.text.text for f in ins.fields if _norm_label(f.label) in _STATEMENT]
+    rest = [f.text.text for f in ins.fields if _norm_label(f.label) not in _STATEMENT]
+    rest += [p.text for p in ins.points]
+    return (
+        sum(map(len, said[:1])) <= STATEMENT_CHARS
+        and len(said) + len(rest) - 1 <= STATEMENT_REST_ITEMS
+        and sum(map(len, rest)) <= STATEMENT_REST_CHARS
+    )
 
 
 def slide_kind(ins: Insight, theme: Theme) -> str:
