@@ -17,6 +17,12 @@ Figures (targets from issue 6):
 - 4,000 vs 1,000 insights, build time with notes (the time the build reports,
   so the interpreter's start does not flatter the ratio)                          <= 4.5x
 - peak memory (max RSS of the build process) at 1,000 and 4,000 insights
+- warm render (issue 12): what ``deckgen serve`` does after a save of content.md, build the
+  deck, have the warm LibreOffice make its PDF and turn that into one PNG per slide, vs a
+  cold ``soffice --convert-to pdf`` of the same deck (a new LibreOffice in a kept profile,
+  the deck already built, no pictures)                                          <= 0.4x
+  Both run alternately in one process, so that load on the machine hits both; skipped
+  without LibreOffice.
 
 Big inputs are content.md's insights repeated and renumbered. Small timings are medians of
 15 runs (7 with --quick), deckgen and its baseline interleaved so that load on the machine
@@ -221,6 +227,47 @@ print(json.dumps(result))
 """
 
 
+WARM_RENDER = """
+import json, os, subprocess, sys, tempfile, time
+from pathlib import Path
+from deckgen.model import BuildOptions
+from deckgen.office import ColdOffice, find_soffice, open_office
+from deckgen.serve import Session
+src, n = sys.argv[1], int(sys.argv[2])
+office = open_office()
+session = Session(src, BuildOptions(), office)
+soffice = find_soffice()
+profile = Path(tempfile.mkdtemp(prefix="bench-lo-"))
+out = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+deck = Path("cold.pptx")
+def cold():
+    t = time.perf_counter()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
+         "--norestore", "--convert-to", "pdf", "--outdir", str(out), str(deck)],
+        check=True, capture_output=True, start_new_session=True,
+    )
+    return time.perf_counter() - t
+result = {"warm": [], "cold": [], "renderer": office.kind, "slides": 0}
+try:
+    assert session.rebuild(), session.error   # starts LibreOffice, loads the theme
+    import deckgen
+    deckgen.build(src, deck)
+    cold()  # creates the cold profile
+    for _ in range(n):
+        t = time.perf_counter()
+        ok = session.rebuild()
+        result["warm"].append(time.perf_counter() - t)
+        assert ok, session.error
+        result["cold"].append(cold())
+    result["slides"] = len(session.good.images)
+finally:
+    office.close()
+    session.close()
+print(json.dumps(result))
+"""
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -286,6 +333,23 @@ def print_table(figures: list[Figure]) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
+def _warm_render(runner: Runner, py: list[str], n: int) -> Figure:
+    name = "warm render content.md -> slide PNGs"
+    if shutil.which("soffice") is None:
+        return Figure(name, "-", "no soffice", target=0.4, skipped=True)
+    print(f"warm render: {n} rebuilds to pictures, each followed by a cold soffice …", flush=True)
+    run = runner.run([*py, "-c", WARM_RENDER, "content.md", str(n)], check=False)
+    if run.returncode != 0:
+        err = (runner.workdir / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+        print(f"warm render failed: {err.strip().splitlines()[-1:] or '?'}")
+        return Figure(name, "failed", "", target=0.4, skipped=True)
+    data = json.loads(run.stdout.strip().splitlines()[-1])
+    warm = statistics.median(data["warm"])
+    cold = statistics.median(data["cold"])
+    label = f"{name} ({data['slides']}, {data['renderer']})"
+    return Figure(label, _s(warm), f"soffice cold {_s(cold)}", warm / cold, 0.4)
+
+
 def machine() -> str:
     import importlib.metadata as md
 
@@ -316,6 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (noisier)")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep the inputs and decks")
     ap.add_argument("--pandoc", default=shutil.which("pandoc"), help="pandoc to compare with")
+    ap.add_argument(
+        "--render-only", action="store_true", help="only the warm render figure (LibreOffice)"
+    )
     args = ap.parse_args(argv)
 
     small_runs = 7 if args.quick else 15
@@ -329,12 +396,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = Path(tmp.name)
         cleanup = tmp.cleanup
     try:
-        return _bench(workdir, args.pandoc, small_runs, big_runs, args.quick)
+        return _bench(workdir, args.pandoc, small_runs, big_runs, args.quick, args.render_only)
     finally:
         cleanup()
 
 
-def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, quick: bool) -> int:
+def _bench(
+    workdir: Path,
+    pandoc: str | None,
+    small_runs: int,
+    big_runs: int,
+    quick: bool,
+    render_only: bool = False,
+) -> int:
     summary = read_summary(CONTENT)
     (workdir / "content.md").write_text(CONTENT.read_text(encoding="utf-8"), encoding="utf-8")
     for n in (1000, 4000):
@@ -363,6 +437,8 @@ def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, qu
 
     # warm the bytecode cache and the page cache
     runner.run([*dg, "build", "content.md", "-o", "warmup.pptx"])
+    if render_only:
+        return _report([_warm_render(runner, py, 5 if quick else 9)])
 
     # -- cold build of content.md vs the python-pptx import floor
     floor_cmd = [*py, "-c", "import pptx"]
@@ -448,13 +524,21 @@ def _bench(workdir: Path, pandoc: str | None, small_runs: int, big_runs: int, qu
         rss = f"{run.max_rss_mb:.0f} MB" if run.max_rss_mb is not None else "n/a"
         figures.append(Figure(f"peak memory, {n:,} insights", rss, f"{slides[n]} slides"))
 
+    # -- warm render to slide pictures vs a cold soffice --convert-to pdf (issue 12)
+    figures.append(_warm_render(runner, py, 5 if quick else 9))
+    return _report(figures)
+
+
+def _report(figures: list[Figure]) -> int:
     print_table(figures)
     print()
     print(
         "ratio: wall-time medians (PASS/FAIL is on these); cpu ratio: user+sys CPU seconds of "
         'the same runs.\nimport pptx = `python -c "import pptx"`, interpreter start plus '
         "the python-pptx import: the floor any python-pptx tool pays.\n(build) = the time the "
-        "command reports for the build itself, without the interpreter's start."
+        "command reports for the build itself, without the interpreter's start.\nwarm render "
+        "= a rebuild as `deckgen serve` makes it (deck, PDF by the LibreOffice kept running, "
+        "a PNG per slide); soffice cold = `soffice --convert-to pdf` of the built deck."
     )
     failed = [f.name for f in figures if f.verdict == "FAIL"]
     print(f"{len(failed)} target(s) missed" + (": " + "; ".join(failed) if failed else "") + ".")

