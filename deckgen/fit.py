@@ -39,6 +39,15 @@ STEP = 0.5
 
 CONTINUED = " (continued)"
 
+TITLE_FLOOR = 1.0
+"""A title too long for its box at the theme's smallest title size shrinks further, as far
+as it must (down to the smallest size a file stores), with a warning naming the slide: a
+title is never split across slides."""
+
+SMALL_BOX_LINES = 5
+"""A text box that holds fewer lines than this at the smallest size is small: a follow-up
+slide it causes is blamed on the template, not on the summary."""
+
 LEVEL_INDENT = 36.0
 """Points of indentation assumed per list level (PowerPoint's masters use 0.5 inch steps)."""
 
@@ -166,6 +175,8 @@ class _FrameFit(NamedTuple):
     fits: bool
     size: float
     """The largest size used (for messages)."""
+    below: float | None = None
+    """A title shrunk below this minimum size (the theme's) to stay whole."""
 
 
 def _with_sizes(paras: Sequence[Para], sizes: Sequence[float]) -> tuple[Para, ...]:
@@ -195,8 +206,15 @@ def _fit_frame(box: _Box, frame: Frame, split: bool) -> _FrameFit:
     if not paras:
         return _FrameFit(((),), True, 0.0)
     sizes, ok = _choose(box, paras)
+    below = None
+    if not ok and box.shape.role == "title" and box.min_size > TITLE_FLOOR:
+        # a title is never split: it shrinks further (the caller warns)
+        below = box.min_size
+        sizes, ok = _choose(box._replace(min_size=TITLE_FLOOR), paras)
     sized = _with_sizes(paras, sizes)
     top = max(sizes)
+    if below is not None:
+        return _FrameFit((sized,), ok, top, below)
     if ok or not split or not box.shape.wrap:
         return _FrameFit((sized,), ok, top)
     return _FrameFit(tuple(_split(box, sized)), False, top)
@@ -309,12 +327,15 @@ def _split(box: _Box, paras: Sequence[Para]) -> list[tuple[Para, ...]]:
 
 
 def _item_label(slide: SlideSpec) -> str:
-    """The slide as warnings name it: ``insight 3 “Title”``, ``conclusion slide “Title”``."""
+    """The slide as warnings name it, with the summary's line it comes from:
+    ``insight 3 “Title” (line 12)``, ``section slide “Part II” (line 40)``."""
     title = slide.title if len(slide.title) <= 60 else slide.title[:59].rstrip() + "…"
-    if slide.kind == "insight" and slide.number:
+    line = f" (line {slide.line})" if slide.line else ""
+    if slide.kind in ("insight", "bullets") and slide.number:
         title = re.sub(rf"^{re.escape(slide.number)}\s*[.):]\s*", "", title)  # "3. Title" → "Title"
-        return f"insight {slide.number} {quoted(title)}"
-    return f"{slide.kind} slide {quoted(title)}"
+        return f"insight {slide.number} {quoted(title)}{line}"
+    kind = "insight" if slide.kind == "bullets" else slide.kind
+    return f"{kind} slide {quoted(title)}{line}"
 
 
 def _append_continued(paras: tuple[Para, ...]) -> tuple[Para, ...]:
@@ -341,6 +362,7 @@ def _fit_slide(
     warnings: list[str] = []
     fits: list[tuple[Frame, _Box, _FrameFit] | Frame] = []
     overflow_size: float | None = None
+    overflow_box: _Box | None = None
     for frame in slide.frames:
         shape = shapes.get(frame.shape_id)
         if shape is None:
@@ -350,12 +372,19 @@ def _fit_slide(
         hit = memo.get(key)
         if hit is None:
             box = _Box.of(shape, theme)
-            hit = memo[key] = box, _fit_frame(box, frame, split=shape.role in ("content", "title"))
+            hit = memo[key] = box, _fit_frame(box, frame, split=shape.role == "content")
         box, ff = hit
         fits.append((frame, box, ff))
         if len(ff.chunks) > 1 and overflow_size is None:
             overflow_size = box.min_size
-        if not ff.fits and len(ff.chunks) == 1 and frame.paragraphs:
+            overflow_box = box
+        if ff.below is not None and ff.fits:
+            warnings.append(
+                f"{_item_label(slide)}: the title is too long for its box at {ff.below:g} pt "
+                f"(the smallest title size); shrunk to {ff.size:g} pt to keep it whole — "
+                "shorten it for a bigger title"
+            )
+        elif not ff.fits and len(ff.chunks) == 1 and frame.paragraphs:
             warnings.append(
                 f"{_item_label(slide)}: text of shape {shape.name!r} does not fit "
                 f"its box even at {ff.size:g} pt"
@@ -399,8 +428,26 @@ def _fit_slide(
         warnings.append(
             f"{_item_label(slide)} does not fit on one slide{at}; "
             f"continued on {_plural(n - 1, 'follow-up slide')}"
+            + _small_box(overflow_box, theme, slide.kind)
         )
     return out, warnings
+
+
+def _small_box(box: _Box | None, theme: Theme, kind: str) -> str:
+    """`` (the template's body box on layout 'X' is only 29 pt tall)`` when the box that
+    overflowed is small for text (fewer than :data:`SMALL_BOX_LINES` lines at the smallest
+    size): then the template, not the summary, is why the slide was continued."""
+    if box is None or box.height >= SMALL_BOX_LINES * 1.2 * box.min_size:
+        return ""
+    proto = theme.prototypes.get(kind)
+    tall = f"is only {box.shape.box[3] / EMU_PER_PT:.0f} pt tall"
+    if proto is not None and proto.layout_name is not None:
+        return f" (the template's body box on layout {proto.layout_name!r} {tall})"
+    if proto is not None and proto.slide_index is not None:
+        return (
+            f" (the template's text box {box.shape.name!r} on slide {proto.slide_index + 1} {tall})"
+        )
+    return f" (the template's text box {box.shape.name!r} {tall})"
 
 
 def _sub_head(fits: Sequence[tuple[Frame, _Box, _FrameFit] | Frame], k: int) -> str | None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen import metrics as M
-from deckgen.fit import CONTINUED, fit
+from deckgen.fit import CONTINUED, TITLE_FLOOR, fit
 from deckgen.model import (
     EMU_PER_PT,
     SLIDE_NUMBER,
@@ -227,8 +227,10 @@ def test_warnings_name_a_title_with_quotes_without_nesting_them() -> None:
         f"- Key Point: {long}\n"
     )
     warnings = [w for w in prepare(read(text=text)).warnings if "does not fit" in w]
-    assert warnings[0].startswith('insight 2 “Why "agile" failed” does not fit on one slide')
-    assert warnings[1].startswith('insight 3 "“Quoted” typographically" does not fit')
+    assert warnings[0].startswith(
+        'insight 2 “Why "agile" failed” (line 7) does not fit on one slide'
+    )
+    assert warnings[1].startswith('insight 3 "“Quoted” typographically" (line 11) does not fit')
     # a slide made in Python, with no number: named by its kind
     s = insight("Plain", n_words(400), [p("Insight"), p("Short explanation.", 1)])
     d = fit(deck(replace(s, number=""), theme=make_theme()))
@@ -335,19 +337,19 @@ def test_rtl_and_emoji_text_fit() -> None:
     assert all(frame_fits(theme, s, STATEMENT) for s in d.slides)
 
 
-def test_title_of_300_characters_shrinks_wraps_and_continues_if_needed() -> None:
+def test_title_of_300_characters_shrinks_below_the_minimum_and_stays_whole() -> None:
+    """Issue 14, item 3: a title is never split across slides; it shrinks below the
+    theme's minimum, with a warning naming the slide."""
     title = ("A remarkably long title that keeps going " * 8)[:300]
     theme = make_theme()
     d = fit(deck(insight(title, "Short."), theme=theme))
-    sizes = [para.size for s in d.slides for para in frame(s, TITLE).paragraphs]
-    assert all(size is not None and size >= 24.0 for size in sizes)
-    first = frame(d.slides[0], TITLE)
-    assert first.paragraphs[0].size is not None and first.paragraphs[0].size < 40
-    # all the title's words are on the slides' title frames (the repeat marks aside)
-    shown = "".join(frame(s, TITLE).text.replace(CONTINUED, "").replace(" ", "") for s in d.slides)
-    assert "".join(title.split()) in shown or shown == "".join(title.split())
-    for s in d.slides:
-        assert frame_fits(theme, s, TITLE)
+    assert len(d.slides) == 1
+    (size,) = [para.size for para in frame(d.slides[0], TITLE).paragraphs]
+    assert size is not None and TITLE_FLOOR <= size < 24.0
+    assert frame(d.slides[0], TITLE).text == title
+    assert frame_fits(theme, d.slides[0], TITLE)
+    (warning,) = [w for w in d.warnings if "title" in w]
+    assert warning.startswith("insight 1 “A remarkably") and f"shrunk to {size:g} pt" in warning
 
 
 def test_continuation_is_stable_when_fitted_again() -> None:
@@ -536,3 +538,13 @@ def test_stress_set_renders_inside_its_boxes(tmp_path: Path, theme: str, name: s
     if rc.soffice() is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     _check_build(tmp_path, None, STRESS[name], theme)
+
+
+def test_a_continuation_warning_names_the_summarys_line(tmp_path: Path) -> None:
+    import deckgen
+
+    long = " ".join(["word"] * 500)
+    result = deckgen.build(
+        text=f"# T\n\n## Short\nok\n\n## Long one\n\n{long}\n", output=tmp_path / "d.pptx"
+    )
+    assert any(w.startswith("insight 2 “Long one” (line 6) does not fit") for w in result.warnings)
