@@ -158,7 +158,7 @@ def build_with(
     if output is not None and Path(output).suffix.lower() == ".pdf":
         from deckgen.pdf import build_pdf
 
-        return build_pdf(options, source, output, text=text, stdin=stdin)
+        return build_pdf(build_with, options, source, output, text=text, stdin=stdin)
     started = time.perf_counter()
     named = source if text is None else None
     out = Path(output) if output is not None else default_output(named)

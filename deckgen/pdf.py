@@ -72,6 +72,7 @@ def export(deck: Path, pdf: Path, office: Renderer | None = None) -> list[str]:
 
 
 def build_pdf(
+    build_with: Callable[..., Result],
     options: BuildOptions,
     source: str | os.PathLike[str] | None,
     output: str | os.PathLike[str],
@@ -80,9 +81,9 @@ def build_pdf(
     stdin: BinaryIO | None = None,
     office: Renderer | None = None,
 ) -> Result:
-    """Build the deck in a temporary folder and write only its PDF to ``output``."""
-    from deckgen.api import build_with
-
+    """Build the deck in a temporary folder with ``build_with`` (``deckgen.api``'s, which
+    calls this for an output ending in ``.pdf``: handed in, so that neither module imports
+    the other) and write only its PDF to ``output``."""
     started = time.perf_counter()
     out = Path(output)
     named = source if text is None else None
