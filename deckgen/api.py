@@ -5,14 +5,14 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from deckgen.errors import SourceError
-from deckgen.model import BuildOptions, Deck, Document
+from deckgen.model import LAYOUT_KINDS, BuildOptions, Deck, Document
 from deckgen.output import check_output, default_output
 
 __all__ = ["BuildOptions", "Result", "build", "build_with", "prepare", "read"]
@@ -98,8 +98,37 @@ def prepare(doc: Document, options: BuildOptions | None = None) -> Deck:
     opts = options or BuildOptions()
     if opts.source_date_epoch is None:
         opts = replace(opts, source_date_epoch=_source_date_epoch())
-    theme = themes.load(_template_for(doc, opts.template))
+    pins, warnings = _layouts_for(doc, opts)
+    if warnings:
+        doc = replace(doc, warnings=doc.warnings + tuple(warnings))
+    theme = themes.load(_template_for(doc, opts.template), layouts=pins)
     return fit.fit(plan.plan(doc, theme, opts))
+
+
+def _layouts_for(doc: Document, opts: BuildOptions) -> tuple[dict[str, str], list[str]]:
+    """Slide kinds pinned to layouts: the front matter's ``layouts:`` mapping, then the
+    options' (``--layout``), which win; and warnings for what the front matter got wrong."""
+    pins: dict[str, str] = {}
+    warnings: list[str] = []
+    given = doc.meta.get("layouts")
+    if given is not None:
+        if not isinstance(given, dict):
+            warnings.append(
+                f"{doc.source}: front matter 'layouts' must map slide kinds to layout names "
+                '(layouts: {insight: "Two Content"}); ignored'
+            )
+        else:
+            for kind, name in given.items():
+                k = str(kind).strip().lower()
+                if k not in LAYOUT_KINDS or not isinstance(name, (str, int, float)):
+                    warnings.append(
+                        f"{doc.source}: front matter 'layouts': {kind!r} ignored (kinds: "
+                        f"{', '.join(LAYOUT_KINDS)}, each with a layout name)"
+                    )
+                    continue
+                pins[k] = str(name).strip()
+    pins.update(dict(opts.layouts))
+    return pins, warnings
 
 
 @contextmanager
@@ -127,19 +156,23 @@ def build(
     numbers: bool = True,
     footer: bool = True,
     agenda: bool = False,
+    layouts: Mapping[str, str] | None = None,
     stdin: BinaryIO | None = None,
 ) -> Result:
     """Build a deck from a summary and write it atomically; return what was written.
 
     ``source`` is a path (``-`` for stdin) or the summary's text itself; ``output``
-    defaults to the source's name with ``.pptx``. Raises :class:`deckgen.errors.DeckgenError`
-    (with a message saying what and where) and never leaves a partial file behind.
+    defaults to the source's name with ``.pptx``; ``layouts`` pins a corporate template's
+    slide kinds to layouts by name (``{"insight": "Two Content"}``). Raises
+    :class:`deckgen.errors.DeckgenError` (with a message saying what and where) and never
+    leaves a partial file behind.
     """
     options = BuildOptions(
         template=os.fspath(template) if template is not None else None,
         numbers=numbers,
         footer=footer,
         agenda=agenda,
+        layouts=tuple((layouts or {}).items()),
     )
     return build_with(options, source, output, text=text, stdin=stdin)
 

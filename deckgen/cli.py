@@ -117,21 +117,62 @@ _template_option = click.option(
 )
 
 
+def _layout_pins(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """``--layout insight="Two Content"`` (repeatable) as (kind, layout name) pairs."""
+    from deckgen.model import LAYOUT_KINDS
+
+    pins: dict[str, str] = {}
+    for value in values:
+        kind, eq, name = value.partition("=")
+        kind = kind.strip().lower()
+        if not eq or not name.strip():
+            raise click.BadParameter(f'{value!r} is not KIND=LAYOUT (e.g. insight="Two Content")')
+        if kind not in LAYOUT_KINDS:
+            raise click.BadParameter(f"unknown kind {kind!r} (kinds: {', '.join(LAYOUT_KINDS)})")
+        pins[kind] = name.strip()
+    return tuple(pins.items())
+
+
+_layout_option = click.option(
+    "--layout",
+    "layouts",
+    metavar="KIND=LAYOUT",
+    multiple=True,
+    callback=_layout_pins,
+    help="Use the corporate template's layout named LAYOUT for KIND slides (title, agenda, "
+    "section, insight, bullets, conclusion); repeatable. Front matter: 'layouts:'.",
+)
+
+
 def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """-t, --agenda, --no-numbers and --no-footer, given to ``command`` as one ``options``."""
+    """-t, --layout, --agenda, --no-numbers and --no-footer, given to ``command`` as one
+    ``options``."""
 
     @functools.wraps(command)
     def with_options(
-        *args: Any, template: str | None, agenda: bool, no_numbers: bool, no_footer: bool, **kw: Any
+        *args: Any,
+        template: str | None,
+        layouts: tuple[tuple[str, str], ...],
+        agenda: bool,
+        no_numbers: bool,
+        no_footer: bool,
+        **kw: Any,
     ) -> Any:
         from deckgen.model import BuildOptions
 
         options = BuildOptions(
-            template=template, numbers=not no_numbers, footer=not no_footer, agenda=agenda
+            template=template,
+            numbers=not no_numbers,
+            footer=not no_footer,
+            agenda=agenda,
+            layouts=layouts,
         )
         return command(*args, options=options, **kw)
 
     for option in (
+        _layout_option,
         click.option("--no-footer", is_flag=True, help="Leave the footer off."),
         click.option("--no-numbers", is_flag=True, help="Leave slide numbers off."),
         click.option("--agenda", is_flag=True, help="Add an agenda slide listing the insights."),
@@ -536,11 +577,13 @@ def templates_export(name: str, directory: str, force: bool) -> None:
 
 @templates.command("check")
 @click.argument("path")
-def templates_check(path: str) -> None:
-    """Report which slide kinds template PATH supplies and which names it uses."""
+@_layout_option
+def templates_check(path: str, layouts: tuple[tuple[str, str], ...]) -> None:
+    """Report which slide kinds template PATH supplies and which names it uses; for a
+    corporate template, the layout each kind uses and why."""
     from deckgen.templatecheck import check
 
-    report, ok = check(path)
+    report, ok = check(path, dict(layouts)) if layouts else check(path)
     click.echo(report)
     if not ok:
         raise SystemExit(1)

@@ -141,6 +141,8 @@ class Document:
 EMU_PER_PT = 12700
 
 SLIDE_KINDS = ("title", "agenda", "section", "insight", "bullets", "conclusion", "closing")
+LAYOUT_KINDS = SLIDE_KINDS[:-1]
+"""The kinds a corporate template fills from its layouts (``closing`` needs a prototype)."""
 
 
 @dataclass(frozen=True)
@@ -309,6 +311,10 @@ class BuildOptions:
     """The footer shown (``--no-footer``)."""
     agenda: bool = False
     """An agenda slide listing the insights (``--agenda``)."""
+    layouts: tuple[tuple[str, str], ...] = ()
+    """A corporate template's slide kinds pinned to layouts by name (``--layout
+    insight="Two Content"``), over the front matter's ``layouts:``; the rest are chosen by
+    what the layouts are."""
     source_date_epoch: int | None = None
     """Seconds since the epoch for the document's dates, for reproducible files; None: the
     environment's SOURCE_DATE_EPOCH (``deckgen.api.prepare`` reads it), else now."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from deckgen.jinjanames import names
 from deckgen.model import SLIDE_KINDS, Theme
 
@@ -69,7 +71,25 @@ def report(theme: Theme) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
-def check(path: str) -> tuple[str, bool]:
+def layout_lines(path: str, layouts: Mapping[str, str] | None = None) -> list[str]:
+    """For a corporate template: the layout each slide kind uses, and why
+    (:mod:`deckgen.render.layouts`; pinned kinds say so)."""
+    from deckgen.render._package import open_presentation
+    from deckgen.render.layouts import choose
+
+    chosen = choose(open_presentation(path), layouts, path)
+    lines = ["  layouts (kind → layout: why):"]
+    for kind, choice in chosen.items():
+        lines.append(f"  {kind:<10} → {choice.name!r}: {choice.reason}")
+    return lines
+
+
+def check(path: str, layouts: Mapping[str, str] | None = None) -> tuple[str, bool]:
     from deckgen import themes
 
-    return report(themes.load(path))
+    theme = themes.load(path, layouts=layouts)
+    text, ok = report(theme)
+    if theme.from_layouts:  # the mapping, before the verdict
+        head, _, verdict = text.rpartition("\n")
+        text = "\n".join([head, *layout_lines(theme.path, layouts), verdict])
+    return text, ok

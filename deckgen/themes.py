@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from deckgen import cache as disk_cache
 from deckgen.errors import TemplateError
@@ -204,25 +205,30 @@ def _named(spec: str) -> ThemeInfo | None:
     return None
 
 
-_cache: dict[tuple[str, tuple[tuple[int, int], ...]], Template] = {}
+_cache: dict[tuple[Any, ...], Template] = {}
 
 
-def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
+def load(
+    name_or_path: str | os.PathLike[str] | None,
+    layouts: Mapping[str, str] | None = None,
+) -> Theme:
     """The theme ``name_or_path`` names (:func:`resolve`), for plan and fit.
 
     Its template is read once, into the theme and what the writer writes decks from
     (``render.read_template``); that is handed to the writer here, so writing a deck does
     not read the template again. Both are kept in memory and in deckgen's on-disk cache
-    (:mod:`deckgen.cache`), keyed by the theme's files.
+    (:mod:`deckgen.cache`), keyed by the theme's files (and ``layouts``: a corporate
+    template's slide kinds pinned to layouts by name, ``{"insight": "Two Content"}``).
     """
     info = resolve(name_or_path)
     tfile = info.template_file
     folder = info.path if info.path.is_dir() else None
     parts = [tfile] + ([folder / "notes.j2", folder / "theme.yaml"] if folder else [])
-    key = (str(tfile.resolve()), tuple(disk_cache.file_stamp(p) for p in parts))
+    pins = tuple(sorted((layouts or {}).items()))
+    key = (str(tfile.resolve()), tuple(disk_cache.file_stamp(p) for p in parts), pins)
     template = _cache.get(key)
     if template is None:
-        template = _read(info, folder, parts, key[0])
+        template = _read(info, folder, parts, key[0], pins)
         if len(_cache) > 8:
             _cache.clear()
         _cache[key] = template
@@ -233,13 +239,26 @@ def load(name_or_path: str | os.PathLike[str] | None) -> Theme:
     return template.theme
 
 
-def _read(info: ThemeInfo, folder: Path | None, parts: list[Path], resolved: str) -> Template:
+def _read(
+    info: ThemeInfo,
+    folder: Path | None,
+    parts: list[Path],
+    resolved: str,
+    pins: tuple[tuple[str, str], ...] = (),
+) -> Template:
     """The theme's template as an earlier process read it (deckgen.cache: no python-pptx),
     else read now."""
     from deckgen.render.recipe import Base, Template
 
     tfile = info.template_file
-    disk_key = (str(tfile), resolved, info.name, tuple(disk_cache.file_stamp(p) for p in parts))
+    disk_key: tuple[Any, ...] = (
+        str(tfile),
+        resolved,
+        info.name,
+        tuple(disk_cache.file_stamp(p) for p in parts),
+    )
+    if pins:  # (a key without pins stays as it was: caches of unpinned builds stay valid)
+        disk_key += (pins,)
     stored = disk_cache.load("template", disk_key) if disk_key[3][0] is not None else None
     if (
         isinstance(stored, Template)
@@ -265,6 +284,7 @@ def _read(info: ThemeInfo, folder: Path | None, parts: list[Path], resolved: str
         notes_template=notes,
         min_body_size=float(settings.get("min_body_size", 14)),
         min_title_size=float(settings.get("min_title_size", 24)),
+        layouts=dict(pins) or None,
     )
     if disk_key[3][0] is not None:
         disk_cache.store("template", disk_key, template)

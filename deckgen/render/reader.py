@@ -23,9 +23,10 @@ taken for a slide number, a formatted span or a slot.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from deckgen.errors import DeckgenError, TemplateError
 from deckgen.jinjanames import names_in
 from deckgen.model import SLIDE_KINDS, ParaProto, Prototype, ShapeProto, Theme
 from deckgen.render import _xml as X
+from deckgen.render import layouts as _layouts
 from deckgen.render._package import first_line, open_presentation
 from deckgen.render._prepare import Preparer
 from deckgen.render.recipe import Base, Template
@@ -61,6 +63,7 @@ def read(
     notes_template: str = "",
     min_body_size: float = 14,
     min_title_size: float = 24,
+    layouts: Mapping[str, str] | None = None,
 ) -> Template:
     """Read a .pptx/.potx template once into its theme and the writer's base (TemplateError
     if the theme cannot be read; a base that cannot be made is None, and the writer reports
@@ -75,6 +78,7 @@ def read(
         notes_template=notes_template,
         min_body_size=min_body_size,
         min_title_size=min_title_size,
+        layouts=layouts,
     )
     try:
         # with notes: a deck almost always has them, and the base serves decks without
@@ -95,6 +99,7 @@ def load_theme(
     notes_template: str = "",
     min_body_size: float = 14,
     min_title_size: float = 24,
+    layouts: Mapping[str, str] | None = None,
 ) -> Theme:
     """Only the theme of a .pptx/.potx template (TemplateError if it cannot be read): for
     callers that do not write decks; :func:`read` gives the writer's base too."""
@@ -107,6 +112,7 @@ def load_theme(
         notes_template=notes_template,
         min_body_size=min_body_size,
         min_title_size=min_title_size,
+        layouts=layouts,
     )[0]
 
 
@@ -119,7 +125,9 @@ def base_for(theme: Theme, notes: bool) -> Base:
     prs = open_presentation(where)
     try:
         count = _slide_count(prs)
-        fresh, slides = _read_theme(prs, where)
+        # a corporate template's layouts again: each kind pinned to the layout it had
+        pins = {k: p.layout_name for k, p in theme.prototypes.items() if p.layout_name}
+        fresh, slides = _read_theme(prs, where, layouts=pins if theme.from_layouts else None)
         errors: dict[str, BaseException] = {}
         for kind, proto in theme.prototypes.items():
             now = fresh.prototypes.get(kind)
@@ -158,6 +166,7 @@ def _read_theme(
     notes_template: str = "",
     min_body_size: float = 14,
     min_title_size: float = 24,
+    layouts: Mapping[str, str] | None = None,
 ) -> tuple[Theme, dict[str, XmlPart]]:
     """The theme, and the slide part each prototype was read from."""
     where = str(path)
@@ -169,7 +178,12 @@ def _read_theme(
         protos = _prototypes_from_slides(prs, where, warnings, slides)
         from_layouts = not protos
         if from_layouts:
-            protos = _prototypes_from_layouts(prs, where, warnings, slides)
+            protos = _prototypes_from_layouts(prs, where, warnings, slides, layouts)
+        elif layouts:
+            warnings.append(
+                f"{where}: has prototype slides, so the layouts pinned "
+                f"({', '.join(f'{k}: {v!r}' for k, v in layouts.items())}) are not used"
+            )
     except TemplateError:
         raise
     except Exception as e:  # malformed XML in odd places: one line, never a traceback
@@ -257,7 +271,7 @@ def _prototypes_from_slides(
 
 # --------------------------------------------------------------------------- layouts
 
-# kind → (layout name, placeholder role → paragraph templates)
+# kind → placeholder role → paragraph templates (the layouts: render/layouts.py)
 
 
 def _numbered_title(obj: str) -> str:
@@ -271,194 +285,177 @@ def _numbered_title(obj: str) -> str:
     )
 
 
-LAYOUT_DEFAULTS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
-    "title": (
-        "Title Slide",
-        {
-            "title": ("{{ deck.title }}",),
-            "body": (
-                "{{ deck.subtitle }}",
-                "{{ deck.author }}{% if deck.author and deck.date %} · {% endif %}{{ deck.date }}",
-            ),
-        },
-    ),
-    "agenda": (
-        "Title and Content",
-        {
-            "title": ("Agenda",),
-            "body": (
-                "{% for i in deck.insights %}",
-                "{{ i.number }}. {{ i.title }}",
-                "{% endfor %}",
-            ),
-        },
-    ),
-    "section": (
-        "Section Header",
-        {
-            "title": (_numbered_title("section"),),
-            "body": (
-                "{% for t in section.paragraphs %}",
-                "{{ t }}",
-                "{% endfor %}",
-                "{{ section.subsections|join(' · ') }}",
-            ),
-        },
-    ),
-    "insight": (
-        "Title and Content",
-        {
-            "title": (_numbered_title("insight"),),
-            # every field keeps its label: "Why it matters: …" (the statement's label is in
-            # the notes, as in the bundled themes)
-            "body": (
-                "{{ insight.key_point }}",
-                "{% for f in insight.details %}",
-                "{{ f.label }}: {{ f.text }}",
-                "{% endfor %}",
-                "{% for t in insight.points %}",
-                "{{ t }}",
-                "{% endfor %}",
-            ),
-        },
-    ),
-    "bullets": (
-        "Title and Content",
-        {
-            "title": (_numbered_title("insight"),),
-            "body": ("{% for t in insight.paragraphs %}", "{{ t }}", "{% endfor %}"),
-        },
-    ),
-    "conclusion": (
-        "Title and Content",
-        {
-            "title": ("{{ conclusion.heading }}",),
-            "body": (
-                "{% for t in conclusion.body %}",
-                "{{ t }}",
-                "{% endfor %}",
-                "{% for t in conclusion.closing %}",
-                "{{ t }}",
-                "{% endfor %}",
-            ),
-        },
-    ),
+LAYOUT_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "title": {
+        "title": ("{{ deck.title }}",),
+        "body": (
+            "{{ deck.subtitle }}",
+            "{{ deck.author }}{% if deck.author and deck.date %} · {% endif %}{{ deck.date }}",
+        ),
+    },
+    "agenda": {
+        # a tag, not static text: a layout's title placeholder is empty, and static text
+        # of a prototype is copied from the slide as it is
+        "title": ("{{ 'Agenda' }}",),
+        "body": (
+            "{% for i in deck.insights %}",
+            "{{ i.number }}. {{ i.title }}",
+            "{% endfor %}",
+        ),
+    },
+    "section": {
+        "title": (_numbered_title("section"),),
+        "body": (
+            "{% for t in section.paragraphs %}",
+            "{{ t }}",
+            "{% endfor %}",
+            "{{ section.subsections|join(' · ') }}",
+        ),
+    },
+    "insight": {
+        "title": (_numbered_title("insight"),),
+        # every field keeps its label: "Why it matters: …" (the statement's label is in
+        # the notes, as in the bundled themes)
+        "body": (
+            "{{ insight.key_point }}",
+            "{% for f in insight.details %}",
+            "{{ f.label }}: {{ f.text }}",
+            "{% endfor %}",
+            "{% for t in insight.points %}",
+            "{{ t }}",
+            "{% endfor %}",
+        ),
+    },
+    "bullets": {
+        "title": (_numbered_title("insight"),),
+        "body": ("{% for t in insight.paragraphs %}", "{{ t }}", "{% endfor %}"),
+    },
+    "conclusion": {
+        "title": ("{{ conclusion.heading }}",),
+        "body": (
+            "{% for t in conclusion.body %}",
+            "{{ t }}",
+            "{% endfor %}",
+            "{% for t in conclusion.closing %}",
+            "{{ t }}",
+            "{% endfor %}",
+        ),
+    },
 }
-# a section divider without a "Section Header" layout: the title-only layout
-_SECTION_FALLBACK = "Title Only"
-_BODY_TYPES = ("body", "obj", "subTitle")
-
-
-def _layout_ph_types(layout: SlideLayout) -> list[str]:
-    out = []
-    for sp in X.iter_sp(layout.shapes._spTree):
-        ph = X.ph_of(sp)
-        if ph is not None:
-            out.append(X.ph_type(ph))
-    return out
+# the template's slide-number, footer and date placeholders, on every slide but the title
+CHROME_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "sldNum": ("{{ slide.number }}",),
+    "ftr": ("{{ deck.footer }}",),
+    "dt": ("{{ deck.date }}",),
+}
+CHROME_MIN_SIZE = 8.0
+"""Numbers, footer and date shrink this far in their small boxes (a long footer)."""
 
 
 def iter_layouts(prs: Presentation) -> Iterable[SlideLayout]:
-    for master in prs.slide_masters:
-        yield from master.slide_layouts
+    return _layouts.iter_layouts(prs)
 
 
-def find_layout(prs: Presentation, kind: str) -> tuple[SlideLayout, str | None]:
-    """The layout used for ``kind`` in corporate-template mode and a warning if it fell back.
-
-    Deterministic: a template read again (:func:`base_for`) gives the same layout.
-    """
-    wanted = LAYOUT_DEFAULTS[kind][0]
-    layouts = list(iter_layouts(prs))
-
-    def named(name: str) -> list[SlideLayout]:
-        return [lay for lay in layouts if lay.name.strip().lower() == name.lower()]
-
-    if found := named(wanted):
-        return found[0], None
-
-    def has_title(lay: SlideLayout) -> bool:
-        return any(t in X.TITLE_TYPES for t in _layout_ph_types(lay))
-
-    def has_body(lay: SlideLayout, types: tuple[str, ...]) -> bool:
-        return any(t in types for t in _layout_ph_types(lay))
-
-    candidates: list[SlideLayout] = []
-    if kind == "section":
-        candidates += named(_SECTION_FALLBACK)
-        candidates += [
-            lay for lay in layouts if has_title(lay) and not has_body(lay, ("body", "obj"))
-        ]
-    if kind == "title":
-        candidates += [
-            lay
-            for lay in layouts
-            if "ctrTitle" in _layout_ph_types(lay) and has_body(lay, _BODY_TYPES)
-        ]
-    candidates += [lay for lay in layouts if has_title(lay) and has_body(lay, ("body", "obj"))]
-    candidates += [lay for lay in layouts if has_title(lay)]
-    if not candidates:
-        raise TemplateError("template has no prototype slides and no layout with a title")
-    chosen = candidates[0]
-    return (
-        chosen,
-        f"template has no layout named {wanted!r}; using {chosen.name!r} for {kind} slides",
-    )
+def find_layout(prs: Presentation, kind: str, pins: Mapping[str, str] | None = None) -> SlideLayout:
+    """The layout ``kind`` uses in corporate-template mode (:func:`layouts.choose`)."""
+    return _layouts.choose(prs, pins)[kind].layout
 
 
-def layout_slide(prs: Presentation, kind: str) -> tuple[Slide, SlideLayout, str | None]:
-    layout, warning = find_layout(prs, kind)
-    return prs.slides.add_slide(layout), layout, warning
+def layout_slide(prs: Presentation, choice: _layouts.Choice) -> Slide:
+    """A slide made from the chosen layout. python-pptx leaves the layout's slide-number,
+    footer and date placeholders off a new slide; every kind but the title slide gets them
+    here, with the layout's paragraph (its field's run formatting) to take style from."""
+    slide = prs.slides.add_slide(choice.layout)
+    if choice.kind == "title":
+        return slide
+    tree = slide.shapes._spTree
+    for placeholder in choice.layout.placeholders:  # type: ignore[misc]
+        sp = placeholder._element
+        ph = X.ph_of(sp)
+        if ph is None or X.ph_type(ph) not in CHROME_TEMPLATES:
+            continue
+        slide.shapes.clone_placeholder(placeholder)
+        new = tree[-1]
+        body = sp.find(X.P_TXBODY)
+        if new.find(X.P_TXBODY) is None:
+            tx = etree.SubElement(new, X.P_TXBODY)
+            etree.SubElement(tx, X.qn("a:bodyPr"))
+            etree.SubElement(tx, X.qn("a:lstStyle"))
+            first = body.find(X.A_P) if body is not None else None
+            tx.append(copy.deepcopy(first) if first is not None else X.make("a:p"))
+    return slide
 
 
 def _prototypes_from_layouts(
-    prs: Presentation, where: str, warnings: list[str], slides: dict[str, XmlPart]
+    prs: Presentation,
+    where: str,
+    warnings: list[str],
+    slides: dict[str, XmlPart],
+    pins: Mapping[str, str] | None = None,
 ) -> dict[str, Prototype]:
+    choices = _layouts.choose(prs, pins, where)
     protos: dict[str, Prototype] = {}
-    for kind, (_, templates) in LAYOUT_DEFAULTS.items():
-        slide, layout, warning = layout_slide(prs, kind)
-        if warning:
-            warnings.append(f"{where}: {warning}")
+    textless: dict[str, list[str]] = {}
+    for kind, templates in LAYOUT_DEFAULTS.items():
+        choice = choices[kind]
+        slide = layout_slide(prs, choice)
         ctx = _SlideStyles(prs, slide)
-        assigned = _assign_layout_templates(slide, templates)
+        assigned = _assign_layout_templates(ctx, slide, templates, kind)
         if "body" in templates and not any(r == "body" for r, _ in assigned.values()):
-            warnings.append(
-                f"{where}: layout {layout.name!r} has no body placeholder; {kind} slides "
-                "show only their title"
-            )
+            textless.setdefault(choice.name, []).append(kind)
         shapes = tuple(
             s
+            if assigned[s.shape_id][0] != "chrome"
+            else replace(s, role="chrome", min_size=min(CHROME_MIN_SIZE, s.paragraphs[0].size))
             for s in _shape_protos(ctx, slide.shapes._spTree, where, warnings, overrides=assigned)
             if s.shape_id in assigned
         )
-        protos[kind] = Prototype(kind=kind, shapes=shapes, layout_name=layout.name)
+        protos[kind] = Prototype(kind=kind, shapes=shapes, layout_name=choice.name)
         slides[kind] = slide.part
+    if textless:  # one warning, the path once
+        said = "; ".join(
+            f"layout {name!r} has no text box, so {', '.join(kinds)} slides show only their "
+            "title (pin a layout with one: --layout KIND=NAME)"
+            for name, kinds in textless.items()
+        )
+        warnings.append(f"{where}: {said}")
     return protos
 
 
+def _placed(ctx: _SlideStyles, sp: etree._Element) -> int:
+    """The area of a slide placeholder, its geometry inherited from layout and master."""
+    for s in ctx.chain(sp):
+        box = _xfrm(s)
+        if box is not None:
+            return max(box[2], 0) * max(box[3], 0)
+    return 0
+
+
 def _assign_layout_templates(
-    slide: Slide, templates: Mapping[str, tuple[str, ...]]
+    ctx: _SlideStyles, slide: Slide, templates: Mapping[str, tuple[str, ...]], kind: str
 ) -> dict[int, tuple[str, tuple[str, ...]]]:
-    """shape id → (role, paragraph templates) for the title and the first body placeholder."""
+    """shape id → (role, paragraph templates): the title; the body into the main text box
+    (the largest ``body``/``obj`` placeholder; on the title slide a subtitle first), never
+    into a small extra box (a source line, a subheadline), which stays empty and is removed;
+    the slide-number, footer and date placeholders (``chrome``)."""
     out: dict[int, tuple[str, tuple[str, ...]]] = {}
-    best_body: tuple[int, int] | None = None  # (type rank, shape id)
+    texts: list[tuple[int, int, int]] = []  # (preference, -area, shape id)
     for sp in X.iter_sp(slide.shapes._spTree):
         ph, sid = X.ph_of(sp), X.sp_id(sp)
         if ph is None or sid is None or sp.find(X.P_TXBODY) is None:
             continue
         t = X.ph_type(ph)
-        if (
-            t in X.TITLE_TYPES
-            and "title" in templates
-            and not any(r == "title" for r, _ in out.values())
-        ):
-            out[sid] = ("title", templates["title"])
-        elif t in _BODY_TYPES and "body" in templates:
-            rank = _BODY_TYPES.index(t) if t != "subTitle" else -1  # a subtitle first, then body
-            if best_body is None or rank < best_body[0]:
-                best_body = (rank, sid)
-    if best_body is not None:
-        out[best_body[1]] = ("body", templates["body"])
+        if t in X.TITLE_TYPES:
+            if "title" in templates and not any(r == "title" for r, _ in out.values()):
+                out[sid] = ("title", templates["title"])
+        elif t in CHROME_TEMPLATES:
+            out[sid] = ("chrome", CHROME_TEMPLATES[t])
+        elif t in ("body", "obj", "subTitle") and ph.get("orient") != "vert":
+            subtitle = t == "subTitle"
+            preference = (not subtitle) if kind == "title" else subtitle
+            texts.append((int(preference), -_placed(ctx, sp), sid))
+    if texts and "body" in templates:
+        out[min(texts)[2]] = ("body", templates["body"])
     return out
 
 

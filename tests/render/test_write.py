@@ -400,16 +400,15 @@ def test_missing_view_and_presentation_properties_are_added(proto_path: Path, tm
 
 
 def test_corporate_unassigned_placeholders_are_not_left_behind(tmp_path: Path):
-    prs = Presentation()
-    names = {"Title and Content": "Old", "Two Content": "Title and Content"}
-    for lay in prs.slide_layouts:
-        if lay.name in names:
-            lay._element.cSld.set("name", names[lay.name])
-    prs.save(tmp_path / "t.pptx")
-    theme = load_theme(tmp_path / "t.pptx")
+    Presentation().save(tmp_path / "t.pptx")
+    theme = load_theme(tmp_path / "t.pptx", layouts={"insight": "Two Content"})
     ids = [s.shape_id for s in theme.prototypes["insight"].shapes]
-    assert len(ids) == 2  # title and the first content box; the second is not filled
+    # title, one content box (the second is not filled), date, footer and slide number
+    assert (
+        len(ids) == 5
+        and len([s for s in theme.prototypes["insight"].shapes if s.role == "chrome"]) == 3
+    )
     write(make_deck(theme, 1), tmp_path / "d.pptx")
     slide = Presentation(tmp_path / "d.pptx").slides[1]
-    assert slide.slide_layout.name == "Title and Content"
+    assert slide.slide_layout.name == "Two Content"
     assert sorted(s.shape_id for s in slide.shapes) == sorted(ids)

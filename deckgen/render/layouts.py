@@ -1,0 +1,462 @@
+"""Which layout of a corporate template each slide kind uses, chosen by what the layouts
+are rather than by what they are called.
+
+A corporate template (no prototype slides) is filled through its layouts. Real templates
+name their layouts in the designer's language ("Titelfolie", "Slajd tytułowy", "タイトル
+スライド"), list a cover first, and carry layouts with a title and a small text box
+(subtitle, source line) next to the ones meant for content. So each layout is read for its
+placeholders — their types (``title``, ``ctrTitle``, ``subTitle``, ``body``, ``obj``,
+``pic`` …), their geometry (resolved through the master), and the layout's own ``type``
+(``title``, ``obj``, ``secHead`` …) — and a kind takes the layout whose structure fits it:
+
+- ``title``: a title-slide layout (a centred title, or layout type ``title``); else one
+  with a subtitle; else a cover-like layout (a title and a text box much smaller than the
+  content layout's); else the content layout;
+- content kinds (``agenda``, ``insight``, ``bullets``, ``conclusion``): the layout whose
+  main text box (the largest ``body``/``obj`` placeholder) is largest — never a cover or a
+  section header, never one whose only text box is a subtitle, never vertical text;
+  within 10 % of the largest, fewer extra placeholders win;
+- ``section``: a section-header layout (type ``secHead``), else one named like one, else
+  the content layout.
+
+Names (in any language) only break ties, then the order of the layouts. A user can pin a
+kind to a layout by its name (front matter ``layouts:``, ``--layout KIND=NAME``).
+Deterministic: the same file and pins give the same choice, which is how the writer finds
+the layouts again (``reader.base_for``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from deckgen.errors import TemplateError
+from deckgen.model import LAYOUT_KINDS
+from deckgen.render import _xml as X
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation
+    from pptx.slide import SlideLayout
+
+KINDS = LAYOUT_KINDS
+"""The kinds a corporate template supplies (``closing`` needs a prototype slide)."""
+CONTENT_KINDS = ("agenda", "insight", "bullets", "conclusion")
+TEXT_TYPES = ("body", "obj")
+"""Placeholder types that hold a body of text (``subTitle`` only on a title slide)."""
+CHROME_TYPES = ("sldNum", "ftr", "dt")
+NON_TEXT_TYPES = ("pic", "chart", "tbl", "dgm", "media", "clipArt", "sldImg")
+EMU_PER_IN = 914400
+TIE = 0.9
+"""Main text boxes at least this fraction of the largest count as equally large."""
+COVER = 0.5
+"""A layout whose main text box is under this fraction of the content layout's is a cover."""
+
+# Layout names in the languages templates come in, normalized (:func:`normalized`): only to
+# break ties between layouts that are alike, never to pick a layout the structure rules out.
+NAMES: dict[str, tuple[str, ...]] = {
+    "title": (
+        "title slide", "titelfolie", "slajd tytułowy", "slide de título", "diapositivo de título",
+        "diapositiva de título", "diapositive de titre", "diapositiva titolo", "titeldia",
+        "タイトル スライド", "タイトルスライド", "标题幻灯片", "標題投影片", "제목 슬라이드",
+        "title & subtitle", "title", "cover", "titel", "título", "tytuł", "deckblatt", "capa",
+        "portada", "表紙",
+    ),
+    "content": (
+        "title and content", "titel und inhalt", "tytuł i zawartość", "título e conteúdo",
+        "título y objetos", "titre et contenu", "titolo e contenuto", "titel en object",
+        "タイトルとコンテンツ", "标题和内容", "標題及物件", "제목 및 내용", "title & bullets",
+        "title and text", "content", "inhalt", "zawartość", "conteúdo", "contenido", "contenu",
+        "コンテンツ", "bullets", "text",
+    ),
+    "section": (
+        "section header", "abschnittsüberschrift", "nagłówek sekcji", "cabeçalho da seção",
+        "cabeçalho de secção", "encabezado de sección", "en-tête de section",
+        "intestazione sezione", "sectiekop", "セクション見出し", "节标题", "區段標題",
+        "구역 머리글", "section", "divider", "abschnitt", "kapitel", "sekcja", "rozdział",
+        "seção", "secção", "sección", "capítulo", "セクション", "章",
+    ),
+}  # fmt: skip
+
+
+def normalized(name: str) -> str:
+    """A layout name as compared: NFKC, case-folded, white space collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def name_score(name: str, group: str) -> int:
+    """2 for a known name of ``group`` (``title``, ``content``, ``section``), 1 for a name
+    holding one of its words, else 0."""
+    n = normalized(name)
+    names = NAMES[group]
+    if n in names:
+        return 2
+    words = set(re.split(r"[\s\-_/&,.:;()]+", n))
+    for known in names:
+        if " " not in known and (known in words or (not known.isascii() and known in n)):
+            return 1
+    return 0
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Box:
+    """One placeholder of a layout, placed (its own geometry, else its master's)."""
+
+    type: str
+    idx: int
+    box: tuple[int, int, int, int]
+    vertical: bool
+
+    @property
+    def area(self) -> int:
+        return max(self.box[2], 0) * max(self.box[3], 0)
+
+    def size(self) -> str:
+        return f"{self.box[2] / EMU_PER_IN:.1f} × {self.box[3] / EMU_PER_IN:.1f} in"
+
+
+@dataclass(frozen=True)
+class LayoutInfo:
+    """What a layout is: its placeholders, placed, and its declared type."""
+
+    layout: SlideLayout
+    index: int
+    """Position among all layouts of all masters (the order PowerPoint lists them)."""
+    name: str
+    type: str
+    """``p:sldLayout/@type``: ``title``, ``obj``, ``secHead``, ``titleOnly`` …; ``cust``."""
+    boxes: tuple[Box, ...]
+
+    @property
+    def title(self) -> Box | None:
+        for b in self.boxes:
+            if b.type in X.TITLE_TYPES and not b.vertical:
+                return b
+        return None
+
+    @property
+    def texts(self) -> list[Box]:
+        """Horizontal ``body``/``obj`` placeholders, largest first."""
+        found = [b for b in self.boxes if b.type in TEXT_TYPES and not b.vertical]
+        return sorted(found, key=lambda b: (-b.area, b.idx))
+
+    @property
+    def main(self) -> Box | None:
+        texts = self.texts
+        return texts[0] if texts else None
+
+    @property
+    def subtitles(self) -> list[Box]:
+        return [b for b in self.boxes if b.type == "subTitle" and not b.vertical]
+
+    @property
+    def centered(self) -> bool:
+        """A title-slide layout: a centred title, or declared as one."""
+        return self.type == "title" or any(b.type == "ctrTitle" for b in self.boxes)
+
+    @property
+    def vertical(self) -> bool:
+        return any(b.vertical for b in self.boxes if b.type in (*X.TITLE_TYPES, *TEXT_TYPES))
+
+    @property
+    def extras(self) -> int:
+        """Placeholders besides the title, the main text box and numbers/footer/date."""
+        main = self.main
+        return sum(
+            1 for b in self.boxes if b is not main and b.type not in (*X.TITLE_TYPES, *CHROME_TYPES)
+        )
+
+    @property
+    def pictures(self) -> int:
+        """Placeholders for pictures, charts, tables, media: deckgen leaves them empty."""
+        return sum(1 for b in self.boxes if b.type in NON_TEXT_TYPES)
+
+    def main_area(self) -> int:
+        main = self.main
+        return main.area if main is not None else 0
+
+
+def iter_layouts(prs: Presentation) -> Iterable[SlideLayout]:
+    for master in prs.slide_masters:
+        yield from master.slide_layouts
+
+
+def _xfrm(sp: etree._Element) -> tuple[int, int, int, int] | None:
+    xfrm = sp.find(f"{X.qn('p:spPr')}/{X.qn('a:xfrm')}")
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(X.qn("a:off")), xfrm.find(X.qn("a:ext"))
+    if off is None or ext is None:
+        return None
+    try:
+        return (
+            int(off.get("x", 0)),
+            int(off.get("y", 0)),
+            int(ext.get("cx", 0)),
+            int(ext.get("cy", 0)),
+        )
+    except ValueError:
+        return None
+
+
+def _master_kind(t: str) -> str:
+    if t in X.TITLE_TYPES:
+        return "title"
+    if t in CHROME_TYPES:
+        return t
+    return "body"
+
+
+def _vertical(sps: list[etree._Element], ph: etree._Element) -> bool:
+    if ph.get("orient") == "vert":
+        return True
+    for sp in sps:
+        body = sp.find(f"{X.P_TXBODY}/{X.qn('a:bodyPr')}")
+        if body is not None and body.get("vert") is not None:
+            return body.get("vert") not in ("horz", "wordArtVertRtl") and body.get("vert") != ""
+    return False
+
+
+def describe(prs: Presentation) -> list[LayoutInfo]:
+    """Every layout of every master, read for what it is."""
+    width = prs.slide_width or 9144000
+    height = prs.slide_height or 6858000
+    out: list[LayoutInfo] = []
+    masters: dict[int, dict[str, etree._Element]] = {}
+    for index, layout in enumerate(iter_layouts(prs)):
+        master = layout.slide_master
+        by_type = masters.get(id(master))
+        if by_type is None:
+            by_type = {}
+            for sp in X.iter_sp(master.shapes._spTree):
+                ph = X.ph_of(sp)
+                if ph is not None:
+                    by_type.setdefault(X.ph_type(ph), sp)
+            masters[id(master)] = by_type
+        boxes = []
+        for sp in X.iter_sp(layout.shapes._spTree):
+            ph = X.ph_of(sp)
+            if ph is None:
+                continue
+            t = X.ph_type(ph)
+            chain = [sp]
+            mas = by_type.get(_master_kind(t))
+            if mas is None:
+                mas = by_type.get(t)
+            if mas is not None:
+                chain.append(mas)
+            box = next((b for b in map(_xfrm, chain) if b is not None), (0, 0, width, height))
+            boxes.append(Box(t, X.ph_idx(ph), box, _vertical(chain, ph)))
+        out.append(
+            LayoutInfo(
+                layout=layout,
+                index=index,
+                name=layout.name or "",
+                type=layout._element.get("type", "cust"),
+                boxes=tuple(boxes),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The layout a kind uses, and why (``deckgen templates check`` prints both)."""
+
+    kind: str
+    info: LayoutInfo
+    reason: str
+    pinned: bool = False
+
+    @property
+    def layout(self) -> SlideLayout:
+        return self.info.layout
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+
+def _rank(
+    infos: list[LayoutInfo], key: Callable[[LayoutInfo], tuple[object, ...]], group: str
+) -> tuple[LayoutInfo, str]:
+    """The best of ``infos`` by structural ``key`` (smaller is better), names then order
+    breaking ties; and a note saying so when a structurally equal layout lost."""
+    keys = {i.index: key(i) for i in infos}
+    ordered = sorted(infos, key=lambda i: (keys[i.index], -name_score(i.name, group), i.index))
+    best = ordered[0]
+    alike = [r for r in ordered[1:] if keys[r.index] == keys[best.index]]
+    if not alike:
+        return best, ""
+    other = alike[0]
+    if name_score(best.name, group) > name_score(other.name, group):
+        return best, f"; as good as {other.name!r}, its name decides"
+    return best, f"; as good as {other.name!r}, listed first"
+
+
+def _content(infos: list[LayoutInfo]) -> tuple[LayoutInfo | None, str]:
+    """The content layout, and why."""
+    fit = [
+        i
+        for i in infos
+        if i.title is not None
+        and i.main is not None
+        and not i.vertical
+        and not i.centered
+        and i.type != "secHead"
+    ]
+    if not fit:  # a template of covers and dividers: any title with a text box
+        fit = [i for i in infos if i.title is not None and i.main is not None]
+    if not fit:
+        titled = [i for i in infos if i.title is not None and not i.vertical]
+        if not titled:
+            return None, ""
+        best, note = _rank(titled, lambda i: (i.centered, i.type == "secHead"), "content")
+        return best, f"no layout has a title and a text box: a layout with a title{note}"
+    largest = max(i.main_area() for i in fit)
+
+    def key(i: LayoutInfo) -> tuple[int, ...]:
+        area = i.main_area()
+        if area >= TIE * largest:
+            return (0, i.extras)
+        return (1, -area, i.extras)
+
+    best, note = _rank(fit, key, "content")
+    main = best.main
+    assert main is not None
+    extra = f", {best.extras} other placeholder{'s' * (best.extras != 1)} left empty"
+    reason = (
+        f"largest text box ({main.size()}) of {len(fit)} layout{'s' * (len(fit) != 1)} "
+        f"with a title and a text box{extra if best.extras else ''}{note}"
+    )
+    return best, reason
+
+
+def _title(infos: list[LayoutInfo], content: LayoutInfo | None) -> tuple[LayoutInfo, str]:
+    titled = [i for i in infos if i.title is not None]
+    content_area = content.main_area() if content is not None else 0
+
+    def cover_like(i: LayoutInfo) -> bool:
+        return (
+            i is not content
+            and i.type != "secHead"
+            and bool(i.texts)
+            and i.main_area() < COVER * content_area
+        )
+
+    def tier(i: LayoutInfo) -> int:
+        if i.centered:
+            return 0
+        if i.subtitles and i.type != "secHead":
+            return 1
+        if cover_like(i):
+            return 2
+        return 3
+
+    def key(i: LayoutInfo) -> tuple[int, ...]:
+        # a place for the subtitle first; a picture placeholder would be left empty
+        return (tier(i), not (i.subtitles or i.texts), i.pictures)
+
+    best, note = _rank(titled, key, "title")
+    why = {
+        0: "title-slide layout (centred title)"
+        if any(b.type == "ctrTitle" for b in best.boxes)
+        else "title-slide layout (type 'title')",
+        1: "a title with a subtitle",
+        2: "cover-like: a title over a text box much smaller than the content layout's",
+        3: "no title-slide layout: the content layout"
+        if best is content
+        else "no title-slide layout: a layout with a title",
+    }[tier(best)]
+    return best, why + note
+
+
+def _section(infos: list[LayoutInfo], content: LayoutInfo | None) -> tuple[LayoutInfo, str]:
+    heads = [i for i in infos if i.type == "secHead" and i.title is not None]
+    if heads:
+        best, note = _rank(heads, lambda i: (i.main is None and not i.subtitles,), "section")
+        return best, f"section-header layout (type 'secHead'){note}"
+    named = [
+        i
+        for i in infos
+        if i.title is not None and not i.vertical and name_score(i.name, "section") > 0
+    ]
+    if named:
+        best, note = _rank(named, lambda i: (-name_score(i.name, "section"),), "section")
+        return best, f"named like a section header{note}"
+    assert content is not None
+    return content, "no section-header layout: the content layout"
+
+
+def choose(
+    prs: Presentation, pins: Mapping[str, str] | None = None, where: str | None = None
+) -> dict[str, Choice]:
+    """The layout of every kind (:data:`KINDS`), by structure, or as pinned by name.
+
+    TemplateError (naming ``where``) when the template has no layouts at all, no layout
+    with a title, or a pinned name that no layout has.
+    """
+    infos = describe(prs)
+    if not infos:
+        raise TemplateError(
+            "template has no prototype slides and its slide master has no layouts",
+            path=where,
+            hint="add layouts to the master (View → Slide Master), or use a theme",
+        )
+    content, content_reason = _content(infos)
+    if content is None:
+        raise TemplateError(
+            "template has no prototype slides and no layout with a title placeholder",
+            path=where,
+            hint="give a layout a title placeholder (View → Slide Master), or use a theme",
+        )
+    out: dict[str, Choice] = {}
+    title, why = _title(infos, content)
+    out["title"] = Choice("title", title, why)
+    section, why = _section(infos, content)
+    out["section"] = Choice("section", section, why)
+    for kind in CONTENT_KINDS:
+        out[kind] = Choice(kind, content, content_reason)
+    for kind, name in (pins or {}).items():
+        out[kind] = _pinned(infos, kind, name, out, where)
+    return {kind: out[kind] for kind in KINDS}
+
+
+def _pinned(
+    infos: list[LayoutInfo],
+    kind: str,
+    name: str,
+    defaults: Mapping[str, Choice],
+    where: str | None,
+) -> Choice:
+    if kind not in KINDS:
+        raise TemplateError(
+            f"cannot pin {kind!r} slides to a layout",
+            path=where,
+            hint=f"kinds: {', '.join(KINDS)}",
+        )
+    wanted = normalized(name)
+    named = [i for i in infos if normalized(i.name) == wanted]
+    if not named:
+        known = ", ".join(repr(i.name) for i in infos)
+        raise TemplateError(
+            f"no layout named {name!r} for {kind} slides",
+            path=where,
+            hint=f"the template's layouts: {known}",
+        )
+    default = defaults.get(kind)
+    if default is not None and any(i is default.info for i in named):
+        best = default.info  # the same name twice: the one the structure prefers
+    else:
+        best = named[0]
+    return Choice(kind, best, "pinned by name", pinned=True)
