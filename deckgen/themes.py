@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
