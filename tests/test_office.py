@@ -154,6 +154,34 @@ def test_no_libreoffice_outlives_a_killed_deckgen(deck: Path, tmp_path: Path):
     assert wait_for(lambda: not processes(str(tmp_path)), 20), processes(str(tmp_path))
 
 
+FAILS = """
+import sys
+from pathlib import Path
+from deckgen.office import WarmOffice
+office = WarmOffice()  # never closed by this program: an error ends it first
+office.convert(Path(sys.argv[1]), Path(sys.argv[2]))
+print("converted", office.soffice_pgid, flush=True)
+raise RuntimeError("something went wrong after LibreOffice started")
+"""
+
+
+def test_no_libreoffice_outlives_deckgen_ending_in_an_error(deck: Path, tmp_path: Path):
+    needs_uno()
+    proc = subprocess.run(
+        [sys.executable, "-c", FAILS, str(deck), str(tmp_path / "e.pdf")],
+        capture_output=True,
+        text=True,
+        env=env_for(tmp_path),
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "converted" in proc.stdout
+    assert "RuntimeError: something went wrong" in proc.stderr
+    assert (tmp_path / "e.pdf").read_bytes().startswith(b"%PDF-")
+    assert wait_for(lambda: not processes(str(tmp_path)), 15), processes(str(tmp_path))
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("deckgen-office-")]
+
+
 def start(args: list[str], tmp: Path, *, wait_for_line: str) -> tuple[subprocess.Popen, list[str]]:
     """Start ``deckgen ARGS`` in a process group of its own (as a shell starts a job) and
     read its output until a line starts with ``wait_for_line``."""
