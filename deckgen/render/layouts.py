@@ -17,7 +17,9 @@ placeholders — their types (``title``, ``ctrTitle``, ``subTitle``, ``body``, `
   section header, never one whose only text box is a subtitle, never vertical text;
   within 10 % of the largest, fewer extra placeholders win;
 - ``section``: a section-header layout (type ``secHead``), else one named like one, else
-  the content layout.
+  the content layout;
+- ``agenda``: a layout named like an agenda ("Agenda", "Tagesordnung", "目次" …) with a title
+  and a text box at least half the content layout's, else the content layout.
 
 Names (in any language) only break ties, then the order of the layouts. A user can pin a
 kind to a layout by its name (front matter ``layouts:``, ``--layout KIND=NAME``).
@@ -79,6 +81,11 @@ NAMES: dict[str, tuple[str, ...]] = {
         "intestazione sezione", "sectiekop", "セクション見出し", "节标题", "區段標題",
         "구역 머리글", "section", "divider", "abschnitt", "kapitel", "sekcja", "rozdział",
         "seção", "secção", "sección", "capítulo", "セクション", "章",
+    ),
+    "agenda": (
+        "agenda", "tagesordnung", "inhaltsverzeichnis", "porządek", "spis treści", "sumário",
+        "pauta", "índice", "ordre du jour", "sommaire", "indice", "アジェンダ", "目次", "议程",
+        "目录", "overview", "table of contents",
     ),
 }  # fmt: skip
 
@@ -381,6 +388,24 @@ def _title(infos: list[LayoutInfo], content: LayoutInfo | None) -> tuple[LayoutI
     return best, why + note
 
 
+def _agenda(infos: list[LayoutInfo], content: LayoutInfo) -> LayoutInfo | None:
+    """A layout the designer made for the agenda (named like one, in any language), if it
+    has a title and a text box not much smaller than the content layout's."""
+    fit = [
+        i
+        for i in infos
+        if i is not content
+        and i.title is not None
+        and i.main is not None
+        and not i.vertical
+        and i.main_area() >= COVER * content.main_area()
+        and name_score(i.name, "agenda") > 0
+    ]
+    if not fit:
+        return None
+    return min(fit, key=lambda i: (-name_score(i.name, "agenda"), -i.main_area(), i.index))
+
+
 def _section(infos: list[LayoutInfo], content: LayoutInfo | None) -> tuple[LayoutInfo, str]:
     heads = [i for i in infos if i.type == "secHead" and i.title is not None]
     if heads:
@@ -427,6 +452,11 @@ def choose(
     out["section"] = Choice("section", section, why)
     for kind in CONTENT_KINDS:
         out[kind] = Choice(kind, content, content_reason)
+    agenda = _agenda(infos, content)
+    if agenda is not None:
+        out["agenda"] = Choice(
+            "agenda", agenda, "a layout for an agenda: named like one, with a title and a text box"
+        )
     for kind, name in (pins or {}).items():
         out[kind] = _pinned(infos, kind, name, out, where)
     return {kind: out[kind] for kind in KINDS}

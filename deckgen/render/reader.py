@@ -395,14 +395,15 @@ def _prototypes_from_layouts(
 ) -> dict[str, Prototype]:
     choices = _layouts.choose(prs, pins, where)
     protos: dict[str, Prototype] = {}
-    textless: dict[str, list[str]] = {}
+    textless: dict[tuple[str, bool], list[str]] = {}  # (layout, has a title) → kinds
     for kind, templates in LAYOUT_DEFAULTS.items():
         choice = choices[kind]
         slide = layout_slide(prs, choice)
         ctx = _SlideStyles(prs, slide)
         assigned = _assign_layout_templates(ctx, slide, templates, kind)
-        if "body" in templates and not any(r == "body" for r, _ in assigned.values()):
-            textless.setdefault(choice.name, []).append(kind)
+        roles = {r for r, _ in assigned.values()}
+        if "body" not in roles:
+            textless.setdefault((choice.name, "title" in roles), []).append(kind)
         shapes = tuple(
             s
             if assigned[s.shape_id][0] != "chrome"
@@ -414,10 +415,13 @@ def _prototypes_from_layouts(
         slides[kind] = slide.part
     if textless:  # one warning, the path once
         said = "; ".join(
-            f"layout {name!r} has no text box, so {', '.join(kinds)} slides show only their "
-            "title (pin a layout with one: --layout KIND=NAME)"
-            for name, kinds in textless.items()
+            f"layout {name!r} has no text box, so {', '.join(kinds)} slides show only their title"
+            if titled
+            else f"layout {name!r} has no title and no text box, so {', '.join(kinds)} slides "
+            "show no text"
+            for (name, titled), kinds in textless.items()
         )
+        said += " (pin a layout with one: --layout KIND=NAME)"
         warnings.append(f"{where}: {said}")
     return protos
 

@@ -280,12 +280,22 @@ def tie(path: Path) -> Path:
     return path
 
 
+def agenda_layout(path: Path) -> Path:
+    """16:9; the content-with-caption layout is named "Agenda" (as Keynote's themes have)."""
+    prs = Presentation()
+    widen(prs)
+    rename(by_name(prs, "Content with Caption"), "Agenda")
+    prs.save(path)
+    return path
+
+
 ALL = {
     "cover-first": cover_first,
     "source-box": source_box,
     "short-title-4x3": short_title_4x3,
     "chrome": chrome,
     "tie": tie,
+    "agenda": agenda_layout,
     "no-layouts": no_layouts,
 }
 

@@ -89,6 +89,20 @@ def test_names_only_break_ties(made: Path):
     assert "as good as 'Layout 7', its name decides" in result.output
 
 
+def test_an_agenda_layout_takes_the_agenda(made: Path, tmp_path: Path):
+    path = made / "agenda.pptx"
+    chosen = kinds_layouts(path)
+    assert (chosen["agenda"], chosen["insight"]) == ("Agenda", "Title and Content")
+    out = tmp_path / "deck.pptx"
+    deckgen.build(CONTENT, out, template=path, agenda=True)
+    agenda = Presentation(str(out)).slides[1]
+    assert agenda.slide_layout.name == "Agenda"
+    assert agenda.shapes.title.text_frame.text == "Agenda"
+    assert "10. Evolving Perceptions of AI" in "".join(texts(agenda).values())
+    check = run("templates", "check", str(path)).output
+    assert "agenda     → 'Agenda': a layout for an agenda" in check
+
+
 def test_templates_check_prints_the_mapping_and_why(made: Path):
     result = run("templates", "check", str(made / "source-box.pptx"))
     assert result.exit_code == 0, result.output
@@ -306,7 +320,8 @@ def test_a_continuation_caused_by_a_small_box_blames_the_box(tmp_path: Path):
 @pytest.mark.render
 @needs_soffice
 @pytest.mark.parametrize(
-    "name", ["cover-first", "source-box", "short-title-4x3", "chrome", "named-ja", "named-pl"]
+    "name",
+    ["cover-first", "source-box", "short-title-4x3", "chrome", "named-ja", "named-pl", "agenda"],
 )
 def test_corporate_decks_render_with_every_word_in_its_box(made: Path, tmp_path: Path, name: str):
     out = tmp_path / f"{name}.pptx"
