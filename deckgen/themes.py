@@ -36,11 +36,17 @@ DEFAULT_NOTES = """\
 {% endif %}{% if deck.meta.get('footer') %}{{ deck.meta.footer }}
 {% endif %}{% for p in deck.intro %}{{ p }}
 {% endfor %}
-{%- elif slide.kind == 'insight' -%}
-Insight {{ insight.number }}: {{ insight.title }}.
+{%- elif slide.kind in ('insight', 'bullets') -%}
+{% if insight.number %}{{ insight.number }}. {% endif %}{{ insight.title }}.
 {% for f in insight.fields %}{{ f.label }}: {{ f.text }}
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
+{% endfor %}
+{%- elif slide.kind == 'section' -%}
+{% if section.number %}{{ section.number }}. {% endif %}{{ section.title }}.
+{% for p in section.paragraphs %}{{ p }}
+{% endfor %}{% if section.subsections %}{{ section.subsections|join('; ') }}.
+{% endif %}{% for n in section.notes %}{{ n }}
 {% endfor %}
 {%- elif slide.kind in ('conclusion', 'closing') and conclusion -%}
 {{ conclusion.heading }}.
