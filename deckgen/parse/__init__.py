@@ -28,7 +28,7 @@ from dataclasses import replace
 from deckgen.errors import SourceError
 from deckgen.model import Document, Insight, RichText, Span
 from deckgen.parse import outline, sections
-from deckgen.parse.assemble import Unit, make_conclusion, make_insight, units
+from deckgen.parse.assemble import Unit, make_conclusion, make_insight, short_title, units
 from deckgen.parse.blocks import Line, Walker, markdown
 from deckgen.parse.classify import CONCLUSION_NAMES, NOTES_LABELS, classify
 from deckgen.parse.frontmatter import front_matter, meta_text
@@ -222,6 +222,12 @@ def _document(
 
     # the slides
     slides: list[Insight] = []
+    if len(title.text) > DECK_TITLE_CHARS:
+        # a title of paragraphs cannot be the title slide's title (a title is never split
+        # across slides): its first sentence is, and the whole text opens the overview
+        whole = title
+        title = rich(short_title(list(title.spans), DECK_TITLE_CHARS), title.line)
+        overview = [Unit("point", list(whole.spans), whole.line or 1), *overview]
     if overview:
         slides.append(_overview(overview))
     # numbers as written when they count up; "1." "1." "1." (Markdown renders 1, 2, 3)
@@ -319,6 +325,10 @@ def _document(
         warnings=tuple(warnings),
     )
 
+
+DECK_TITLE_CHARS = 200
+"""A deck title longer than this is cut for the title slide (the whole text is on the
+overview slide)."""
 
 _INTERJECTION = re.compile(
     r"(?i)^(?:sure|certainly|of course|absolutely|okay|ok|great|happy to help)\b[!,.]*\s*"

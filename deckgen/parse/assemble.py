@@ -124,13 +124,13 @@ TITLE_CHARS = 110
 _SENTENCE_END = re.compile(r"[.!?。！？:：;](?=\s|$)|\s[-–—]\s")
 
 
-def short_title(spans: list[Span]) -> list[Span]:
+def short_title(spans: list[Span], limit: int = TITLE_CHARS) -> list[Span]:
     """The first sentence of an over-long title, or its first words and "…"."""
     text = plain(spans)
-    m = _SENTENCE_END.search(text, 20, TITLE_CHARS)
+    m = _SENTENCE_END.search(text, 20, limit)
     if m is not None:
         return strip_spans(cut(spans, m.start() + (1 if text[m.start()] in ".!?。！？" else 0))[0])
-    words = text[:TITLE_CHARS].rsplit(" ", 1)[0] if " " in text[:TITLE_CHARS] else text[:60]
+    words = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit // 2]
     return [*strip_spans(cut(spans, len(words))[0], " ,;:"), Span("…")]
 
 
