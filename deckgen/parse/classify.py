@@ -5,7 +5,7 @@ import unicodedata
 
 from deckgen.model import Span
 from deckgen.parse.blocks import Line
-from deckgen.parse.spans import cut, plain, strip_spans
+from deckgen.parse.spans import cut, plain, split_bold_lead, strip_spans
 
 CONCLUSION_NAMES = frozenset(
     s.casefold()
@@ -184,12 +184,7 @@ def title_and_rest(spans: list[Span], split: bool) -> tuple[list[Span], list[Spa
     """``**Title**: text`` / ``Title: text`` → title and the text after it."""
     spans = strip_spans(spans)
     if split and spans and spans[0].bold:
-        k = 0
-        n = 0
-        while k < len(spans) and spans[k].bold:
-            n += len(spans[k].text)
-            k += 1
-        head, tail = cut(spans, n)
+        head, tail = split_bold_lead(spans)
         tail_text = plain(tail).lstrip()
         head_text = plain(head).rstrip()
         if not tail_text:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from deckgen.model import Span
 from deckgen.parse.blocks import Line
 from deckgen.parse.classify import ends_sentence, is_conclusion_name, name_key
-from deckgen.parse.spans import cut, plain, strip_spans
+from deckgen.parse.spans import cut, plain, split_bold_lead, strip_spans
 
 BOLD_STEP = 5
 NUMBERED_STEP = 3
@@ -107,12 +107,7 @@ def _bold_lead(ln: Line) -> tuple[list[Span], list[Span]] | None:
     spans = strip_spans(ln.spans)
     if not spans or not spans[0].bold or ln.label:
         return None
-    n = 0
-    k = 0
-    while k < len(spans) and spans[k].bold:
-        n += len(spans[k].text)
-        k += 1
-    head, tail = cut(spans, n)
+    head, tail = split_bold_lead(spans)
     head_text = plain(head).strip()
     if not plain(tail).strip() or not head_text.endswith(("?", "？", ".", "!", "。", "！")):
         return None

@@ -77,6 +77,16 @@ def strip_spans(spans: Sequence[Span], chars: str | None = None) -> list[Span]:
     return out
 
 
+def split_bold_lead(spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """The leading bold spans and the rest: ``**Title**: text`` → ``Title``, ``: text``."""
+    n = 0
+    for s in spans:
+        if not s.bold:
+            break
+        n += len(s.text)
+    return cut(spans, n)
+
+
 def linkify(span: Span) -> list[Span]:
     """Bare URLs in plain text become link spans (markdown-it's linkify needs an extra
     package; this rule covers the http(s)/www addresses summaries contain)."""
