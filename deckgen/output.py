@@ -12,8 +12,6 @@ from pathlib import Path
 
 from deckgen.errors import OutputError
 
-SUFFIXES = (".pptx",)
-
 
 def _is_text(source: str | os.PathLike[str] | None) -> bool:
     """Is ``source`` the summary itself or stdin, not a file?"""
@@ -51,7 +49,11 @@ def writable_folder(out: str | os.PathLike[str]) -> Path:
     return folder
 
 
-def check_output(out: str | os.PathLike[str], source: str | os.PathLike[str] | None = None) -> Path:
+def check_output(
+    out: str | os.PathLike[str],
+    source: str | os.PathLike[str] | None = None,
+    suffix: str = ".pptx",
+) -> Path:
     """The folder the deck ``out`` goes in, when a deck can be written there; else an
     :class:`OutputError` saying why. With ``source`` (a summary's path), ``out`` must not
     be that file."""
@@ -69,8 +71,8 @@ def check_output(out: str | os.PathLike[str], source: str | os.PathLike[str] | N
                 hint="choose another name with -o",
             )
     folder = writable_folder(target)
-    if target.suffix.lower() not in SUFFIXES:
+    if target.suffix.lower() != suffix:
         raise OutputError(
-            "the output must be a .pptx file", path=target, hint="end the name with .pptx"
+            f"the output must be a {suffix} file", path=target, hint=f"end the name with {suffix}"
         )
     return folder

@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from deckgen.errors import OutputError
 from deckgen.office import Renderer, open_office, require_soffice
+from deckgen.output import check_output
 
 if TYPE_CHECKING:
     from deckgen.api import Result
@@ -26,34 +26,6 @@ if TYPE_CHECKING:
 
 def default_pdf(deck: str | os.PathLike[str]) -> Path:
     return Path(deck).with_suffix(".pdf")
-
-
-def check_pdf_output(out: Path, source: str | os.PathLike[str] | None = None) -> None:
-    """The checks ``deckgen.output.check_output`` makes for decks, for a PDF."""
-    if source is not None and not (isinstance(source, str) and ("\n" in source or source == "-")):
-        try:
-            same = out.resolve() == Path(source).resolve()
-        except OSError:
-            same = False
-        if same:
-            raise OutputError(
-                "the output path is the source itself; refusing to overwrite your summary",
-                path=out,
-                hint="choose another name with -o",
-            )
-    if out.is_dir():
-        raise OutputError("the output path is a folder", path=out, hint="give a file name")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError("the output folder does not exist", path=folder, hint="create it first")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(
-            f"the output folder {folder} is not writable",
-            path=out,
-            hint="choose another folder, or check its permissions",
-        )
-    if out.suffix.lower() != ".pdf":
-        raise OutputError("a PDF must end with .pdf", path=out)
 
 
 def export(deck: Path, pdf: Path, office: Renderer | None = None) -> list[str]:
@@ -87,7 +59,7 @@ def build_pdf(
     started = time.perf_counter()
     out = Path(output)
     named = source if text is None else None
-    check_pdf_output(out, named)
+    check_output(out, named, suffix=".pdf")
     require_soffice()
     with tempfile.TemporaryDirectory(prefix="deckgen-pdf-") as tmp:
         deck = Path(tmp) / out.with_suffix(".pptx").name
