@@ -326,7 +326,7 @@ def _document(
     )
 
 
-DECK_TITLE_CHARS = 200
+DECK_TITLE_CHARS = 320
 """A deck title longer than this is cut for the title slide (the whole text is on the
 overview slide)."""
 
