@@ -156,9 +156,6 @@ def _document(
     intro_lines = list(body[: cut.first])
     title: RichText | None = None
     subtitle: RichText | None = None
-    for i in ol.preamble:
-        if i < cut.first:
-            intro_lines[i] = lines[i]
     # (the title block's lines are blank in ``body``: a comment there stays in the intro)
     if fm_title is not None:
         title = RichText.plain_text(fm_title)
@@ -170,7 +167,7 @@ def _document(
         if ol.subtitle_index is not None:
             sub = lines[ol.subtitle_index]
             subtitle = rich(strip_spans(sub.spans), sub.line)
-    preamble = [u for u in units([lines[i] for i in ol.preamble])]
+    preamble = units([lines[i] for i in ol.preamble])
     intro_units = units([ln for k, ln in enumerate(intro_lines) if k not in ol.preamble])
     author = meta_text(meta.get("author"))
     date_ = meta_text(meta.get("date"))

@@ -66,8 +66,9 @@ class Head:
 
 
 @dataclass
-class Outline:
-    heads: list[Head]
+class TitleBlock:
+    """The title block of a document: what is its title, not its sections."""
+
     title_index: int | None = None
     subtitle_index: int | None = None
     title_spans: list[Span] | None = None
@@ -78,8 +79,6 @@ class Outline:
     """Indices of a chat preamble's lines ("Sure! Here is a summary …")."""
     signoff: list[int] = field(default_factory=list)
     """Indices of a trailing sign-off ("Let me know if …")."""
-    anchors: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
-    """Machine-style field headings, by index: the (badge, title) they give their anchor."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -325,12 +324,12 @@ _SIGNOFF = re.compile(
 )
 
 
-def title_block(lines: Sequence[Line], has_fm_title: bool, fm_title: str | None) -> Outline:
+def title_block(lines: Sequence[Line], has_fm_title: bool, fm_title: str | None) -> TitleBlock:
     """The heads that are the document's title, not its sections: the first heading when
     only metadata precedes it and it stands above the rest; a heading equal to the
     front-matter title; a title and its translation right under it; an explicit
     ``Title:`` line; and a chat answer's preamble and sign-off."""
-    out = Outline([])
+    out = TitleBlock()
     content = [i for i, ln in enumerate(lines) if ln.spans]
     if not content:
         return out
