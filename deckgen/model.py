@@ -227,6 +227,9 @@ class Theme:
     from_layouts: bool = False
     """True for a corporate template without prototypes (placeholders are filled)."""
     warnings: tuple[str, ...] = ()
+    notes_path: str | None = None
+    """The file ``notes_template`` was read from (``notes.j2``), for error messages; None
+    for deckgen's own notes template."""
 
 
 # --------------------------------------------------------------------------- deck

@@ -18,10 +18,9 @@ from functools import lru_cache, partial
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
-from deckgen import markers
-from deckgen.errors import TemplateError
+from deckgen import markers, sandbox
+from deckgen.errors import TemplateError, quoted
 from deckgen.markers import SLIDE_NUMBER, SLIDE_TOTAL
 from deckgen.model import (
     BuildOptions,
@@ -54,6 +53,9 @@ _FLAG_CHARS = f"{chr(_FLAGS)}-{chr(_FLAGS + markers.SPAN_FLAG_COUNT - 1)}"
 _MARKERS = re.compile(
     f"[{_SPAN}{_URL_END}{_SPAN_END}{_PARA}{_PARA_END}{_SHAPE}{_SHAPE_END}{_FLAG_CHARS}]"
 )
+# the first to the last marker plan puts in text: no match, no marker (a quick test; a
+# template's icon-font glyph in between only sends its line through ``decode``)
+_ANY_MARKER = re.compile(f"[{_SPAN}-{chr(_FLAGS + markers.SPAN_FLAG_COUNT - 1)}]")
 _SPAN_START = re.compile(f"{_SPAN}[{_FLAG_CHARS}]")
 
 
@@ -78,7 +80,7 @@ def decode(text: str) -> tuple[Span, ...]:
     rest is cut at span starts with regular expressions rather than char by char (plan of a
     1,000-insight deck decodes some 10,000 lines).
     """
-    if not _MARKERS.search(text):
+    if not _ANY_MARKER.search(text):
         return (Span(text),) if text else ()
     spans: list[Span] = []
     i, n = 0, len(text)
@@ -174,8 +176,13 @@ _STATEMENT = {
 }  # fmt: skip
 
 
+_LABEL_SEPARATORS = re.compile(r"[\s*_:：]+")
+
+
+@lru_cache(maxsize=4096)
 def _norm_label(label: str) -> str:
-    return re.sub(r"[\s*_:：]+", " ", label).strip().casefold()
+    """A label as compared (a deck repeats a few labels thousands of times: cached)."""
+    return _LABEL_SEPARATORS.sub(" ", label).strip().casefold()
 
 
 def statement_index(fields: Sequence[Field]) -> int | None:
@@ -304,18 +311,10 @@ def deck_context(doc: Document, opts: BuildOptions, cls: type[Rich] = Rich) -> d
 # --------------------------------------------------------------------------- jinja
 
 
-def _finalize(value: Any) -> Any:
-    return "" if value is None else value
-
-
-@lru_cache(maxsize=1)
-def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        finalize=_finalize,
-        keep_trailing_newline=True,
-    )
+def environment() -> jinja2.Environment:
+    """The sandbox every template runs in (:mod:`deckgen.sandbox`: limits on time, work and
+    size per slide)."""
+    return sandbox.environment()
 
 
 class _Compiled:
@@ -339,7 +338,7 @@ class _Compiled:
             try:
                 template = environment().from_string(_joined_source(shape))
             except jinja2.TemplateSyntaxError as exc:
-                raise _template_error(exc, _where(self.theme, proto, shape)) from None
+                raise _shape_error(exc, self.theme, proto, shape) from None
             self._shapes[key] = template
         return template
 
@@ -357,8 +356,71 @@ def _where(theme: Theme, proto: Prototype, shape: ShapeProto | None = None) -> s
     return f"template {theme.path}, {slide}{shape_part}"
 
 
-def _template_error(exc: Exception, where: str) -> TemplateError:
-    if isinstance(exc, jinja2.exceptions.SecurityError):
+def _line_of(exc: BaseException) -> int | None:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.lineno
+    return sandbox.template_line(exc)
+
+
+def _shape_error(
+    exc: BaseException,
+    theme: Theme,
+    proto: Prototype,
+    shape: ShapeProto | None = None,
+    making: tuple[int, str] | None = None,
+) -> TemplateError:
+    """A failure in a prototype's text box: the template file, the prototype slide, the
+    shape and the line of its text (a paragraph, or a line break in one)."""
+    line = _line_of(exc) if shape is not None else None
+    where = _where(theme, proto, shape) + (f", line {line}" if line else "")
+    return _template_error(exc, where, theme.path, making=making)
+
+
+def _notes_error(
+    exc: BaseException, theme: Theme, making: tuple[int, str] | None = None
+) -> TemplateError:
+    """A failure in the speaker notes' template: notes.j2 and its line, not template.pptx."""
+    line = _line_of(exc)
+    if theme.notes_path:
+        where = f"notes template {theme.notes_path}" + (f", line {line}" if line else "")
+        return _template_error(exc, where, theme.notes_path, line, notes=True, making=making)
+    where = f"template {theme.path}, notes template" + (f", line {line}" if line else "")
+    return _template_error(exc, where, theme.path, notes=True, making=making)
+
+
+def _syntax_hint(exc: jinja2.TemplateSyntaxError, notes: bool) -> str:
+    place = "notes.j2" if notes else "the text box"
+    text = exc.message or ""
+    if isinstance(exc, jinja2.TemplateAssertionError) and "filter" in text:
+        return "that is not a Jinja2 filter: see the list of built-in filters in Jinja2's docs"
+    if isinstance(exc, jinja2.TemplateAssertionError) and "test" in text:
+        return "that is not a Jinja2 test: see the list of built-in tests in Jinja2's docs"
+    if "end of template" in text:
+        return f"close each {{% if %}} / {{% for %}} with {{% endif %}} / {{% endfor %}} in {place}"
+    if "unknown tag" in text:
+        return f"a closing tag without its opening one, or a misspelled tag, in {place}" + (
+            "; a statement may span paragraphs of one text box, not several boxes"
+            if not notes
+            else ""
+        )
+    return f"check the braces in {place}: {{{{ name }}}} for a value, {{% ... %}} for a statement"
+
+
+def _template_error(
+    exc: BaseException,
+    where: str,
+    path: str | None = None,
+    line: int | None = None,
+    *,
+    notes: bool = False,
+    making: tuple[int, str] | None = None,
+) -> TemplateError:
+    """The TemplateError for ``exc`` at ``where``; ``making``: the deck's slide being made
+    (its number and title), said for a failure while rendering."""
+    if isinstance(exc, sandbox.LimitError):
+        msg = f"template over a limit: {exc}"
+        hint = sandbox.LIMITS_HINT
+    elif isinstance(exc, jinja2.exceptions.SecurityError):
         msg = f"unsafe template expression refused: {exc}"
         hint = "templates may only use the documented names (see docs/templates.md)"
     elif isinstance(exc, jinja2.UndefinedError):
@@ -366,11 +428,20 @@ def _template_error(exc: Exception, where: str) -> TemplateError:
         hint = "check the spelling against docs/templates.md"
     elif isinstance(exc, jinja2.TemplateSyntaxError):
         msg = f"template syntax error: {exc.message}"
-        hint = "fix the Jinja2 tag in the text box"
+        hint = _syntax_hint(exc, notes)
+    elif isinstance(exc, RecursionError):
+        msg = "template failed: a macro calls itself without end"
+        hint = sandbox.LIMITS_HINT
+    elif isinstance(exc, MemoryError):
+        msg = "template failed: it asked for more memory than there is"
+        hint = sandbox.LIMITS_HINT
     else:
         msg = f"template failed: {type(exc).__name__}: {exc}"
         hint = None
-    return TemplateError(msg, where=where, hint=hint)
+    if making and not isinstance(exc, jinja2.TemplateSyntaxError):
+        n, title = making
+        msg += f"; while making slide {n} of the deck" + (f", {quoted(title)}" if title else "")
+    return TemplateError(msg, path=path, line=line, where=where, hint=hint)
 
 
 def _joined_source(shape: ShapeProto) -> str:
@@ -421,16 +492,9 @@ def _compiled_for(theme: Theme) -> _Compiled:
     sources.append(theme.notes_template or "")
     try:
         codes = _compile_all(sources)
-    except jinja2.TemplateSyntaxError as exc:
-        # compile shape by shape to say where (the first that fails raises a TemplateError)
-        for proto, shapes in zip(protos, tagged, strict=True):
-            for shape in shapes:
-                comp.shape(proto, shape)
-        try:
-            environment().from_string(theme.notes_template or "")
-        except jinja2.TemplateSyntaxError as notes_exc:
-            raise _template_error(notes_exc, f"template {theme.path}, notes template") from None
-        raise _template_error(exc, f"template {theme.path}") from None  # pragma: no cover
+    except jinja2.TemplateSyntaxError:
+        problems = syntax_errors(theme, sources)  # says where: shape and line, or notes.j2
+        raise problems[0] from None
     env = environment()
     templates = [
         env.template_class.from_code(env, code, env.make_globals(None), None) for code in codes
@@ -444,6 +508,77 @@ def _compiled_for(theme: Theme) -> _Compiled:
     return comp
 
 
+def syntax_errors(theme: Theme, sources: Sequence[str] | None = None) -> list[TemplateError]:
+    """The Jinja syntax errors in a theme's templates, each naming its place: the template
+    file, the prototype slide, the shape and the line of its text, or notes.j2 and its line
+    (``deckgen templates check`` lists them all; a build stops at the first). A slide's
+    shapes compile as one template, as when a deck is made; one that fails is compiled shape
+    by shape to say which."""
+    env = environment()
+    problems: list[TemplateError] = []
+    protos = list(theme.prototypes.values())
+    tagged = [tuple(s for s in proto.shapes if s.has_tags) for proto in protos]
+    if sources is None:
+        sources = [
+            "".join(f"{_SHAPE}{i}{_SHAPE_END}{_joined_source(s)}" for i, s in enumerate(shapes))
+            for shapes in tagged
+        ]
+    for proto, shapes, source in zip(protos, tagged, sources, strict=False):
+        try:
+            env.compile(source)
+            continue
+        except jinja2.TemplateSyntaxError as exc:
+            slide_exc = exc
+        found = False
+        for shape in shapes:
+            try:
+                env.compile(_joined_source(shape))
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(_shape_error(exc, theme, proto, shape))
+                found = True
+        if not found:  # statements across shapes that do not match up
+            problems.append(_shape_error(slide_exc, theme, proto))
+    try:
+        env.compile(theme.notes_template or "")
+    except jinja2.TemplateSyntaxError as exc:
+        problems.append(_notes_error(exc, theme))
+    return problems
+
+
+def template_problems(theme: Theme) -> list[TemplateError]:
+    """What makes a theme's templates unusable: syntax errors (:func:`syntax_errors`) and
+    names that reach for Python's internals (``__class__``, ``mro``, ``__globals__`` …),
+    which the sandbox refuses when a slide is made."""
+    problems = syntax_errors(theme)
+    hint = "templates may only use the names in docs/templates.md; the sandbox refuses these"
+    for proto in theme.prototypes.values():
+        for shape in proto.shapes:
+            if not shape.has_tags:
+                continue
+            found = sandbox.internals_in(shape.template)
+            if found:
+                problems.append(
+                    TemplateError(
+                        f"the template reaches for Python's internals: {', '.join(found)}",
+                        path=theme.path,
+                        where=_where(theme, proto, shape),
+                        hint=hint,
+                    )
+                )
+    found = sandbox.internals_in(theme.notes_template or "")
+    if found:
+        path = theme.notes_path or theme.path
+        problems.append(
+            TemplateError(
+                f"the notes template reaches for Python's internals: {', '.join(found)}",
+                path=path,
+                where=f"notes template {path}",
+                hint=hint,
+            )
+        )
+    return problems
+
+
 _PARA_SPLIT = re.compile(f"{_PARA}(\\d+){_PARA_END}")
 
 
@@ -451,13 +586,16 @@ def render_shape(
     template: jinja2.Template,
     shape: ShapeProto,
     context: Mapping[str, Any],
-    where: str | Callable[[], str],
+    error: Callable[[BaseException], TemplateError],
+    allowance: Callable[[], int] | None = None,
 ) -> Frame:
-    """One shape's text; ``where`` (or a function giving it) names the shape in errors."""
+    """One shape's text, within one slide's limits (:mod:`deckgen.sandbox`); ``error``
+    makes the TemplateError for a failure."""
     try:
-        out = template.render(context)
+        with sandbox.limits(allowance):
+            out = template.render(context)
     except Exception as exc:  # any failure inside a user's template is a template error
-        raise _template_error(exc, where if isinstance(where, str) else where()) from None
+        raise error(exc) from None
     return _frame(out, shape)
 
 
@@ -476,7 +614,7 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
         idx = min(idx, len(protos) - 1) if protos else 0
         tagged = bool(protos) and ("{" in protos[idx].template or "%" in protos[idx].template)
         for line in text.split("\n"):
-            if _MARKERS.search(line) is None:  # most lines: no formatting to decode
+            if _ANY_MARKER.search(line) is None:  # most lines: nothing to decode
                 runs: tuple[Span, ...] = (Span(line),) if line.strip() else ()
             else:
                 runs = decode(line)
@@ -519,21 +657,40 @@ def _render_slide(
     notes_context: dict[str, Any],
     title: str,
     line: int | None,
+    making: tuple[int, str] | None = None,
+    allowance: Callable[[], int] | None = None,
 ) -> SlideSpec:
+    """One slide's text boxes and notes, rendered within one slide's limits (time, work and
+    size: :mod:`deckgen.sandbox`; ``allowance``: the summary's share of the size limit);
+    ``making``: the deck's slide (number, title), for errors."""
     proto = theme.prototypes[kind]
     combined, tagged = comp.slides[kind]
-    try:
-        parts = _SHAPE_SPLIT.split(combined.render(context))
-    except Exception:
-        # render shape by shape to say which shape failed (raises a TemplateError)
+    with sandbox.limits(allowance):
+        try:
+            parts = _SHAPE_SPLIT.split(combined.render(context))
+        except Exception as exc:
+            failed: BaseException | None = exc
+        else:
+            failed = None
+        if failed is None:
+            notes = ""
+            if comp.notes is not None:
+                try:
+                    notes = comp.notes.render(notes_context)
+                except Exception as exc:
+                    raise _notes_error(exc, theme, making) from None
+    if failed is not None:
+        # render shape by shape (each within the limits) to say which shape failed
         for shape in tagged:
             render_shape(
                 comp.shape(proto, shape),
                 shape,
                 context,
-                partial(_where, theme, proto, shape),
+                partial(_shape_error, theme=theme, proto=proto, shape=shape, making=making),
+                allowance,
             )
-        raise  # pragma: no cover - the combined template failed where no shape alone does
+        # the slide's template failed where no shape alone does (statements across shapes)
+        raise _shape_error(failed, theme, proto, making=making)
     outputs = dict(zip(map(int, parts[1::2]), parts[2::2], strict=True))
     frames = []
     for i, shape in enumerate(tagged):
@@ -541,14 +698,39 @@ def _render_slide(
             frames.append(Frame(shape_id=shape.shape_id, paragraphs=()))
         else:
             frames.append(_frame(outputs.get(i, ""), shape))
-    notes = ""
-    if comp.notes is not None:
-        try:
-            notes = comp.notes.render(notes_context)
-        except Exception as exc:
-            raise _template_error(exc, f"template {theme.path}, notes template") from None
+    if notes:
         notes = re.sub(r"\n{3,}", "\n\n", notes).strip()
     return SlideSpec(kind=kind, title=title, frames=tuple(frames), notes=notes, line=line)
+
+
+class _Allowance:
+    """What a slide of ``doc`` may print beyond the sandbox's size limit: four times the
+    summary's text (a slide and its notes may each show all of it, with formatting
+    markers), counted once, when a slide first reaches past the limit."""
+
+    __slots__ = ("doc", "size")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.size: int | None = None
+
+    def __call__(self) -> int:
+        if self.size is None:
+            self.size = 4 * _text_size(self.doc)
+        return self.size
+
+
+def _text_size(doc: Document) -> int:
+    """The characters of text in ``doc`` (its front matter's too)."""
+    texts: list[RichText | None] = [doc.title, doc.subtitle, *doc.intro]
+    for ins in (*doc.insights, *doc.back_matter):
+        texts += [ins.title, *ins.points, *ins.notes, *ins.items]
+        texts += [f.text for f in ins.fields]
+    if doc.conclusion is not None:
+        c = doc.conclusion
+        texts += [*c.body, *c.closing, *c.notes]
+    size = sum(len(t.text) + sum(len(s.link or "") for s in t.spans) for t in texts if t)
+    return size + len(str(doc.meta)) + len(doc.author or "") + len(doc.date or "")
 
 
 # --------------------------------------------------------------------------- plan
@@ -559,6 +741,7 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
     is not plan's business: the caller loaded ``theme`` from it)."""
     opts = options or BuildOptions()
     comp = _compiled_for(theme)
+    allowance = _Allowance(doc)
     warnings = list(doc.warnings) + list(theme.warnings)
     deck_ctx = deck_context(doc, opts)
     notes_deck = deck_context(doc, opts, PlainRich)
@@ -577,6 +760,7 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
     if "insight" not in theme.prototypes:
         raise TemplateError(
             "the template has no insight slide",
+            path=theme.path,
             where=f"template {theme.path}",
             hint="add a prototype slide whose notes start with 'deckgen: insight'",
         )
@@ -640,7 +824,7 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
             assert doc.conclusion is not None
             title = doc.conclusion.heading if kind == "conclusion" else "Closing"
             line = doc.conclusion.line
-        spec = _render_slide(theme, comp, opts, kind, ctx, nctx, title, line)
+        spec = _render_slide(theme, comp, opts, kind, ctx, nctx, title, line, (n, title), allowance)
         if idx is not None:
             unit = units[idx]
             spec = replace(spec, rule=unit.rule, level=unit.level, number=badge(unit))

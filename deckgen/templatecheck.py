@@ -65,6 +65,11 @@ def report(theme: Theme) -> tuple[str, bool]:
         if bad:
             ok = False
             lines.append(f"  {'':<10} unknown: {', '.join(sorted(bad))}")
+    from deckgen.plan import template_problems  # Jinja only when a template is checked
+
+    for problem in template_problems(theme):  # syntax errors, reaches for internals
+        ok = False
+        lines.append(f"  error: {problem.message}")
     for w in theme.warnings:
         lines.append(f"  warning: {w}")
     lines.append("OK" if ok else "Problems found (see docs/templates.md for the names)")

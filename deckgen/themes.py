@@ -274,12 +274,13 @@ def _read(
     ):
         return stored
     settings = _read_yaml(folder / "theme.yaml") if folder else {}
-    notes = DEFAULT_NOTES
+    notes, notes_path = DEFAULT_NOTES, None
     if folder and (folder / "notes.j2").is_file():
+        notes_path = folder / "notes.j2"
         try:
-            notes = (folder / "notes.j2").read_text(encoding="utf-8")
+            notes = notes_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"cannot read notes template: {exc}", path=folder) from None
+            raise TemplateError(f"cannot read notes template: {exc}", path=notes_path) from None
 
     from deckgen.render import read_template  # python-pptx only when a deck is really built
 
@@ -292,6 +293,11 @@ def _read(
         min_title_size=float(settings.get("min_title_size", 24)),
         layouts=dict(pins) or None,
     )
+    if notes_path is not None:  # its errors name notes.j2, not template.pptx
+        from dataclasses import replace
+
+        theme = replace(template.theme, notes_path=str(notes_path))
+        template = template._replace(theme=theme)
     if disk_key[3][0] is not None:
         disk_cache.store("template", disk_key, template)
     return template
