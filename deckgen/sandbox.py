@@ -526,14 +526,14 @@ class _Counting(NodeTransformer):
     def visit_For(self, node: nodes.For) -> nodes.Node:  # noqa: N802 - Jinja's visitor names
         static = sum(len(d.data) for d in node.find_all(nodes.TemplateData))
         static += sum(len(c.value) for c in node.find_all(nodes.Const) if isinstance(c.value, str))
-        node = self.generic_visit(node)
+        self.generic_visit(node)  # in place: the loop's own nodes
         node.iter = nodes.Filter(
             node.iter, LOOP_FILTER, [nodes.Const(static)], [], None, None
         ).set_lineno(node.iter.lineno)
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:  # noqa: N802
-        node = self.generic_visit(node)
+        self.generic_visit(node)
         values = nodes.Tuple(list(node.nodes), "load")
         return nodes.Filter(values, CONCAT_FILTER, [], [], None, None).set_lineno(node.lineno)
 
