@@ -35,6 +35,11 @@ PARA_END = "\ue004"
 SHAPE = "\ue005"
 """``SHAPE + index digits + SHAPE_END`` opens a shape's text."""
 SHAPE_END = "\ue006"
+RUN_STYLES = 0xE200
+"""The first of the characters that say which run of a prototype paragraph the text after
+them was typed in (``chr(RUN_STYLES + style)``, :attr:`deckgen.model.ParaProto.styles`): a
+label before a tag keeps its own formatting."""
+RUN_STYLE_COUNT = 64
 
 # model: slide number and total, replaced when the deck is written ----------------------
 SLIDE_NUMBER = "\ue0f1"
@@ -73,6 +78,7 @@ def registry() -> dict[str, str]:
     }
     named.update({f"SLOTS[{k!r}]": v for k, v in SLOTS.items()})
     named.update({f"SPAN_FLAGS+{i}": chr(SPAN_FLAGS + i) for i in range(SPAN_FLAG_COUNT)})
+    named.update({f"RUN_STYLES+{i}": chr(RUN_STYLES + i) for i in range(RUN_STYLE_COUNT)})
     return named
 
 

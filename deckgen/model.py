@@ -30,6 +30,10 @@ class Span:
     italic: bool = False
     code: bool = False
     link: str | None = None
+    style: int = 0
+    """Which run of its prototype paragraph the text takes its formatting from: 0 for the
+    run where the paragraph's first tag starts, else an index into ``ParaProto.looks``
+    (text the designer typed around a tag keeps its own formatting)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,12 @@ class ParaProto:
     """Points."""
     space_after: float = 0.0
     """Points."""
+    styles: tuple[tuple[int, int], ...] = ()
+    """Where the formatting of the typed text changes: (offset into ``template``, style),
+    a style being an index into ``looks``. Empty when every run looks alike."""
+    looks: tuple[tuple[float, bool, bool], ...] = ()
+    """Per style: (size in points, bold, italic) as the designer set them; style 0 is the
+    run where the first tag starts (``size``, ``bold``, ``italic`` above)."""
 
 
 @dataclass(frozen=True)

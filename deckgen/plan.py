@@ -31,6 +31,7 @@ from deckgen.model import (
     Frame,
     Insight,
     Para,
+    ParaProto,
     Prototype,
     RichText,
     ShapeProto,
@@ -50,12 +51,16 @@ _SHAPE = markers.SHAPE  # shape marker in a slide's combined template: _SHAPE + 
 _SHAPE_END = markers.SHAPE_END
 _FLAGS = markers.SPAN_FLAGS
 _FLAG_CHARS = f"{chr(_FLAGS)}-{chr(_FLAGS + markers.SPAN_FLAG_COUNT - 1)}"
+_STYLE = markers.RUN_STYLES  # chr(_STYLE + n): the text after it takes run style n
+_STYLE_CHARS = f"{chr(_STYLE)}-{chr(_STYLE + markers.RUN_STYLE_COUNT - 1)}"
 _MARKERS = re.compile(
-    f"[{_SPAN}{_URL_END}{_SPAN_END}{_PARA}{_PARA_END}{_SHAPE}{_SHAPE_END}{_FLAG_CHARS}]"
+    f"[{_SPAN}{_URL_END}{_SPAN_END}{_PARA}{_PARA_END}{_SHAPE}{_SHAPE_END}{_FLAG_CHARS}"
+    f"{_STYLE_CHARS}]"
 )
+_STYLE_SPLIT = re.compile(f"([{_STYLE_CHARS}])")
 # the first to the last marker plan puts in text: no match, no marker (a quick test; a
 # template's icon-font glyph in between only sends its line through ``decode``)
-_ANY_MARKER = re.compile(f"[{_SPAN}-{chr(_FLAGS + markers.SPAN_FLAG_COUNT - 1)}]")
+_ANY_MARKER = re.compile(f"[{_SPAN}-{chr(_STYLE + markers.RUN_STYLE_COUNT - 1)}]")
 _SPAN_START = re.compile(f"{_SPAN}[{_FLAG_CHARS}]")
 
 
@@ -444,8 +449,56 @@ def _template_error(
     return TemplateError(msg, path=path, line=line, where=where, hint=hint)
 
 
+def _styled(p: ParaProto) -> str:
+    """A prototype paragraph's Jinja source with a run-style marker wherever the text that
+    will come out changes formatting (:attr:`ParaProto.styles`): at the start of each piece
+    of typed text and at each change of run inside it, and before each ``{{ … }}``, which
+    takes the style of the run its ``{{`` is in. Markers go where Jinja outputs text as
+    typed, never inside a tag and never between a ``{%-``/``-%}`` and the white space it
+    removes (Jinja's own lexer says where); a paragraph Jinja cannot lex is left as it is
+    (its syntax error is reported)."""
+    source = p.template
+    if not p.styles:
+        return source
+    changes = p.styles
+
+    def style_at(pos: int) -> int:
+        style = 0
+        for off, st in changes:
+            if off > pos:
+                break
+            style = st
+        return style
+
+    inserts: list[tuple[int, int]] = []
+    try:
+        pos = prev_end = 0
+        for _, token, value in environment().lexer.tokeniter(source, None):
+            if not source.startswith(value, pos):
+                skipped = len(source[pos:]) - len(source[pos:].lstrip())
+                if not skipped or not source.startswith(value, pos + skipped):
+                    return source
+                pos += skipped  # white space Jinja strips ({%- or -%})
+            start, pos = pos, pos + len(value)
+            if token == "data":
+                inserts.append((start, style_at(start)))
+                inserts += [(off, st) for off, st in changes if start < off < pos]
+            elif token == "variable_begin":
+                inserts.append((prev_end, style_at(start)))
+            prev_end = pos
+    except jinja2.TemplateSyntaxError:
+        return source
+    out, at = [], 0
+    for off, st in inserts:
+        out.append(source[at:off])
+        out.append(chr(_STYLE + min(st, markers.RUN_STYLE_COUNT - 1)))
+        at = off
+    out.append(source[at:])
+    return "".join(out)
+
+
 def _joined_source(shape: ShapeProto) -> str:
-    return "\n".join(f"{_PARA}{i}{_PARA_END}{p.template}" for i, p in enumerate(shape.paragraphs))
+    return "\n".join(f"{_PARA}{i}{_PARA_END}{_styled(p)}" for i, p in enumerate(shape.paragraphs))
 
 
 def _theme_key(theme: Theme) -> tuple[str, int]:
@@ -613,11 +666,16 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
             text = text[:-1]  # the joiner between prototype paragraphs
         idx = min(idx, len(protos) - 1) if protos else 0
         tagged = bool(protos) and ("{" in protos[idx].template or "%" in protos[idx].template)
+        styled = bool(protos) and bool(protos[idx].styles)
+        style = 0  # a line break inside a run: the next line goes on in its style
         for line in text.split("\n"):
-            if _ANY_MARKER.search(line) is None:  # most lines: nothing to decode
+            if _ANY_MARKER.search(line) is None and not style:  # most lines: nothing to decode
                 runs: tuple[Span, ...] = (Span(line),) if line.strip() else ()
             else:
-                runs = decode(line)
+                if styled:
+                    runs, style = _styled_runs(line, style, protos[idx])
+                else:
+                    runs = decode(line)
                 if not any(r.text.strip() for r in runs):
                     runs = ()
             if runs:
@@ -626,6 +684,31 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
                 continue  # a tag that rendered nothing leaves no empty paragraph
             paras.append(Para(runs, idx))
     return Frame(shape.shape_id, tuple(paras) if has_text else ())
+
+
+def _styled_runs(line: str, style: int, proto: ParaProto) -> tuple[tuple[Span, ...], int]:
+    """A rendered line of a paragraph whose typed text has runs of their own formatting:
+    its spans, each with the style it came out in (bold/italic of a style kept on top, so
+    fit measures them so), and the style at its end."""
+    pieces = _STYLE_SPLIT.split(line)
+    looks = proto.looks
+    runs: list[Span] = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            style = ord(piece) - _STYLE
+            continue
+        if not piece:
+            continue
+        spans = decode(piece)
+        if style:
+            size_bold_italic = looks[style] if style < len(looks) else (0.0, False, False)
+            _, bold, italic = size_bold_italic
+            spans = tuple(
+                replace(sp, style=style, bold=sp.bold or bold, italic=sp.italic or italic)
+                for sp in spans
+            )
+        runs.extend(spans)
+    return tuple(runs), style
 
 
 _SHAPE_SPLIT = re.compile(f"{_SHAPE}(\\d+){_SHAPE_END}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from deckgen.model import Theme
+from deckgen.model import ShapeProto, Theme
 from deckgen.render import _xml as X
 from deckgen.render._package import (
     PartNamer,
@@ -246,28 +246,22 @@ class Preparer:
         markup = X.Markup(element.nsmap)
         shapes: dict[int, Shape] = {}
         bodies: dict[int, bytes] = {}
+        proto = self.theme.prototypes.get(kind)
+        read = {s.shape_id: s for s in proto.shapes} if proto is not None else {}
         for sp in list(X.iter_sp(element)):
             sid = X.sp_id(sp)
             tx = sp.find(X.P_TXBODY)
             if sid is None or tx is None or sid in shapes:
                 continue
-            paras = tx.findall(X.A_P) or [None]
-            shapes[sid] = Shape(
-                is_title=X.is_title_sp(sp),
-                pprs=[
-                    X.ppr_skeleton(markup, p.find(X.A_PPR) if p is not None else None)
-                    for p in paras
-                ],
-                rprs=[
-                    _run_skeletons(markup, X.run_props(p) if p is not None else None) for p in paras
-                ],
-            )
-            head = [copy.deepcopy(c) for c in tx if c.tag != X.A_P]
-            for c in head:
-                if c.tag == X.qn("a:bodyPr"):
-                    X.settle_autofit(c)
-            bodies[sid] = "".join(markup.fragment(c) for c in head).encode()
+            shapes[sid], bodies[sid] = _text_shape(markup, tx, X.is_title_sp(sp), read.get(sid))
             X.mark_shape(sp, sid)
+        for cid, _, _, tc, _ in list(X.iter_cells(element)):
+            tx = X.text_body(tc)
+            if cid not in read or tx is None or cid in shapes:
+                continue  # a cell without tags is copied as it is
+            # a cell is never removed: one whose tags render nothing is left empty
+            shapes[cid], bodies[cid] = _text_shape(markup, tx, True, read[cid])
+            X.mark_shape(tc, cid, removable=False)
         blob = etree.tostring(element, encoding="UTF-8", standalone=True)
         static = None
         if not any(isinstance(t, Clone) for _, t, _ in rels):
@@ -346,6 +340,39 @@ class Preparer:
                 blob = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml.encode()
                 part = Part(PackURI(namer.fixed(name)), f"{_PML}{kind}+xml", self.package, blob)
                 add_rel(self.prs_part, RT + kind, part)
+
+
+def _text_shape(
+    markup: X.Markup, tx: Any, keep: bool, read: ShapeProto | None
+) -> tuple[Shape, bytes]:
+    """A text body's recipe (per paragraph: its properties, its runs' properties, those of
+    the further styles of its typed text) and its settled bodyPr + lstStyle, serialized.
+    ``read``: the shape as the reader saw it (each style's size)."""
+    paras = tx.findall(X.A_P) or [None]
+    styles: list[list[tuple[dict[tuple[bool, bool, bool], X.Skeleton], float]]] = []
+    for i, p in enumerate(paras):
+        looks = read.paragraphs[i].looks if read is not None and i < len(read.paragraphs) else ()
+        extra = X.run_styles(p)[0][1:] if p is not None and looks else []
+        # a style larger than the tag's run is written at the fitted size: fit measures
+        # the whole paragraph at it, so the text still fits
+        styles.append(
+            [
+                (_run_skeletons(markup, el), min(1.0, looks[k][0] / (looks[0][0] or 1)))
+                for k, el in enumerate(extra, start=1)
+                if k < len(looks)
+            ]
+        )
+    shape = Shape(
+        is_title=keep,
+        pprs=[X.ppr_skeleton(markup, p.find(X.A_PPR) if p is not None else None) for p in paras],
+        rprs=[_run_skeletons(markup, X.run_props(p) if p is not None else None) for p in paras],
+        styles=styles if any(styles) else None,
+    )
+    head = [copy.deepcopy(c) for c in tx if c.tag != X.A_P]
+    for c in head:
+        if c.tag == X.qn("a:bodyPr"):
+            X.settle_autofit(c)
+    return shape, "".join(markup.fragment(c) for c in head).encode()
 
 
 def _run_skeletons(markup: X.Markup, base: Any) -> dict[tuple[bool, bool, bool], X.Skeleton]:

@@ -136,6 +136,106 @@ def run_props(p: etree._Element) -> etree._Element | None:
     return p.find(A_END)
 
 
+# Attributes that do not change how a run looks (spell-check state, language: the writer
+# sets the deck's), so runs differing only in them are one style.
+_NOT_LOOKS = ("err", "dirty", "smtClean", "smtId", "lang", "altLang", "noProof", "bmk")
+
+
+def _look(rpr: etree._Element | None) -> bytes:
+    if rpr is None:
+        return b""
+    el = copy.deepcopy(rpr)
+    for a in _NOT_LOOKS:
+        el.attrib.pop(a, None)
+    el.tag = A_RPR
+    if not len(el) and not el.attrib:
+        return b""
+    return etree.tostring(el)
+
+
+def run_styles(
+    p: etree._Element,
+) -> tuple[list[etree._Element | None], tuple[tuple[int, int], ...]]:
+    """A paragraph's run formatting: the ``a:rPr`` of each style (style 0 is
+    :func:`run_props`, the run where the first tag starts) and where in the paragraph's
+    text (:func:`paragraph_text`) the style changes, as (offset, style); no change points
+    when all runs look alike. Reader and writer both ask this, so their styles agree."""
+    text, starts = paragraph_text(p)
+    if len(starts) < 2:
+        return [run_props(p)], ()
+    tag = tag_run(p)
+    base = tag.find(A_RPR) if tag is not None else None
+    keys = [_look(base)]
+    styles: list[etree._Element | None] = [run_props(p)]
+    changes: list[tuple[int, int]] = []
+    current = 0
+    for pos, el in starts:
+        rpr = el.find(A_RPR)
+        key = _look(rpr)
+        if key in keys:
+            style = keys.index(key)
+        else:
+            style = len(keys)
+            keys.append(key)
+            styles.append(rpr)
+        if style != current:
+            changes.append((pos, style))
+            current = style
+    if not changes:
+        return styles[:1], ()
+    return styles, tuple(changes)
+
+
+# --------------------------------------------------------------------------- table cells
+
+A_TBL, A_TR, A_TC, A_TXBODY = qn("a:tbl"), qn("a:tr"), qn("a:tc"), qn("a:txBody")
+P_GRAPHICFRAME = qn("p:graphicFrame")
+CELL_IDS = 1 << 56
+"""Table cells have no shape ids: deckgen numbers them from here (a shape id is a 32-bit
+number), ``CELL_IDS + (table's id << 20) + (row << 10) + column``."""
+
+
+def frame_id(el: etree._Element) -> int | None:
+    """The id of a graphic frame (or any shape) from its ``cNvPr``."""
+    for nv in el:
+        c = nv.find(qn("p:cNvPr"))
+        if c is not None:
+            try:
+                return int(c.get("id", ""))
+            except ValueError:
+                return None
+    return None
+
+
+def frame_name(el: etree._Element) -> str:
+    for nv in el:
+        c = nv.find(qn("p:cNvPr"))
+        if c is not None:
+            return c.get("name", "")
+    return ""
+
+
+def iter_cells(
+    root: etree._Element,
+) -> Iterator[tuple[int, int, int, etree._Element, etree._Element]]:
+    """Every table cell under ``root``: (cell id, row, column, ``a:tc``, its
+    ``p:graphicFrame``), rows and columns from 0 (up to 1,024 each)."""
+    for gf in root.iter(P_GRAPHICFRAME):
+        fid = frame_id(gf)
+        tbl = next(gf.iter(A_TBL), None)
+        if fid is None or tbl is None or fid < 0:
+            continue
+        for r, tr in enumerate(tbl.findall(A_TR)[:1024]):
+            for c, tc in enumerate(tr.findall(A_TC)[:1024]):
+                yield CELL_IDS + (fid << 20) + (r << 10) + c, r, c, tc, gf
+
+
+def text_body(el: etree._Element) -> etree._Element | None:
+    """A shape's ``p:txBody`` or a table cell's ``a:txBody``."""
+    tx = el.find(P_TXBODY)
+    return tx if tx is not None else el.find(A_TXBODY)
+
+
 def iter_sp(spTree: etree._Element) -> Iterator[etree._Element]:
     """Every ``p:sp`` in a shape tree, including those inside groups, in document order."""
     return spTree.iter(P_SP)
@@ -264,7 +364,7 @@ def mark_shape(sp: etree._Element, sid: int, *, removable: bool = True) -> None:
     if removable:
         sp.addprevious(_pi(START, sid))
         sp.addnext(_pi(END, sid))
-    tx = sp.find(P_TXBODY)
+    tx = text_body(sp)  # a table cell's too (never removable)
     if tx is None:
         return
     tx.insert(0, _pi(BODY, sid))

@@ -259,6 +259,8 @@ def _prototypes_from_slides(
             continue
         ctx = _SlideStyles(prs, slide)
         shapes = tuple(_shape_protos(ctx, slide.shapes._spTree, f"{where}, {label}", warnings))
+        shapes += tuple(_cell_protos(ctx, slide.shapes._spTree, f"{where}, {label}", warnings))
+        _warn_unfilled(slide, f"{where}, {label}", warnings)
         if not any(s.is_title for s in shapes):
             warnings.append(
                 f"{where}, {label} ({kind} prototype): no title placeholder; put the title "
@@ -715,7 +717,8 @@ def _shape_protos(
             para_protos = tuple(_para_proto(ctx, sp, p0, t, is_title) for t in tmpl)
         else:
             para_protos = tuple(
-                _para_proto(ctx, sp, p, t, is_title) for p, t in zip(paras, texts, strict=True)
+                _para_proto(ctx, sp, p, t, is_title, styled=True)
+                for p, t in zip(paras, texts, strict=True)
             )
         template = "\n".join(p.template for p in para_protos)
         yield ShapeProto(
@@ -732,8 +735,16 @@ def _shape_protos(
 
 
 def _para_proto(
-    ctx: _SlideStyles, sp: etree._Element, p: etree._Element | None, template: str, title: bool
+    ctx: _SlideStyles,
+    sp: etree._Element,
+    p: etree._Element | None,
+    template: str,
+    title: bool,
+    *,
+    styled: bool = False,
 ) -> ParaProto:
+    """The paragraph's formatting as PowerPoint shows it; with ``styled``, also that of
+    each differently formatted run (``ParaProto.styles``), for text typed around tags."""
     ppr = p.find(X.A_PPR) if p is not None else None
     level = int(ppr.get("lvl", "0")) if ppr is not None and ppr.get("lvl", "0").isdigit() else 0
     pprs = ([ppr] if ppr is not None else []) + ctx.list_styles(sp, level)
@@ -786,16 +797,132 @@ def _para_proto(
             return (_fl(pct.get("val")) or 0) / 100000 * size * SINGLE_LINE
         return 0.0
 
+    bold, italic = rattr("b") in ("1", "true"), rattr("i") in ("1", "true")
+    styles: tuple[tuple[int, int], ...] = ()
+    looks: tuple[tuple[float, bool, bool], ...] = ()
+    if styled and p is not None:
+        styles, looks = _run_looks(p, template, pprs, (size, bold, italic))
     return ParaProto(
         template=template,
         font=ctx.font(typeface, title),
         size=size,
-        bold=rattr("b") in ("1", "true"),
-        italic=rattr("i") in ("1", "true"),
+        bold=bold,
+        italic=italic,
         line_spacing=round(line, 4),
         space_before=round(space("spcBef"), 2),
         space_after=round(space("spcAft"), 2),
+        styles=styles,
+        looks=looks,
     )
+
+
+def _run_looks(
+    p: etree._Element,
+    template: str,
+    pprs: list[etree._Element],
+    own: tuple[float, bool, bool],
+) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[float, bool, bool], ...]]:
+    """Where the runs of ``p`` change formatting (offsets into ``template``, the paragraph's
+    text less any marker characters the reader removed), and each style's size, bold and
+    italic (inherited where the run does not set them)."""
+    elements, changes = X.run_styles(p)
+    if not changes:
+        return (), ()
+    raw = X.paragraph_text(p)[0]
+    if raw != template:  # markers removed: an offset moves back by those before it
+        changes = tuple((len(markers.strip(raw[:off])), st) for off, st in changes)
+    defaults = [d for d in (e.find(X.qn("a:defRPr")) for e in pprs) if d is not None]
+    looks = [own]
+    for el in elements[1:]:
+        chain = ([el] if el is not None else []) + defaults
+
+        def attr(name: str, chain: list[etree._Element] = chain) -> str | None:
+            return next((r.get(name) for r in chain if r.get(name) is not None), None)
+
+        size = (_fl(attr("sz")) or DEFAULT_SIZE * 100) / 100
+        looks.append((size, attr("b") in ("1", "true"), attr("i") in ("1", "true")))
+    return changes, tuple(looks)
+
+
+# --------------------------------------------------------------------------- table cells
+
+
+def _cell_protos(
+    ctx: _SlideStyles, spTree: etree._Element, where: str, warnings: list[str]
+) -> Iterable[ShapeProto]:
+    """Table cells whose text holds tags, each as a shape of its own (``X.CELL_IDS``): its
+    box the cell's (merged cells included), its paragraphs styled as in a text box. A cell
+    never continues on a follow-up slide (it is repeated, as a footer is) and is never
+    removed (a cell whose tags render nothing is left empty)."""
+    tables: dict[int, tuple[list[int], list[int]]] = {}
+    for cid, row, col, tc, gf in X.iter_cells(spTree):
+        tx = X.text_body(tc)
+        if tx is None or tc.get("hMerge") in ("1", "true") or tc.get("vMerge") in ("1", "true"):
+            continue
+        paras = tx.findall(X.A_P)
+        texts = [X.paragraph_text(p)[0] for p in paras]
+        joined = "\n".join(texts)
+        if "{{" not in joined and "{%" not in joined:
+            continue
+        table = X.frame_name(gf) or "table"
+        name = f"{table}, row {row + 1} column {col + 1}"
+        texts = _unmarked(texts, f"{where}, shape {name!r}", warnings)
+        fid = X.frame_id(gf) or 0
+        if fid not in tables:
+            tbl = next(gf.iter(X.A_TBL))
+            grid = tbl.find(X.qn("a:tblGrid"))
+            cols = [int(g.get("w", "0") or 0) for g in (grid if grid is not None else [])]
+            rows = [int(tr.get("h", "0") or 0) for tr in tbl.findall(X.A_TR)]
+            tables[fid] = (cols, rows)
+        cols, rows = tables[fid]
+        span_c = max(1, int(tc.get("gridSpan", "1") or 1))
+        span_r = max(1, int(tc.get("rowSpan", "1") or 1))
+        xfrm = gf.find(X.qn("p:xfrm"))
+        off = xfrm.find(X.qn("a:off")) if xfrm is not None else None
+        x0 = int(off.get("x", 0)) if off is not None else 0
+        y0 = int(off.get("y", 0)) if off is not None else 0
+        box = (
+            x0 + sum(cols[:col]),
+            y0 + sum(rows[:row]),
+            sum(cols[col : col + span_c]),
+            sum(rows[row : row + span_r]),
+        )
+        box = _group_to_slide(gf, box)
+        pr = tc.find(X.qn("a:tcPr"))
+        insets = tuple(
+            int(v) if (v := pr.get(n) if pr is not None else None) and v.isdigit() else d
+            for n, d in zip(("marL", "marT", "marR", "marB"), DEFAULT_INSETS, strict=True)
+        )
+        para_protos = tuple(
+            _para_proto(ctx, tc, p, t, False, styled=True)
+            for p, t in zip(paras, texts, strict=True)
+        )
+        yield ShapeProto(
+            shape_id=cid,
+            name=name,
+            box=box,
+            insets=insets,  # type: ignore[arg-type]
+            paragraphs=para_protos,
+            role="chrome",
+        )
+
+
+def _warn_unfilled(slide: Slide, where: str, warnings: list[str]) -> None:
+    """Tags deckgen cannot fill: in SmartArt and charts (their text lives in parts of its
+    own). Said once per prototype, naming the part."""
+    for rel in slide.part.rels.values():
+        if rel.is_external or not rel.reltype.endswith(("/diagramData", "/chart")):
+            continue
+        try:
+            blob = rel.target_part.blob
+        except Exception:  # pragma: no cover - an odd part: nothing to say about its text
+            continue
+        if b"{{" in blob or b"{%" in blob:
+            what = "SmartArt" if rel.reltype.endswith("/diagramData") else "a chart"
+            warnings.append(
+                f"{where}: tags in {what} ({rel.target_part.partname}) are not filled; "
+                "put them in a text box or a table cell"
+            )
 
 
 # --------------------------------------------------------------------------- names

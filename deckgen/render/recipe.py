@@ -28,29 +28,38 @@ LINK_RID = "rIdDeckgenLink"
 """Stands for a hyperlink's relationship id in a recipe's serialized run properties."""
 
 
-class Shape:
-    """One text shape of a prototype: per prototype paragraph (at least one), its paragraph
-    properties and its run properties by (code, link, paragraph end), serialized with slots
-    for what a deck sets (``_markup.Skeleton``)."""
+RunSkeletons = dict[tuple[bool, bool, bool], M.Skeleton]
+"""Run properties by (code, link, paragraph end)."""
 
-    __slots__ = ("is_title", "pprs", "rprs", "cache")
+
+class Shape:
+    """One text shape (or table cell) of a prototype: per prototype paragraph (at least
+    one), its paragraph properties and its run properties by (code, link, paragraph end),
+    serialized with slots for what a deck sets (``_markup.Skeleton``); and per paragraph,
+    the run properties of each further style of its typed text (``ParaProto.styles``) with
+    its size relative to style 0's. ``is_title``: kept (empty) when its text renders
+    empty, as a title placeholder or a table cell is."""
+
+    __slots__ = ("is_title", "pprs", "rprs", "styles", "cache")
 
     def __init__(
         self,
         is_title: bool,
         pprs: list[M.Skeleton],
-        rprs: list[dict[tuple[bool, bool, bool], M.Skeleton]],
+        rprs: list[RunSkeletons],
+        styles: list[list[tuple[RunSkeletons, float]]] | None = None,
     ):
         self.is_title = is_title
         self.pprs = pprs
         self.rprs = rprs
+        self.styles = styles or []
         self.cache: dict[tuple[Any, ...], str] = {}  # filled fragments, per process
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return self.is_title, self.pprs, self.rprs
+        return self.is_title, self.pprs, self.rprs, self.styles
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.is_title, self.pprs, self.rprs = state
+        self.is_title, self.pprs, self.rprs, self.styles = state
         self.cache = {}
 
 

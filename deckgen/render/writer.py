@@ -306,11 +306,16 @@ class _Writer:
 
     def _rpr(self, shape: Shape, key: tuple[Any, ...]) -> str:
         """Serialized ``a:rPr``/``a:endParaRPr`` for (proto, size, bold, italic, code, link,
-        end), cached per shape."""
+        end, style), cached per shape; a style other than 0 is a run the designer formatted
+        apart (``Span.style``), its size kept relative to the paragraph's."""
         hit = shape.cache.get((self.lang, key))
         if hit is None:
-            proto, size, bold, italic, code, link, end = key
-            hit = shape.rprs[proto][(code, link, end)].fill(
+            proto, size, bold, italic, code, link, end, style = key
+            rprs = shape.rprs[proto]
+            if style and proto < len(shape.styles) and style <= len(shape.styles[proto]):
+                rprs, ratio = shape.styles[proto][style - 1]
+                size = None if size is None else size * ratio
+            hit = rprs[(code, link, end)].fill(
                 lang=self.lang,
                 sz=None if size is None else str(max(100, min(400000, round(size * 100)))),
                 b="1" if bold else None,
@@ -343,7 +348,7 @@ class _Writer:
             return markup.paragraph(
                 self._ppr(shape, 0, 0),
                 [],
-                self._rpr(shape, (0, None, False, False, False, False, True)),
+                self._rpr(shape, (0, None, False, False, False, False, True, 0)),
             )
         out = []
         for para in frame.paragraphs:
@@ -352,12 +357,15 @@ class _Writer:
             for span in para.runs:
                 text = slide_numbers(span.text, number, total)
                 rid = self._link(rels, span.link, links) if span.link else None
-                key = (proto, para.size, span.bold, span.italic, span.code, bool(rid), False)
+                key = (
+                    proto, para.size, span.bold, span.italic, span.code, bool(rid), False,
+                    span.style,
+                )  # fmt: skip
                 rpr = self._rpr(shape, key)
                 if rid:
                     rpr = rpr.replace(LINK_RID, rid)
                 runs.append((text, rpr))
-            end = self._rpr(shape, (proto, para.size, False, False, False, False, True))
+            end = self._rpr(shape, (proto, para.size, False, False, False, False, True, 0))
             out.append(markup.paragraph(self._ppr(shape, proto, para.level), runs, end))
         return "".join(out)
 
