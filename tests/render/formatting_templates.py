@@ -98,6 +98,7 @@ def formatted_template(path: Path, *, notes: str | None = None) -> Path:
     group.shapes.add_shape(1, Emu(7400000), Emu(3600000), Emu(4200000), Emu(900000))
     box = group.shapes.add_textbox(Emu(7500000), Emu(3700000), Emu(4000000), Emu(700000))
     box.name = "Group text"
+    box.text_frame.word_wrap = True
     box.text_frame.text = "Group: {{ insight.title }}"
     mark(s, "insight")
 

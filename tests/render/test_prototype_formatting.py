@@ -18,6 +18,8 @@ from deckgen.model import ParaProto, ShapeProto
 from deckgen.render import _xml as X
 from deckgen.render import load_theme
 
+from ..conftest import CONTENT, needs_soffice
+from ..rendercheck import check_deck
 from .conftest import assert_valid
 from .formatting_templates import BLUE, GREEN, GREY, RED, formatted_template, runs
 from .make_templates import WIDE, layout, mark
@@ -148,6 +150,18 @@ def test_the_second_insight_slide_is_filled_the_same_way(built: Path):
         "2",
         "Small teams",
     ]
+
+
+@pytest.mark.render
+@needs_soffice
+def test_a_deck_from_the_formatted_template_renders_with_every_word_in_its_box(
+    theme_dir: Path, tmp_path: Path
+):
+    out = tmp_path / "content.pptx"
+    result = deckgen.build(CONTENT, out, template=theme_dir)
+    assert result.warnings == ()
+    problems = check_deck(out, tmp_path / "render")
+    assert not problems, "\n".join(problems[:40])
 
 
 # --------------------------------------------------------------------------- the reader
