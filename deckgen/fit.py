@@ -109,7 +109,7 @@ class _Box(NamedTuple):
             pp.line_spacing,
             pp.space_before,
             pp.space_after,
-            indent=LEVEL_INDENT * max(para.level, 0),
+            indent=pp.margin + LEVEL_INDENT * max(para.level, 0),
         )
 
     def layout(self, paras: Sequence[Para], sizes: Sequence[float]) -> Layout:

@@ -173,6 +173,10 @@ class ParaProto:
     looks: tuple[tuple[float, bool, bool], ...] = ()
     """Per style: (size in points, bold, italic) as the designer set them; style 0 is the
     run where the first tag starts (``size``, ``bold``, ``italic`` above)."""
+    margin: float = 0.0
+    """Points of the box's width the paragraph's lines cannot use: its left margin
+    (``a:pPr/@marL``, e.g. a body placeholder's bullet indent), or its first line's start
+    when a positive first-line indent pushes that further in."""
 
 
 @dataclass(frozen=True)

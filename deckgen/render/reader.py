@@ -797,6 +797,15 @@ def _para_proto(
             return (_fl(pct.get("val")) or 0) / 100000 * size * SINGLE_LINE
         return 0.0
 
+    def pattr(name: str) -> float:
+        for e in pprs:
+            v = _fl(e.get(name))
+            if v is not None:
+                return v / 12700  # EMU → points
+        return 0.0
+
+    mar_l = pattr("marL")
+    margin = max(mar_l, mar_l + pattr("indent"), 0.0)
     bold, italic = rattr("b") in ("1", "true"), rattr("i") in ("1", "true")
     styles: tuple[tuple[int, int], ...] = ()
     looks: tuple[tuple[float, bool, bool], ...] = ()
@@ -813,6 +822,7 @@ def _para_proto(
         space_after=round(space("spcAft"), 2),
         styles=styles,
         looks=looks,
+        margin=round(margin, 2),
     )
 
 
