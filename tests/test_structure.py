@@ -330,3 +330,17 @@ def test_a_statement_with_a_long_body_gets_the_body_layout() -> None:
     labelled = parse("# T\n\n## A\n- Process over product: habits beat goals.\n- b\n")
     assert plan_mod.slide_kind(labelled.insights[0], theme) == "bullets"
     assert labelled.insights[0].items[0].spans[0].text == "Process over product: "
+
+
+def test_chapter_times_go_to_the_badge() -> None:
+    src = (
+        "Video notes\n\n**00:00 Why it matters**\nContext.\n\n**04:12 Pages**\n- a\n- b\n\n"
+        "**[19:45] Overflow pages**\nBig rows spill.\n\n**34:00 Takeaways**\nKeep rows small.\n"
+    )
+    doc = parse(src)
+    assert [(i.badge, i.title.text) for i in doc.insights] == [
+        ("00:00", "Why it matters"),
+        ("04:12", "Pages"),
+        ("19:45", "Overflow pages"),
+    ]
+    assert doc.conclusion is not None and doc.conclusion.heading == "Takeaways"

@@ -291,7 +291,7 @@ def _document(
         end = back[0].index if back else len(lines)
         head = _head_line(body, conclusion_head)
         conclusion = make_conclusion(head, body[conclusion_head.index + 1 : end])
-        if conclusion_head.badge and lines[conclusion_head.index].kind == "heading":
+        if conclusion_head.badge:
             # "## VI. Conclusión": the conclusion slide has no badge; the notes keep the
             # heading as written
             as_written = RichText.plain_text(lines[conclusion_head.index].text, head.line)

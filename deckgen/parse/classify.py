@@ -64,6 +64,8 @@ _NUM_WORD = re.compile(
     rf"(?i)(?:{_NUMBER_WORDS})\s+#?(\d{{1,4}}|(?-i:{_ROMAN}))\s*(?:[.):：\-–—]\s*|$)"
 )
 _NUM_KEYCAP = re.compile(r"(\d)\ufe0f?\u20e3\s*|\U0001f51f\s*")
+# "00:00 Intro", "[12:34] Pages", "1:02:33 – Q&A": a video's or a recording's chapter time
+_NUM_TIME = re.compile(r"[\[(]?(\d{1,2}:\d{2}(?::\d{2})?)[\])]?\s*(?:[-–—:|·]\s*)?(?=\S)")
 _COLON = re.compile("[:：]")
 _TERMINAL = frozenset(".!?:;。！？：；…")
 _CLOSERS = "\"'”’»)]*_ "
@@ -156,6 +158,9 @@ def number_prefix(text: str, heading: bool) -> tuple[int | None, str, int] | Non
     if m:
         n = int(m.group(1)) if m.group(1) else 10
         return n, str(n), m.end()
+    m = _NUM_TIME.match(text)
+    if m:
+        return None, m.group(1), m.end()
     m = _NUM_MULTI.match(text)
     if m:
         return None, m.group(1), m.end()

@@ -157,8 +157,8 @@ def bold_paragraph_rule(lines: Sequence[Line], found: list[Head]) -> list[Head]:
     for i, ln in enumerate(lines):
         if ln.kind != "text" or ln.bullet or ln.number is not None or ln.indent > 3:
             continue
-        if ln.role == "start":
-            continue
+        if ln.role == "start" or ln.badge:
+            continue  # a numbered line, bold or not: the numbered-line rule's
         if ln.role in ("bold", "conclusion") and all(s.bold for s in ln.spans if s.text.strip()):
             title = strip_spans(ln.spans, " :：")
             if is_title_label(ln):

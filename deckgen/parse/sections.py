@@ -84,7 +84,9 @@ def _chars(lines: Sequence[Line], a: int, b: int) -> int:
 def _level_name(level: int) -> str:
     if level % 10 == 0:
         return "#" * (level // 10)
-    return {5: "pseudo-heading", 3: "numbered-line"}.get(level % 10, f"level {level}")
+    return {5: "pseudo-heading", 3: "numbered-line", 8: "numbered-line"}.get(
+        level % 10, f"level {level}"
+    )
 
 
 # --------------------------------------------------------------------------- 1. unit
