@@ -380,7 +380,8 @@ def test_obsidian_tags_in_front_matter_do_not_stop_the_build() -> None:
 def test_front_matter_that_is_a_list_is_ignored_with_a_warning() -> None:
     doc = parse("---\n- a\n- b\n---\n1. A\n", source="n.md")
     assert doc.meta == {} and [i.title.text for i in doc.insights] == ["A"]
-    assert doc.warnings[0] == "n.md, line 2: front matter is a list, not 'key: value' lines; ignored"
+    warning = "n.md, line 2: front matter is a list, not 'key: value' lines; ignored"
+    assert doc.warnings[0] == warning
 
 
 def test_rules_around_prose_are_not_front_matter() -> None:
