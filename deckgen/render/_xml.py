@@ -65,6 +65,26 @@ _RPR_CHILDREN = (
 RPR_ORDER = tuple(qn(f"a:{t}") for t in _RPR_CHILDREN.split())
 
 
+def xfrm_box(sp: etree._Element) -> tuple[int, int, int, int] | None:
+    """A shape's own position and size in EMU (``p:spPr/a:xfrm``); None when it inherits
+    them or they are unreadable."""
+    xfrm = sp.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    if off is None or ext is None:
+        return None
+    try:
+        return (
+            int(off.get("x", 0)),
+            int(off.get("y", 0)),
+            int(ext.get("cx", 0)),
+            int(ext.get("cy", 0)),
+        )
+    except ValueError:
+        return None
+
+
 def set_child(parent: etree._Element, child: etree._Element, order: Sequence[str]) -> None:
     """Insert ``child`` in schema order, replacing an existing element of the same tag."""
     for old in parent.findall(child.tag):

@@ -195,24 +195,6 @@ def iter_layouts(prs: Presentation) -> Iterable[SlideLayout]:
         yield from master.slide_layouts
 
 
-def _xfrm(sp: etree._Element) -> tuple[int, int, int, int] | None:
-    xfrm = sp.find(f"{X.qn('p:spPr')}/{X.qn('a:xfrm')}")
-    if xfrm is None:
-        return None
-    off, ext = xfrm.find(X.qn("a:off")), xfrm.find(X.qn("a:ext"))
-    if off is None or ext is None:
-        return None
-    try:
-        return (
-            int(off.get("x", 0)),
-            int(off.get("y", 0)),
-            int(ext.get("cx", 0)),
-            int(ext.get("cy", 0)),
-        )
-    except ValueError:
-        return None
-
-
 def _master_kind(t: str) -> str:
     if t in X.TITLE_TYPES:
         return "title"
@@ -259,7 +241,7 @@ def describe(prs: Presentation) -> list[LayoutInfo]:
                 mas = by_type.get(t)
             if mas is not None:
                 chain.append(mas)
-            box = next((b for b in map(_xfrm, chain) if b is not None), (0, 0, width, height))
+            box = next((b for b in map(X.xfrm_box, chain) if b is not None), (0, 0, width, height))
             boxes.append(Box(t, X.ph_idx(ph), box, _vertical(chain, ph)))
         out.append(
             LayoutInfo(

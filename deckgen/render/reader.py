@@ -431,7 +431,7 @@ def _prototypes_from_layouts(
 def _placed(ctx: _SlideStyles, sp: etree._Element) -> int:
     """The area of a slide placeholder, its geometry inherited from layout and master."""
     for s in ctx.chain(sp):
-        box = _xfrm(s)
+        box = X.xfrm_box(s)
         if box is not None:
             return max(box[2], 0) * max(box[3], 0)
     return 0
@@ -609,16 +609,6 @@ def _theme_fonts(master_part: Any) -> tuple[str, str]:
 # --------------------------------------------------------------------------- shapes
 
 
-def _xfrm(sp: etree._Element) -> tuple[int, int, int, int] | None:
-    xfrm = sp.find(f"{X.qn('p:spPr')}/{X.qn('a:xfrm')}")
-    if xfrm is None:
-        return None
-    off, ext = xfrm.find(X.qn("a:off")), xfrm.find(X.qn("a:ext"))
-    if off is None or ext is None:
-        return None
-    return int(off.get("x", 0)), int(off.get("y", 0)), int(ext.get("cx", 0)), int(ext.get("cy", 0))
-
-
 def _group_to_slide(
     sp: etree._Element, box: tuple[int, int, int, int]
 ) -> tuple[int, int, int, int]:
@@ -703,7 +693,7 @@ def _shape_protos(
         chain = ctx.chain(sp)
         box = None
         for s in chain:
-            box = _xfrm(s)
+            box = X.xfrm_box(s)
             if box is not None:
                 break
         if box is None:
