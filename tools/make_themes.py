@@ -304,6 +304,29 @@ class Designer:
 
     # -- shapes
 
+    def _autoshape(
+        self,
+        kind: MSO_SHAPE,
+        box: Box,
+        name: str,
+        fill: str | None,
+        alpha: float | None = None,
+        line: str | None = None,
+        line_pt: float = 0.0,
+    ) -> etree._Element:
+        """An autoshape with its fill and line and no theme style (no stray shadow)."""
+        assert self.slide is not None
+        sh = self.slide.shapes.add_shape(kind, *(emu(v) for v in box))
+        sh.name = name
+        el = sh._element
+        style = el.find(qn("p:style"))
+        if style is not None:
+            el.remove(style)
+        sp_pr = el.find(qn("p:spPr"))
+        _set_fill(sp_pr, fill, alpha)
+        _set_line(sp_pr, line, line_pt)
+        return el
+
     def shape(
         self,
         kind: MSO_SHAPE,
@@ -316,16 +339,7 @@ class Designer:
         line_pt: float = 0.0,
     ) -> None:
         """A decorative autoshape without text (no theme style, so no stray shadow)."""
-        assert self.slide is not None
-        sh = self.slide.shapes.add_shape(kind, *(emu(v) for v in box))
-        sh.name = name
-        el = sh._element
-        style = el.find(qn("p:style"))
-        if style is not None:
-            el.remove(style)
-        sp_pr = el.find(qn("p:spPr"))
-        _set_fill(sp_pr, fill, alpha)
-        _set_line(sp_pr, line, line_pt)
+        el = self._autoshape(kind, box, name, fill, alpha, line, line_pt)
         # no text: drop the empty txBody python-pptx adds, so it is not a text shape
         tx = el.find(qn("p:txBody"))
         if tx is not None:
@@ -372,16 +386,7 @@ class Designer:
         deckgen removes a shape whose text renders empty, so the disc goes with an empty
         number instead of being left blank, as a separate decorative shape would be.
         """
-        assert self.slide is not None
-        sh = self.slide.shapes.add_shape(kind, *(emu(v) for v in box))
-        sh.name = name
-        el = sh._element
-        style = el.find(qn("p:style"))
-        if style is not None:
-            el.remove(style)
-        sp_pr = el.find(qn("p:spPr"))
-        _set_fill(sp_pr, fill)
-        _set_line(sp_pr, None)
+        el = self._autoshape(kind, box, name, fill)
         tx = el.find(qn("p:txBody"))
         # no wrap: a number never breaks inside its disc (fit shrinks it to the width instead)
         _body_pr(tx, "ctr", insets, wrap=False)
