@@ -40,6 +40,12 @@ RUN_STYLES = 0xE200
 them was typed in (``chr(RUN_STYLES + style)``, :attr:`deckgen.model.ParaProto.styles`): a
 label before a tag keeps its own formatting."""
 RUN_STYLE_COUNT = 64
+ITEMS = 0xE300
+"""At the start of a rendered line, ``chr(ITEMS + level * 4 + look)`` makes it a list
+paragraph: ``level`` 0–7 its nesting, ``look`` 1 a bullet glyph, 2 no glyph whatever the
+template's list style (code lines), 0 as the template has it (plan reads it into
+``Para.level``/``Para.bullet``)."""
+ITEM_COUNT = 32
 
 # model: slide number and total, replaced when the deck is written ----------------------
 SLIDE_NUMBER = "\ue0f1"
@@ -79,6 +85,7 @@ def registry() -> dict[str, str]:
     named.update({f"SLOTS[{k!r}]": v for k, v in SLOTS.items()})
     named.update({f"SPAN_FLAGS+{i}": chr(SPAN_FLAGS + i) for i in range(SPAN_FLAG_COUNT)})
     named.update({f"RUN_STYLES+{i}": chr(RUN_STYLES + i) for i in range(RUN_STYLE_COUNT)})
+    named.update({f"ITEMS+{i}": chr(ITEMS + i) for i in range(ITEM_COUNT)})
     return named
 
 

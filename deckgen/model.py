@@ -62,12 +62,77 @@ SlideRole = Literal["insight", "section", "overview"]
 
 
 @dataclass(frozen=True)
+class ListItem(RichText):
+    """A list item in a section's body (``Insight.items``): its nesting ``level`` (0 for a
+    top-level item) and whether it is a bullet item, drawn with a bullet glyph. An ordered
+    item keeps its number in its text (``3. …``) and a task item its box (☐/☑): neither
+    gets a glyph."""
+
+    level: int = 0
+    bullet: bool = False
+
+
+@dataclass(frozen=True)
 class Field:
     """A labelled bullet or paragraph such as ``Key Point: …`` (label kept as written)."""
 
     label: str
     text: RichText
     line: int | None = None
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture the summary embeds (``![alt](src "title")``, ``![[file.png]]``).
+
+    The parser sets what was written; :func:`deckgen.media.resolve` sets ``path`` (the file,
+    checked: inside the summary's folder or a resource path, a picture, not too large) and
+    ``pixels``. A picture left with ``path`` None is not placed: its alt text stays on the
+    slide as text, with a warning saying why."""
+
+    src: str
+    alt: str = ""
+    title: str = ""
+    line: int | None = None
+    width: str = ""
+    """A size the author asked for (pandoc's ``{width=50%}``), as written; empty: fit."""
+    path: str | None = None
+    pixels: tuple[int, int] | None = None
+    """Width and height in pixels (aspect ratio; DPI is ignored)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A Markdown (GFM) table: its header cells, its body rows and each column's alignment
+    (``l``, ``ctr``, ``r`` or empty for the theme's), cells with their inline formatting."""
+
+    header: tuple[RichText, ...]
+    rows: tuple[tuple[RichText, ...], ...] = ()
+    align: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """A fenced or indented code block: its text exactly as written (no trailing newline)
+    and the language named on its fence."""
+
+    text: str
+    lang: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A block quote: its paragraphs and, when its last line names who said it
+    (``— Ada Lovelace``), that attribution (without the dash)."""
+
+    text: tuple[RichText, ...]
+    attribution: RichText | None = None
+    line: int | None = None
+
+
+Element = Picture | Table | Code | Quote
 
 
 @dataclass(frozen=True)
@@ -104,6 +169,12 @@ class Insight:
     """Titles of the slides that follow under a ``section`` slide."""
     rule: str = ""
     """Why the parser made this slide, as ``deckgen outline`` shows it."""
+    elements: tuple[Element, ...] = ()
+    """Pictures, tables, code blocks and quotes, in source order: shown natively, never as
+    lines of ``items`` (which holds the section's text only)."""
+    layout: str = ""
+    """The layout the author asked for (``<!-- layout: Two Content -->``): a slide kind or a
+    layout's name; empty: chosen from what the section holds."""
 
 
 @dataclass(frozen=True)
@@ -144,8 +215,11 @@ class Document:
 
 EMU_PER_PT = 12700
 
-SLIDE_KINDS = ("title", "agenda", "section", "insight", "bullets", "conclusion", "closing")
-LAYOUT_KINDS = SLIDE_KINDS[:-1]
+SLIDE_KINDS = (
+    "title", "agenda", "section", "insight", "bullets", "picture", "text_picture", "table",
+    "code", "quote", "conclusion", "closing",
+)  # fmt: skip
+LAYOUT_KINDS = ("title", "agenda", "section", "insight", "bullets", "conclusion")
 """The kinds a corporate template fills from its layouts (``closing`` needs a prototype)."""
 
 
@@ -259,6 +333,9 @@ class Para:
     """Index into the ShapeProto's paragraphs."""
     size: float | None = None
     level: int = 0
+    bullet: bool | None = None
+    """True: a bullet glyph (a list item); False: none, whatever the template's list style
+    says (code lines, paragraphs in a corporate body); None: as the template has it."""
 
     @property
     def text(self) -> str:
@@ -275,6 +352,46 @@ class Frame:
     @property
     def text(self) -> str:
         return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class PlacedPicture:
+    """A picture on a slide, in the area of the prototype shape ``shape_id`` (a shape whose
+    text is ``{{ slide.images }}``, or a layout's picture placeholder). Plan sets the area;
+    fit sets ``box``: inside the area (one cell of a grid when there are several), the
+    picture's aspect ratio kept, centred."""
+
+    shape_id: int
+    picture: Picture
+    area: tuple[int, int, int, int]
+    """x, y, width, height in EMU: the room the picture may take."""
+    box: tuple[int, int, int, int] | None = None
+    """x, y, width, height in EMU, as drawn; None until fit places it."""
+
+
+@dataclass(frozen=True)
+class PlacedTable:
+    """A table on a slide, drawn in the area of the prototype shape ``shape_id`` (text
+    ``{{ slide.table }}``, or a layout's content placeholder). Plan sets the table and its
+    area; fit chooses ``size``, ``columns`` and ``heights`` and which body ``rows`` this
+    slide shows (the rest continue on follow-up slides, the header repeated)."""
+
+    shape_id: int
+    table: Table
+    area: tuple[int, int, int, int]
+    font: str = "Calibri"
+    """The typeface of its cells (the area shape's first paragraph's)."""
+    size: float | None = None
+    """Points, for every cell; None until fit."""
+    rows: tuple[int, int] | None = None
+    """The body rows shown, as a range [start, stop); None: all."""
+    columns: tuple[int, ...] = ()
+    """Column widths in EMU (summing to at most the area's width)."""
+    heights: tuple[int, ...] = ()
+    """Row heights in EMU, the header's first."""
+
+
+Placed = PlacedPicture | PlacedTable
 
 
 @dataclass(frozen=True)
@@ -296,6 +413,8 @@ class SlideSpec:
     number: str = ""
     """The number the slide's badge shows (``3``, ``3.2``, ``IV``), empty when it shows
     none: warnings name an insight by it."""
+    elements: tuple[Placed, ...] = ()
+    """Pictures and tables placed in the prototype's area shapes (which are removed)."""
 
 
 @dataclass(frozen=True)
@@ -332,6 +451,9 @@ class BuildOptions:
     """A corporate template's slide kinds pinned to layouts by name (``--layout
     insight="Two Content"``), over the front matter's ``layouts:``; the rest are chosen by
     what the layouts are."""
+    resource_paths: tuple[str, ...] = ()
+    """Folders pictures may also be read from (``--resource-path``), besides the summary's
+    own folder and those below it."""
     source_date_epoch: int | None = None
     """Seconds since the epoch for the document's dates, for reproducible files; None: the
     environment's SOURCE_DATE_EPOCH (``deckgen.api.prepare`` reads it), else now."""
