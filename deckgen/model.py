@@ -323,6 +323,14 @@ class Theme:
 # --------------------------------------------------------------------------- deck
 
 
+LIST_INDENT = 27.0
+"""Points a list paragraph is indented per nesting level (``Para.level``), from the
+paragraph's own left margin: fit measures it so and the writer writes it so."""
+BULLET_HANG = 18.0
+"""Points between a bullet glyph and its text (``Para.bullet`` True): the text's margin
+grows by this much and the glyph hangs in it (``indent`` = −this)."""
+
+
 @dataclass(frozen=True)
 class Para:
     """A rendered paragraph: its runs, the prototype paragraph it takes formatting from,
