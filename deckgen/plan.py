@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from typing import Any
@@ -24,19 +24,28 @@ from deckgen.errors import TemplateError, quoted
 from deckgen.markers import SLIDE_NUMBER, SLIDE_TOTAL
 from deckgen.model import (
     BuildOptions,
+    Code,
     Conclusion,
     Deck,
     Document,
+    Element,
     Field,
     Frame,
     Insight,
+    ListItem,
     Para,
     ParaProto,
+    Picture,
+    Placed,
+    PlacedPicture,
+    PlacedTable,
     Prototype,
+    Quote,
     RichText,
     ShapeProto,
     SlideSpec,
     Span,
+    Table,
     Theme,
 )
 
@@ -62,6 +71,13 @@ _STYLE_SPLIT = re.compile(f"([{_STYLE_CHARS}])")
 # template's icon-font glyph in between only sends its line through ``decode``)
 _ANY_MARKER = re.compile(f"[{_SPAN}-{chr(_STYLE + markers.RUN_STYLE_COUNT - 1)}]")
 _SPAN_START = re.compile(f"{_SPAN}[{_FLAG_CHARS}]")
+_ITEM = re.compile(f"[{chr(markers.ITEMS)}-{chr(markers.ITEMS + markers.ITEM_COUNT - 1)}]")
+
+
+def item_marker(level: int, look: int) -> str:
+    """The marker that makes a rendered line a list paragraph (:data:`markers.ITEMS`):
+    ``look`` 1 a bullet glyph, 2 no glyph, 0 as the template has it."""
+    return chr(markers.ITEMS + min(max(level, 0), 7) * 4 + look)
 
 
 def encode(rt: RichText) -> str:
@@ -170,6 +186,81 @@ class PlainRich(Rich):
         return "".join(out)
 
 
+class ItemRich(Rich):
+    """A paragraph of a slide's body (``slide.items``): a list item renders with the marker
+    that gives it its level and bullet glyph (:func:`item_marker`); ``level`` and
+    ``bullet`` are there for templates that lay items out themselves."""
+
+    __slots__ = ("_mark",)
+
+    def __init__(self, rt: RichText, mark: str = ""):
+        super().__init__(rt)
+        self._mark = mark
+
+    def __str__(self) -> str:
+        return self._mark + encode(self._rt)
+
+    @property
+    def level(self) -> int:
+        return self._rt.level if isinstance(self._rt, ListItem) else 0
+
+    @property
+    def bullet(self) -> bool:
+        return isinstance(self._rt, ListItem) and self._rt.bullet
+
+
+class SlideInfo:
+    """``slide`` as a template sees it: its values are attributes, so that ``slide.items``
+    is the slide's items (on a dict, Jinja would find the dict's ``items`` method first);
+    ``slide['number']`` works too."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self.__dict__.update(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.__dict__[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.__dict__
+
+
+class CodeValue:
+    """A code block as a template sees it (``slide.code``): renders as its lines, each a
+    code run in a paragraph of its own that never takes a bullet (blank lines kept)."""
+
+    __slots__ = ("_code", "_plain")
+
+    def __init__(self, code: Code, plain: bool = False):
+        self._code = code
+        self._plain = plain
+
+    @property
+    def text(self) -> str:
+        return self._code.text
+
+    @property
+    def lang(self) -> str:
+        return self._code.lang
+
+    @property
+    def lines(self) -> list[str]:
+        return self._code.text.split("\n")
+
+    def __str__(self) -> str:
+        if self._plain:
+            return self._code.text
+        mark = item_marker(0, 2)
+        return "\n".join(
+            mark + (encode(RichText((Span(ln, code=True),))) if ln else "") for ln in self.lines
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self._code.text.strip())
+
+    def __len__(self) -> int:
+        return len(self._code.text)
+
+
 # --------------------------------------------------------------------------- label meaning
 
 _STATEMENT = {
@@ -257,7 +348,7 @@ def insight_context(ins: Insight, cls: type[Rich] = Rich) -> dict[str, Any]:
         "points": _rich_list(points, cls),
         "body": [cls(f.text) for f in details] + _rich_list(points, cls),
         "fields": [_field(f, cls) for f in fields],
-        "paragraphs": _rich_list(_items(ins), cls),
+        "paragraphs": _rich_list(_in_place(_items(ins), ins.elements), cls),
         "notes": _rich_list(ins.notes, cls),
         "subsections": list(ins.subsections),
         "kind": ins.kind,
@@ -537,7 +628,9 @@ def _compiled_for(theme: Theme) -> _Compiled:
         return comp
     comp = _Compiled(theme)
     protos = list(theme.prototypes.values())
-    tagged = [tuple(s for s in proto.shapes if s.has_tags) for proto in protos]
+    tagged = [
+        tuple(s for s in proto.shapes if s.has_tags and area_role(s) is None) for proto in protos
+    ]
     sources = [
         "".join(f"{_SHAPE}{i}{_SHAPE_END}{_joined_source(s)}" for i, s in enumerate(shapes))
         for shapes in tagged
@@ -570,7 +663,9 @@ def syntax_errors(theme: Theme, sources: Sequence[str] | None = None) -> list[Te
     env = environment()
     problems: list[TemplateError] = []
     protos = list(theme.prototypes.values())
-    tagged = [tuple(s for s in proto.shapes if s.has_tags) for proto in protos]
+    tagged = [
+        tuple(s for s in proto.shapes if s.has_tags and area_role(s) is None) for proto in protos
+    ]
     if sources is None:
         sources = [
             "".join(f"{_SHAPE}{i}{_SHAPE_END}{_joined_source(s)}" for i, s in enumerate(shapes))
@@ -668,7 +763,16 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
         tagged = bool(protos) and ("{" in protos[idx].template or "%" in protos[idx].template)
         styled = bool(protos) and bool(protos[idx].styles)
         style = 0  # a line break inside a run: the next line goes on in its style
+        items = _ITEM.search(text) is not None
         for line in text.split("\n"):
+            level, bullet, listed = 0, None, False
+            item = _ITEM.search(line) if items else None
+            if item is not None:  # a list paragraph (or a code line): its level and glyph
+                code = ord(item.group()) - markers.ITEMS
+                level, look = divmod(code, 4)
+                bullet = True if look == 1 else False if look == 2 else None
+                listed = True
+                line = _ITEM.sub("", line)
             if _ANY_MARKER.search(line) is None and not style:  # most lines: nothing to decode
                 runs: tuple[Span, ...] = (Span(line),) if line.strip() else ()
             else:
@@ -680,9 +784,12 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
                     runs = ()
             if runs:
                 has_text = True
-            elif tagged:
+            elif tagged and not listed:
                 continue  # a tag that rendered nothing leaves no empty paragraph
-            paras.append(Para(runs, idx))
+            if listed:  # an empty code line stays: a blank line in the code
+                paras.append(Para(runs, idx, level=level, bullet=bullet))
+            else:
+                paras.append(Para(runs, idx))
     return Frame(shape.shape_id, tuple(paras) if has_text else ())
 
 
@@ -848,7 +955,15 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
             hint="add a prototype slide whose notes start with 'deckgen: insight'",
         )
     units = (*doc.insights, *doc.back_matter)
-    kinds += [(slide_kind(ins, theme), i) for i, ins in enumerate(doc.insights)]
+    parts: dict[int, Part] = {}  # position in ``kinds`` → what a section's slide shows
+
+    def add_unit(i: int, ins: Insight) -> None:
+        for part in slide_parts(ins, theme, warnings):
+            parts[len(kinds)] = part
+            kinds.append((part.kind, i))
+
+    for i, ins in enumerate(doc.insights):
+        add_unit(i, ins)
     if doc.conclusion is not None:
         if "conclusion" in theme.prototypes:
             kinds.append(("conclusion", None))
@@ -866,11 +981,13 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
         ):
             kinds.append(("closing", None))
     start = len(doc.insights)
-    kinds += [(slide_kind(ins, theme), start + i) for i, ins in enumerate(doc.back_matter)]
+    for i, ins in enumerate(doc.back_matter):
+        add_unit(start + i, ins)
 
     total = len(kinds)
     slides: list[SlideSpec] = []
     for n, (kind, idx) in enumerate(kinds, start=1):
+        part = parts.get(n - 1)
         slide = {
             "number": SLIDE_NUMBER if opts.numbers else "",
             "total": SLIDE_TOTAL if opts.numbers else "",
@@ -878,16 +995,19 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
             "kind": kind,
             "continued": False,
         }
+        note_slide = dict(slide)
+        slide.update(part_context(part, theme.from_layouts))
+        note_slide.update(part_context(part, theme.from_layouts, notes=True))
         ctx: dict[str, Any] = {
             "deck": deck_ctx,
             "meta": meta,
-            "slide": slide,
+            "slide": SlideInfo(slide),
             "conclusion": deck_ctx["conclusion"],
         }
         nctx: dict[str, Any] = {
             "deck": notes_deck,
             "meta": meta,
-            "slide": {**slide, "number": n, "total": total},
+            "slide": SlideInfo({**note_slide, "number": n, "total": total}),
             "conclusion": notes_deck["conclusion"],
         }
         line: int | None = None
@@ -911,6 +1031,8 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
         if idx is not None:
             unit = units[idx]
             spec = replace(spec, rule=unit.rule, level=unit.level, number=badge(unit))
+            if part is not None:
+                spec = _place(spec, theme.prototypes[kind], part)
         elif kind in ("conclusion", "closing"):
             spec = replace(spec, rule="conclusion (named like one, among the last sections)")
         slides.append(spec)
@@ -969,6 +1091,289 @@ def slide_kind(ins: Insight, theme: Theme) -> str:
     else:
         kind = "bullets"
     return kind if kind in theme.prototypes else "insight"
+
+
+# --------------------------------------------------------------------------- elements
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one slide of a section shows: its kind, its text (``slide.items``) and at most
+    one element group (pictures together, a table, a code block or a quote)."""
+
+    kind: str
+    items: tuple[RichText, ...] = ()
+    pictures: tuple[Picture, ...] = ()
+    table: Table | None = None
+    code: Code | None = None
+    quote: Quote | None = None
+
+
+AREA_ROLES = ("picture", "table")
+_AREA_TEMPLATES = {"{{ slide.images }}": "picture", "{{ slide.table }}": "table"}
+
+BESIDE_TABLE_CHARS = 300
+"""Text up to this long (and at most three paragraphs) stays on a table, code or quote
+slide, above the element; more gets a slide of its own before it."""
+BESIDE_PICTURE_CHARS = 700
+"""Text up to this long (and at most eight paragraphs) stays beside a picture."""
+
+
+def area_role(shape: ShapeProto) -> str | None:
+    """``picture`` or ``table`` for a prototype shape that marks where the element goes
+    (its whole text ``{{ slide.images }}`` / ``{{ slide.table }}``), else None."""
+    if shape.role in AREA_ROLES:
+        return shape.role
+    return _AREA_TEMPLATES.get(" ".join(shape.template.split()))
+
+
+def _has_area(theme: Theme, kind: str, role: str) -> bool:
+    proto = theme.prototypes.get(kind)
+    return proto is not None and any(area_role(s) == role for s in proto.shapes)
+
+
+def _has_code(theme: Theme) -> bool:
+    proto = theme.prototypes.get("code")
+    return proto is not None and any("slide.code" in s.template for s in proto.shapes)
+
+
+def _has_quote(theme: Theme) -> bool:
+    proto = theme.prototypes.get("quote")
+    return proto is not None and any("slide.quote" in s.template for s in proto.shapes)
+
+
+def element_text(el: Element) -> list[RichText]:
+    """An element as lines of text, for a theme that has no slide for it (and for a picture
+    that could not be placed): every word is kept."""
+    if isinstance(el, Picture):
+        shown = el.alt or el.title or el.src
+        return [RichText((Span(shown, italic=True),), el.line)] if shown.strip() else []
+    if isinstance(el, Table):
+        rows = [el.header, *el.rows]
+        out = []
+        for k, row in enumerate(rows):
+            spans: list[Span] = []
+            for c, cell in enumerate(row):
+                if c:
+                    spans.append(Span(" | "))
+                spans.extend(
+                    Span(x.text, x.bold or k == 0, x.italic, x.code, x.link) for x in cell.spans
+                )
+            if any(x.text.strip() for x in spans):
+                out.append(RichText(tuple(spans), el.line))
+        return out
+    if isinstance(el, Code):
+        return [
+            RichText((Span(ln, code=True),), el.line) for ln in el.text.split("\n") if ln.strip()
+        ]
+    lines = list(el.text)
+    if el.attribution:
+        lines.append(RichText((Span("— "), *el.attribution.spans), el.attribution.line))
+    return lines
+
+
+def _in_place(items: Sequence[RichText], shown: Sequence[Element]) -> tuple[RichText, ...]:
+    """``items`` with the text of the elements ``shown`` as text, each where the author put
+    it (by source line)."""
+    if not shown:
+        return tuple(items)
+    extra = [(el.line or 0, t) for el in shown for t in element_text(el)]
+    if not extra:
+        return tuple(items)
+    merged: list[RichText] = []
+    k = 0
+    for t in items:
+        while k < len(extra) and t.line is not None and extra[k][0] < t.line:
+            merged.append(extra[k][1])
+            k += 1
+        merged.append(t)
+    merged += [t for _, t in extra[k:]]
+    return tuple(merged)
+
+
+def _text_chars(items: Sequence[RichText]) -> int:
+    return sum(len(t.text) for t in items)
+
+
+def _directed(ins: Insight, theme: Theme, warnings: list[str]) -> str | None:
+    """The kind the author named with ``<!-- layout: NAME -->``: a slide kind, or the name
+    of the layout or prototype a kind uses; None (with a warning) when the theme has none."""
+    want = ins.layout.strip()
+    if not want:
+        return None
+    norm = re.sub(r"[\s_+-]+", "", want).casefold()
+    for kind in theme.prototypes:
+        if re.sub(r"[\s_+-]+", "", kind).casefold() == norm:
+            return kind
+    for kind, proto in theme.prototypes.items():
+        if proto.layout_name and re.sub(r"[\s_+-]+", "", proto.layout_name).casefold() == norm:
+            return kind
+    where = f"line {ins.line}: " if ins.line else ""
+    names = sorted(k for k in theme.prototypes if k not in ("title", "agenda", "closing"))
+    warnings.append(
+        f"{where}no layout named {want!r} in template {theme.path}; the layout is chosen from "
+        f"the content (kinds: {', '.join(names)})"
+    )
+    return None
+
+
+def slide_parts(ins: Insight, theme: Theme, warnings: list[str] | None = None) -> list[Part]:
+    """The slides a section takes. Without elements: one, of :func:`slide_kind`. With
+    them: a short text goes on the element's slide (a table, code or quote slide, text
+    beside a picture); a longer one gets its own slide first; each further element group
+    (all the section's pictures together, a table, a code block, a quote) a slide of its
+    own. An element the theme has no slide for is shown as text, in place."""
+    warns = warnings if warnings is not None else []
+    as_text: list[Element] = []
+    groups: list[Part] = []
+    pictures: list[Picture] = []
+    picture_area = _has_area(theme, "picture", "picture") or _has_area(
+        theme, "text_picture", "picture"
+    )
+    for el in ins.elements:
+        if isinstance(el, Picture):
+            if el.path is not None and picture_area:
+                if not pictures:
+                    groups.append(Part("picture"))  # filled below, in the first one's place
+                pictures.append(el)
+            else:
+                as_text.append(el)
+        elif isinstance(el, Table) and _has_area(theme, "table", "table"):
+            groups.append(Part("table", table=el))
+        elif isinstance(el, Code) and _has_code(theme):
+            groups.append(Part("code", code=el))
+        elif isinstance(el, Quote) and _has_quote(theme):
+            groups.append(Part("quote", quote=el))
+        else:
+            as_text.append(el)
+    items = list(_in_place(_items(ins), as_text))
+    groups = [
+        replace(g, pictures=tuple(pictures)) if g.kind == "picture" and not g.pictures else g
+        for g in groups
+    ]
+    directed = _directed(ins, theme, warns)
+    if not groups:
+        kind = directed or slide_kind(ins, theme)
+        if as_text and kind == "insight" and "bullets" in theme.prototypes:
+            kind = "bullets"  # element text was added: one body of text shows it all
+        return [Part(kind, tuple(items))]
+    out: list[Part] = []
+    first = groups[0]
+    text = tuple(items)
+    if ins.kind == "section":
+        out.append(Part("section", text))
+    elif not text:
+        pass
+    elif first.pictures and (
+        len(text) <= 8
+        and _text_chars(text) <= BESIDE_PICTURE_CHARS
+        and _has_area(theme, "text_picture", "picture")
+    ):
+        first = replace(first, kind="text_picture", items=text)
+    elif not first.pictures and len(text) <= 3 and _text_chars(text) <= BESIDE_TABLE_CHARS:
+        first = replace(first, items=text)
+    else:
+        kind = slide_kind(ins, theme)
+        out.append(Part(kind if kind != "insight" or has_statement(ins) else "bullets", text))
+    if first.pictures and first.kind == "picture" and not _has_area(theme, "picture", "picture"):
+        first = replace(first, kind="text_picture")
+    out.append(first)
+    for g in groups[1:]:
+        if g.pictures and not _has_area(theme, "picture", "picture"):
+            g = replace(g, kind="text_picture")
+        out.append(g)
+    if directed is not None:
+        out[0] = replace(out[0], kind=directed)
+    return [p if p.kind in theme.prototypes else replace(p, kind="insight") for p in out]
+
+
+def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> dict[str, Any]:
+    """What a slide's template sees of its part (``slide.items``, ``slide.images``,
+    ``slide.caption``, ``slide.table``, ``slide.code``, ``slide.quote``); empty values for
+    slides that are not a section's."""
+    if part is None:
+        return _NO_PART_NOTES if notes else _NO_PART
+    cls: type[Rich] = PlainRich if notes else Rich
+    items: list[Rich] = []
+    for t in part.items:
+        if notes:
+            items.append(PlainRich(t))
+            continue
+        mark = ""
+        if isinstance(t, ListItem):
+            if from_layouts:
+                mark = item_marker(t.level, 0) if t.level else ""
+            else:
+                mark = item_marker(t.level, 1 if t.bullet else 2)
+        items.append(ItemRich(t, mark))
+    images: list[dict[str, Any]] = []
+    captions: list[str] = []
+    for p in part.pictures:
+        caption = p.title or p.alt
+        if caption.strip():
+            captions.append(caption)
+        images.append(
+            {
+                "alt": p.alt,
+                "title": p.title,
+                "src": p.src,
+                "caption": cls(RichText.plain_text(caption)),
+            }
+        )
+    table = None
+    if part.table is not None:
+        tab = part.table
+        table = {
+            "header": [cls(c) for c in tab.header],
+            "rows": [[cls(c) for c in row] for row in tab.rows],
+            "align": list(tab.align),
+        }
+    quote = None
+    if part.quote is not None:
+        q = part.quote
+        spans: list[Span] = []
+        for k, para in enumerate(q.text):
+            if k:
+                spans.append(Span("\n"))
+            spans.extend(para.spans)
+        quote = {"text": cls(RichText(tuple(spans), q.line)), "attribution": cls(q.attribution)}
+    return {
+        "items": items,
+        "images": images,
+        "caption": cls(RichText.plain_text(" · ".join(captions))),
+        "table": table,
+        "code": CodeValue(part.code, plain=notes) if part.code is not None else None,
+        "quote": quote,
+    }
+
+
+_NO_PART: dict[str, Any] = {
+    "items": [], "images": [], "caption": Rich(None), "table": None, "code": None, "quote": None
+}  # fmt: skip
+_NO_PART_NOTES: dict[str, Any] = {**_NO_PART, "caption": PlainRich(None)}
+
+
+def _place(spec: SlideSpec, proto: Prototype, part: Part) -> SlideSpec:
+    """The slide with its elements placed in the prototype's area shapes, and every area
+    shape given an empty frame (the writer removes it; an element is drawn in its place)."""
+    placed: list[Placed] = []
+    frames = list(spec.frames)
+    pictures_done = table_done = False
+    for shape in proto.shapes:
+        role = area_role(shape)
+        if role is None:
+            continue
+        frames.append(Frame(shape.shape_id, ()))
+        if role == "picture" and part.pictures and not pictures_done:
+            placed += [PlacedPicture(shape.shape_id, p, shape.box) for p in part.pictures]
+            pictures_done = True
+        elif role == "table" and part.table is not None and not table_done:
+            font = shape.paragraphs[0].font if shape.paragraphs else "Calibri"
+            placed.append(PlacedTable(shape.shape_id, part.table, shape.box, font=font))
+            table_done = True
+    if not placed and len(frames) == len(spec.frames):
+        return spec
+    return replace(spec, frames=tuple(frames), elements=tuple(placed))
 
 
 def _proto_source(proto: Prototype) -> str:
