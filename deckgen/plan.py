@@ -348,7 +348,7 @@ def insight_context(ins: Insight, cls: type[Rich] = Rich) -> dict[str, Any]:
         "points": _rich_list(points, cls),
         "body": [cls(f.text) for f in details] + _rich_list(points, cls),
         "fields": [_field(f, cls) for f in fields],
-        "paragraphs": _rich_list(_in_place(_items(ins), ins.elements), cls),
+        "paragraphs": _rich_list(_items(ins), cls),
         "notes": _rich_list(ins.notes, cls),
         "subsections": list(ins.subsections),
         "kind": ins.kind,
@@ -958,9 +958,16 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
     parts: dict[int, Part] = {}  # position in ``kinds`` → what a section's slide shows
 
     def add_unit(i: int, ins: Insight) -> None:
-        for part in slide_parts(ins, theme, warnings):
-            parts[len(kinds)] = part
+        made = slide_parts(ins, theme, warnings)
+        for k, part in enumerate(made):
+            parts[len(kinds)] = replace(part, index=k)
             kinds.append((part.kind, i))
+        shown = [t for part in made for t in part.items]
+        if len(shown) != len(_items(ins)):
+            # elements the theme has no slide for are text: in ``paragraphs`` too, in place
+            # (a theme's body may show ``insight.paragraphs`` rather than ``slide.items``)
+            deck_ctx["slides"][i]["paragraphs"] = _rich_list(shown, Rich)
+            notes_deck["slides"][i]["paragraphs"] = _rich_list(shown, PlainRich)
 
     for i, ins in enumerate(doc.insights):
         add_unit(i, ins)
@@ -1107,6 +1114,9 @@ class Part:
     table: Table | None = None
     code: Code | None = None
     quote: Quote | None = None
+    index: int = 0
+    """0 for a section's first slide, 1, 2 … for the slides of its further elements
+    (``slide.part``: speaker notes say the section's notes once)."""
 
 
 AREA_ROLES = ("picture", "table")
@@ -1338,6 +1348,7 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
             spans.extend(para.spans)
         quote = {"text": cls(RichText(tuple(spans), q.line)), "attribution": cls(q.attribution)}
     return {
+        "part": part.index,
         "items": items,
         "images": images,
         "caption": cls(RichText.plain_text(" · ".join(captions))),
@@ -1348,6 +1359,7 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
 
 
 _NO_PART: dict[str, Any] = {
+    "part": 0,
     "items": [], "images": [], "caption": Rich(None), "table": None, "code": None, "quote": None
 }  # fmt: skip
 _NO_PART_NOTES: dict[str, Any] = {**_NO_PART, "caption": PlainRich(None)}

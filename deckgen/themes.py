@@ -42,6 +42,13 @@ DEFAULT_NOTES = """\
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
 {% endfor %}
+{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote') -%}
+{% if insight.number %}{{ insight.number }}. {% endif %}{{ insight.title }}.
+{% if slide.part == 0 %}{% for f in insight.fields %}{{ f.label }}: {{ f.text }}
+{% endfor %}{% for p in insight.points %}{{ p }}
+{% endfor %}{% for n in insight.notes %}{{ n }}
+{% endfor %}{% endif %}{% for i in slide.images %}{% if i.alt %}Picture: {{ i.alt }}
+{% endif %}{% endfor %}
 {%- elif slide.kind == 'section' -%}
 {% if section.number %}{{ section.number }}. {% endif %}{{ section.title }}.
 {% for p in section.paragraphs %}{{ p }}
