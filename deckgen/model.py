@@ -219,7 +219,10 @@ SLIDE_KINDS = (
     "title", "agenda", "section", "insight", "bullets", "picture", "text_picture", "table",
     "code", "quote", "conclusion", "closing",
 )  # fmt: skip
-LAYOUT_KINDS = ("title", "agenda", "section", "insight", "bullets", "conclusion")
+LAYOUT_KINDS = (
+    "title", "agenda", "section", "insight", "bullets", "conclusion", "picture", "text_picture",
+    "table", "code", "quote",
+)  # fmt: skip
 """The kinds a corporate template fills from its layouts (``closing`` needs a prototype)."""
 
 

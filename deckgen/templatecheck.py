@@ -15,12 +15,23 @@ KNOWN: dict[str, set[str]] = {
     "insight": {"number", "title", "key_point", "insight", "details", "points", "body",
                 "fields", "notes", "paragraphs", "subsections", "kind", "level", "line"},
     "conclusion": {"heading", "body", "closing", "notes", "line"},
-    "slide": {"number", "total", "index", "kind", "continued"},
+    "slide": {"number", "total", "index", "kind", "continued", "items", "images", "caption",
+              "table", "code", "quote"},
     "meta": set(),  # anything from the front matter
 }  # fmt: skip
 ITEM_ATTRS = {"label", "text", "line", "number", "title"} | KNOWN["insight"]
+# a list item of slide.items, a picture of slide.images, a code block's lines
+ITEM_ATTRS |= {"level", "bullet", "alt", "src", "caption", "lang", "lines"}
 # what deckgen makes instead when a template has no prototype (or layout) for a kind
-INSTEAD = {"section": "insight slides are used", "bullets": "insight slides are used"}
+INSTEAD = {
+    "section": "insight slides are used",
+    "bullets": "insight slides are used",
+    "picture": "pictures go beside the text, else their alt text is shown",
+    "text_picture": "pictures go on picture slides, else their alt text is shown",
+    "table": "tables are shown as lines of text",
+    "code": "code is shown as lines of text",
+    "quote": "quotes are shown as lines of text",
+}
 
 
 def unknown_names(used: set[str], loop_vars: set[str]) -> set[str]:

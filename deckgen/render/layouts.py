@@ -19,7 +19,20 @@ placeholders — their types (``title``, ``ctrTitle``, ``subTitle``, ``body``, `
 - ``section``: a section-header layout (type ``secHead``), else one named like one, else
   the content layout;
 - ``agenda``: a layout named like an agenda ("Agenda", "Tagesordnung", "目次" …) with a title
-  and a text box at least half the content layout's, else the content layout.
+  and a text box at least half the content layout's, else the content layout;
+- ``picture``: a layout with a title and a picture placeholder (``pic``, e.g. "Picture with
+  Caption"), the largest winning, one with a text box for the caption first; else
+  ``text_picture``'s layout; else the content layout;
+- ``text_picture``: a layout with a title and two boxes side by side of about the same size
+  ("Two Content"; "Comparison", whose headers stay empty), fewer extra placeholders first;
+  else the content layout;
+- ``table``, ``code``, ``quote``: the content layout.
+
+The element kinds also say which placeholder is what (:func:`places`): the *area* (where
+the writer draws a picture or a table: a ``pic`` placeholder, the right of two boxes side by
+side, a ``tbl`` placeholder, else the main text box) and the text box (a picture's caption,
+the text beside a picture, the text above a table when the layout has a second box big
+enough for it; the main text box of code and quote slides).
 
 Names (in any language) only break ties, then the order of the layouts. A user can pin a
 kind to a layout by its name (front matter ``layouts:``, ``--layout KIND=NAME``).
@@ -32,7 +45,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -48,10 +61,22 @@ if TYPE_CHECKING:
 KINDS = LAYOUT_KINDS
 """The kinds a corporate template supplies (``closing`` needs a prototype slide)."""
 CONTENT_KINDS = ("agenda", "insight", "bullets", "conclusion")
+ELEMENT_KINDS = ("picture", "text_picture", "table", "code", "quote")
+"""Kinds whose placeholders are assigned by :func:`places` (an area and a text box)."""
+AREA_KINDS = ("picture", "text_picture", "table")
+"""Kinds with an area: a placeholder the writer replaces by a picture or a table."""
 TEXT_TYPES = ("body", "obj")
 """Placeholder types that hold a body of text (``subTitle`` only on a title slide)."""
 CHROME_TYPES = ("sldNum", "ftr", "dt")
 NON_TEXT_TYPES = ("pic", "chart", "tbl", "dgm", "media", "clipArt", "sldImg")
+SIDE_BY_SIDE = 0.5
+"""Two boxes are side by side when they share at least this fraction of the shorter one's
+height, do not overlap across, and the smaller has at least this fraction of the larger's
+area."""
+TEXT_BESIDE_TABLE = 0.1
+"""A second text box takes a table's text when its area is at least this fraction of the
+table's and it is at least :data:`MIN_TEXT_HEIGHT` high (a one-line "Source" box is not)."""
+MIN_TEXT_HEIGHT = 914400 * 3 // 4
 EMU_PER_IN = 914400
 TIE = 0.9
 """Main text boxes at least this fraction of the largest count as equally large."""
@@ -81,6 +106,20 @@ NAMES: dict[str, tuple[str, ...]] = {
         "intestazione sezione", "sectiekop", "セクション見出し", "节标题", "區段標題",
         "구역 머리글", "section", "divider", "abschnitt", "kapitel", "sekcja", "rozdział",
         "seção", "secção", "sección", "capítulo", "セクション", "章",
+    ),
+    "picture": (
+        "picture with caption", "bild mit überschrift", "obraz z podpisem",
+        "imagem com legenda", "imagen con descripción", "image avec légende",
+        "immagine con didascalia", "afbeelding met bijschrift", "タイトル付きの図",
+        "图片与标题", "含標題的圖片", "캡션 있는 그림", "picture", "image", "photo", "bild",
+        "obraz", "imagem", "imagen", "immagine", "afbeelding", "図", "图片",
+    ),
+    "two": (
+        "two content", "zwei inhalte", "dwa elementy zawartości", "duas partes de conteúdo",
+        "dos objetos", "deux contenus", "due contenuti", "twee objecten", "2 つのコンテンツ",
+        "两栏内容", "兩個內容", "콘텐츠 2개", "comparison", "vergleich", "porównanie",
+        "comparação", "comparación", "comparaison", "confronto", "vergelijking", "比較", "比较",
+        "two columns", "2 columns", "two column", "text and picture", "split",
     ),
     "agenda": (
         "agenda", "tagesordnung", "inhaltsverzeichnis", "porządek", "spis treści", "sumário",
@@ -124,6 +163,18 @@ class Box:
     @property
     def area(self) -> int:
         return max(self.box[2], 0) * max(self.box[3], 0)
+
+    def beside(self, other: Box) -> bool:
+        """Side by side: mostly at the same height, not overlapping across, of about the
+        same size (:data:`SIDE_BY_SIDE`)."""
+        (x0, y0, w0, h0), (x1, y1, w1, h1) = self.box, other.box
+        shared = min(y0 + h0, y1 + h1) - max(y0, y1)
+        apart = x0 + w0 <= x1 + EMU_PER_IN // 20 or x1 + w1 <= x0 + EMU_PER_IN // 20
+        small, large = sorted((self.area, other.area))
+        return apart and shared >= SIDE_BY_SIDE * min(h0, h1) > 0 and small >= SIDE_BY_SIDE * large
+
+    def describe(self) -> str:
+        return f"{'content' if self.type == 'obj' else self.type} placeholder ({self.size()})"
 
     def size(self) -> str:
         return f"{self.box[2] / EMU_PER_IN:.1f} × {self.box[3] / EMU_PER_IN:.1f} in"
@@ -188,6 +239,43 @@ class LayoutInfo:
     def main_area(self) -> int:
         main = self.main
         return main.area if main is not None else 0
+
+    @property
+    def pics(self) -> list[Box]:
+        """Horizontal picture placeholders, largest first."""
+        found = [b for b in self.boxes if b.type == "pic" and not b.vertical]
+        return sorted(found, key=lambda b: (-b.area, b.idx))
+
+    @property
+    def usable(self) -> bool:
+        """A layout for a section's slide: a title, no vertical text, not a cover or a
+        section header."""
+        return (
+            self.title is not None
+            and not self.vertical
+            and not self.centered
+            and self.type != "secHead"
+        )
+
+    def pair(self) -> tuple[Box, Box] | None:
+        """Two boxes side by side (text or picture placeholders), left first: the pair with
+        the largest smaller box (a comparison layout's content boxes, not its headers)."""
+        boxes = [*self.texts, *self.pics]
+        best: tuple[Box, Box] | None = None
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                if not a.beside(b):
+                    continue
+                left, right = sorted((a, b), key=lambda x: (x.box[0], x.idx))
+                if best is None or min(a.area, b.area) > min(best[0].area, best[1].area):
+                    best = (left, right)
+        return best
+
+    def others(self, *used: Box | None) -> int:
+        """Placeholders besides the title, numbers/footer/date and ``used``."""
+        return sum(
+            1 for b in self.boxes if b not in used and b.type not in (*X.TITLE_TYPES, *CHROME_TYPES)
+        )
 
 
 def iter_layouts(prs: Presentation) -> Iterable[SlideLayout]:
@@ -266,6 +354,11 @@ class Choice:
     info: LayoutInfo
     reason: str
     pinned: bool = False
+    area: Box | None = None
+    """The element kinds' area (:func:`places`): the placeholder a picture or table takes."""
+    text: Box | None = None
+    """The element kinds' text box (:func:`places`); None: the slide has none (plan puts
+    the text elsewhere)."""
 
     @property
     def layout(self) -> SlideLayout:
@@ -405,6 +498,130 @@ def _section(infos: list[LayoutInfo], content: LayoutInfo | None) -> tuple[Layou
     return content, "no section-header layout: the content layout"
 
 
+def _picture(infos: list[LayoutInfo]) -> tuple[LayoutInfo, str] | None:
+    """A layout for a picture: a title and a picture placeholder, one with a caption box
+    first, then the largest picture (within 10 %), fewer extra placeholders."""
+    fit = [i for i in infos if i.usable and i.pics]
+    if not fit:
+        return None
+    largest = max(i.pics[0].area for i in fit)
+
+    def key(i: LayoutInfo) -> tuple[object, ...]:
+        pic = i.pics[0]
+        caption = _caption(i, pic)
+        size = 0 if pic.area >= TIE * largest else -pic.area
+        return (caption is None, size, i.others(pic, caption))
+
+    best, note = _rank(fit, key, "picture")
+    pic = best.pics[0]
+    with_caption = " with a caption box" if _caption(best, pic) is not None else ""
+    return best, f"picture placeholder ({pic.size()}){with_caption}{note}"
+
+
+def _two(infos: list[LayoutInfo]) -> tuple[LayoutInfo, str] | None:
+    """A layout for text beside a picture: a title and two boxes side by side, a picture
+    placeholder among them first, then fewer extra placeholders (a comparison layout's
+    headers), then the larger pair."""
+    fit = [(i, pair) for i in infos if i.usable and (pair := i.pair()) is not None]
+    if not fit:
+        return None
+    pairs = {i.index: pair for i, pair in fit}
+    largest = max(a.area + b.area for a, b in pairs.values())
+
+    def key(i: LayoutInfo) -> tuple[object, ...]:
+        a, b = pairs[i.index]
+        size = a.area + b.area
+        return (
+            "pic" not in (a.type, b.type),
+            i.others(a, b),
+            0 if size >= TIE * largest else -size,
+        )
+
+    best, note = _rank([i for i, _ in fit], key, "two")
+    a, b = pairs[best.index]
+    extra = best.others(a, b)
+    empty = f", {extra} other placeholder{'s' * (extra != 1)} left empty" if extra else ""
+    return best, f"two boxes side by side ({a.size()}, {b.size()}){empty}{note}"
+
+
+def _caption(info: LayoutInfo, area: Box) -> Box | None:
+    """The text box for a picture's caption: the largest text box that is not ``area``."""
+    return next((b for b in info.texts if b != area), None)
+
+
+def places(kind: str, info: LayoutInfo) -> tuple[Box | None, Box | None]:
+    """For an element kind (:data:`ELEMENT_KINDS`) on ``info``: its area (where the writer
+    draws the picture or table; None for code and quote) and its text box (None: none).
+
+    ``picture``: the largest picture placeholder, its caption in the largest text box; on
+    a layout without one, the right of two boxes side by side (the caption on the left),
+    else the main text box (no caption box). ``text_picture``: two boxes side by side, the
+    text left and the picture right (a picture placeholder is the area wherever it is);
+    else a picture placeholder beside the largest text box; else the main text box is the
+    area and there is no text box. ``table``: a ``tbl`` placeholder, else the main text
+    box; its text in a second text box only if that is big enough for a few lines
+    (:data:`TEXT_BESIDE_TABLE`). ``code`` and ``quote``: the main text box holds it all.
+    """
+    main = info.main
+    if kind in ("code", "quote"):
+        return None, main
+    if kind == "table":
+        tables = sorted(
+            (b for b in info.boxes if b.type == "tbl" and not b.vertical),
+            key=lambda b: (-b.area, b.idx),
+        )
+        area = tables[0] if tables else main
+        if area is None:
+            return None, None
+        text = next(
+            (
+                b
+                for b in info.texts
+                if b != area
+                and b.area >= TEXT_BESIDE_TABLE * area.area
+                and b.box[3] >= MIN_TEXT_HEIGHT
+            ),
+            None,
+        )
+        return area, text
+    pair = info.pair()
+    pics = info.pics
+    if kind == "picture" and pics:
+        return pics[0], _caption(info, pics[0])
+    if pair is not None:
+        left, right = pair
+        if left.type == "pic" and right.type != "pic":
+            left, right = right, left
+        return right, left
+    if pics:
+        return pics[0], _caption(info, pics[0])
+    return main, None
+
+
+_WHAT = {
+    "picture": ("picture", "caption"),
+    "text_picture": ("picture", "text"),
+    "table": ("table", "text"),
+    "code": ("", "code and text"),
+    "quote": ("", "quote and text"),
+}
+
+
+def _with_places(choice: Choice) -> Choice:
+    """An element kind's choice with its area and text box, the reason saying which."""
+    if choice.kind not in ELEMENT_KINDS:
+        return choice
+    area, text = places(choice.kind, choice.info)
+    area_what, text_what = _WHAT[choice.kind]
+    said = []
+    if area_what:
+        said.append(
+            f"{area_what} in the {area.describe()}" if area else f"no room for a {area_what}"
+        )
+    said.append(f"{text_what} in the {text.describe()}" if text else f"no box for the {text_what}")
+    return replace(choice, area=area, text=text, reason=f"{choice.reason}; {', '.join(said)}")
+
+
 def choose(
     prs: Presentation, pins: Mapping[str, str] | None = None, where: str | None = None
 ) -> dict[str, Choice]:
@@ -439,9 +656,32 @@ def choose(
         out["agenda"] = Choice(
             "agenda", agenda, "a layout for an agenda: named like one, with a title and a text box"
         )
+    two = _two(infos)
+    if two is not None:
+        out["text_picture"] = Choice("text_picture", *two)
+    else:
+        out["text_picture"] = Choice(
+            "text_picture",
+            content,
+            "no layout with two boxes side by side: the content layout, the picture in its "
+            "text box (the text on a slide of its own)",
+        )
+    picture = _picture(infos)
+    if picture is not None:
+        out["picture"] = Choice("picture", *picture)
+    elif two is not None:
+        out["picture"] = Choice(
+            "picture", two[0], "no picture layout: the layout for text beside a picture"
+        )
+    else:
+        out["picture"] = Choice(
+            "picture", content, "no picture layout: the content layout, the picture in its text box"
+        )
+    for kind in ("table", "code", "quote"):
+        out[kind] = Choice(kind, content, "the content layout")
     for kind, name in (pins or {}).items():
         out[kind] = _pinned(infos, kind, name, out, where)
-    return {kind: out[kind] for kind in KINDS}
+    return {kind: _with_places(out[kind]) for kind in KINDS}
 
 
 def _pinned(

@@ -344,6 +344,42 @@ LAYOUT_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
 }
+_ITEMS_LOOP = ("{% for t in slide.items %}", "{{ t }}", "{% endfor %}")
+# the element kinds (render/layouts.py: ``places``): "area" is the placeholder the writer
+# replaces by the picture or table (plan does not render it), "body" the text box
+LAYOUT_DEFAULTS.update(
+    {
+        "picture": {
+            "title": (_numbered_title("insight"),),
+            "area": ("{{ slide.images }}",),
+            "body": ("{{ slide.caption }}",),
+        },
+        "text_picture": {
+            "title": (_numbered_title("insight"),),
+            "body": _ITEMS_LOOP,
+            "area": ("{{ slide.images }}",),
+        },
+        "table": {
+            "title": (_numbered_title("insight"),),
+            "body": _ITEMS_LOOP,
+            "area": ("{{ slide.table }}",),
+        },
+        # the text above the code, in one box: no word needs a slide of its own; code
+        # lines never take the body's bullets (plan marks them so)
+        "code": {
+            "title": (_numbered_title("insight"),),
+            "body": (*_ITEMS_LOOP, "{{ slide.code }}"),
+        },
+        "quote": {
+            "title": (_numbered_title("insight"),),
+            "body": (
+                "{{ slide.quote.text }}",
+                "{% if slide.quote.attribution %}— {{ slide.quote.attribution }}{% endif %}",
+                *_ITEMS_LOOP,
+            ),
+        },
+    }
+)
 # the template's slide-number, footer and date placeholders, on every slide but the title
 CHROME_TEMPLATES: dict[str, tuple[str, ...]] = {
     "sldNum": ("{{ slide.number }}",),
@@ -371,6 +407,16 @@ def layout_slide(prs: Presentation, choice: _layouts.Choice) -> Slide:
     if choice.kind == "title":
         return slide
     tree = slide.shapes._spTree
+    if choice.area is not None:
+        # a picture or table placeholder has no text body on a new slide: it gets one, so
+        # the area is a text shape like a prototype's (the writer replaces it)
+        for sp in X.iter_sp(tree):
+            ph = X.ph_of(sp)
+            if ph is not None and X.ph_idx(ph) == choice.area.idx and sp.find(X.P_TXBODY) is None:
+                tx = etree.SubElement(sp, X.P_TXBODY)
+                etree.SubElement(tx, X.qn("a:bodyPr"))
+                etree.SubElement(tx, X.qn("a:lstStyle"))
+                etree.SubElement(tx, X.A_P)
     for placeholder in choice.layout.placeholders:  # type: ignore[misc]
         sp = placeholder._element
         ph = X.ph_of(sp)
@@ -402,9 +448,12 @@ def _prototypes_from_layouts(
         choice = choices[kind]
         slide = layout_slide(prs, choice)
         ctx = _SlideStyles(prs, slide)
-        assigned = _assign_layout_templates(ctx, slide, templates, kind)
+        if kind in _layouts.ELEMENT_KINDS:
+            assigned = _assign_places(slide, templates, choice)
+        else:
+            assigned = _assign_layout_templates(ctx, slide, templates, kind)
         roles = {r for r, _ in assigned.values()}
-        if "body" not in roles:
+        if "body" not in roles and "area" not in roles:
             textless.setdefault((choice.name, "title" in roles), []).append(kind)
         shapes = tuple(
             s
@@ -415,6 +464,8 @@ def _prototypes_from_layouts(
         )
         protos[kind] = Prototype(kind=kind, shapes=shapes, layout_name=choice.name)
         slides[kind] = slide.part
+        if kind in _layouts.ELEMENT_KINDS:
+            _detach(prs, slide)
     if textless:  # one warning, the path once
         said = "; ".join(
             f"layout {name!r} has no text box, so {', '.join(kinds)} slides show only their title"
@@ -426,6 +477,20 @@ def _prototypes_from_layouts(
         said += " (pin a layout with one: --layout KIND=NAME)"
         warnings.append(f"{where}: {said}")
     return protos
+
+
+def _detach(prs: Presentation, slide: Slide) -> None:
+    """Take a slide made from a layout out of the presentation's slide list (its part
+    lives on as the prototype the writer's recipe is made from): the ids and relationship
+    ids of a deck's slides then depend only on the kinds corporate templates always had, so
+    decks that use none of the element kinds are as they were before those kinds existed."""
+    prs_part = prs.part
+    rid = next(r for r, rel in prs_part.rels.items() if rel.target_part is slide.part)
+    for sld in prs_part._element.get_or_add_sldIdLst():
+        if sld.get(f"{{{X.R_NS}}}id") == rid:
+            sld.getparent().remove(sld)
+            break
+    prs_part.rels.pop(rid)
 
 
 def _placed(ctx: _SlideStyles, sp: etree._Element) -> int:
@@ -462,6 +527,33 @@ def _assign_layout_templates(
             texts.append((int(preference), -_placed(ctx, sp), sid))
     if texts and "body" in templates:
         out[min(texts)[2]] = ("body", templates["body"])
+    return out
+
+
+def _assign_places(
+    slide: Slide, templates: Mapping[str, tuple[str, ...]], choice: _layouts.Choice
+) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """shape id → (role, paragraph templates) for an element kind: the title, the area and
+    the text box the layout's structure gave it (:func:`layouts.places`, by placeholder
+    idx), the slide-number, footer and date placeholders; other placeholders stay empty
+    (and are removed)."""
+    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    area = choice.area.idx if choice.area is not None else None
+    text = choice.text.idx if choice.text is not None else None
+    for sp in X.iter_sp(slide.shapes._spTree):
+        ph, sid = X.ph_of(sp), X.sp_id(sp)
+        if ph is None or sid is None or sp.find(X.P_TXBODY) is None:
+            continue
+        t, idx = X.ph_type(ph), X.ph_idx(ph)
+        if t in X.TITLE_TYPES:
+            if not any(r == "title" for r, _ in out.values()):
+                out[sid] = ("title", templates["title"])
+        elif t in CHROME_TEMPLATES:
+            out[sid] = ("chrome", CHROME_TEMPLATES[t])
+        elif idx == area and "area" in templates:
+            out[sid] = ("area", templates["area"])
+        elif idx == text and "body" in templates:
+            out[sid] = ("body", templates["body"])
     return out
 
 
@@ -650,18 +742,39 @@ def _body_props(chain: list[etree._Element]) -> tuple[tuple[int, int, int, int],
 
 _CHROME_ROOTS = ("slide",)
 _CHROME_NAMES = {"deck.footer", "deck.title"}
+_SLIDE_CONTENT = ("items", "images", "caption", "table", "code", "quote")
+"""What ``slide`` holds of the section (plan's part of it): content, not chrome."""
+AREA_TEMPLATES = {"slide.images": "picture", "slide.table": "table"}
+"""An area shape's whole text (the tag's name) and its role."""
+_AREA = re.compile(r"\{\{-?\s*(slide\s*\.\s*(?:images|table))\s*-?\}\}")
 
 
 def role_for(template: str, is_title: bool) -> str:
+    """``title``; ``picture`` or ``table`` for an area shape (its whole text is
+    ``{{ slide.images }}`` or ``{{ slide.table }}``: plan does not render it, the writer
+    draws the element in its box); ``code`` for a shape whose text uses ``slide.code``;
+    ``chrome`` for one that reads only the slide's number and such, the footer or the deck's
+    title; else ``content``."""
     if is_title:
         return "title"
+    area = _AREA.fullmatch(template.strip())
+    if area is not None:
+        return AREA_TEMPLATES[re.sub(r"\s+", "", area.group(1))]
     used = names_in(template)
-    if all(
-        n.split(".")[0] in _CHROME_ROOTS or n in _CHROME_NAMES or n.endswith(".number")
-        for n in used
-    ):
+    if any(n == "slide.code" or n.startswith("slide.code.") for n in used):
+        return "code"
+    if all(map(_chrome_name, used)):
         return "chrome"
     return "content"
+
+
+def _chrome_name(name: str) -> bool:
+    """A name only chrome reads: the slide's number, total, kind …, the footer, the deck's
+    title, a number."""
+    root, _, rest = name.partition(".")
+    if root in _CHROME_ROOTS:
+        return rest.split(".")[0] not in _SLIDE_CONTENT
+    return name in _CHROME_NAMES or name.endswith(".number")
 
 
 def _shape_protos(
