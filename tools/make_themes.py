@@ -88,6 +88,18 @@ SECTION_ITEMS = "{% for t in section.paragraphs %}{{ t }}{{ '\\n' }}{% endfor %}
 SECTION_SUBS = "{% for s in section.subsections %}{{ s }}{{ '\\n' }}{% endfor %}"
 # A section without a statement: every paragraph in source order (labels bold, from plan).
 BULLET_ITEMS = "{% for t in insight.paragraphs %}{{ t }}{{ '\\n' }}{% endfor %}"
+# The element kinds (issue 11). slide.items: the section's text, each item a paragraph that
+# the writer gives a bullet glyph when it is a list item (plain paragraphs get none).
+SLIDE_ITEMS = "{% for t in slide.items %}{{ t }}{{ '\\n' }}{% endfor %}"
+# Area shapes: a shape whose whole text is one of these is replaced by the picture(s) (aspect
+# kept, centred in the area) or by a native table in the area's box; the shape itself goes.
+IMAGES = "{{ slide.images }}"
+TABLE = "{{ slide.table }}"
+CAPTION = "{{ slide.caption }}"
+CODE = "{{ slide.code }}"
+QUOTE_TEXT = "{{ slide.quote.text }}"
+QUOTE_BY = "{% if slide.quote.attribution %}— {{ slide.quote.attribution }}{% endif %}"
+CODE_FONT = "Courier New"  # LibreOffice maps it to metric-compatible Liberation Mono
 AGENDA_ALL = "{% for i in deck.insights %}{{ i.number }}. {{ i.title }}{{ '\\n' }}{% endfor %}"
 AGENDA_1 = (
     "{% for i in deck.insights[:(deck.insights|length + 1) // 2] %}"
@@ -392,6 +404,30 @@ class Designer:
         _body_pr(tx, "ctr", insets, wrap=False)
         _paragraphs(tx, paras, self.spec)
 
+    def area(self, box: Box, tag: str, name: str, fill: str = "bg2") -> None:
+        """An *area shape*: its whole text is ``tag`` (``{{ slide.images }}`` or
+        ``{{ slide.table }}``), and deckgen draws the picture(s) or table in its box instead.
+
+        The shape itself never reaches a deck, so its tint is only there to show the designer
+        where the element goes; the tag sits centred in it, in the theme's muted colour.
+        """
+        el = self._autoshape(MSO_SHAPE.RECTANGLE, box, name, fill)
+        tx = el.find(qn("p:txBody"))
+        _body_pr(tx, "ctr", (0.1, 0.1, 0.1, 0.1))
+        _paragraphs(tx, [self.b(tag, 20, "tx2", align="ctr")], self.spec)
+
+    def quote_mark(
+        self, x: float, y: float, size: float, fill: str, name: str = "Quote Mark"
+    ) -> None:
+        """A large opening quote mark drawn as two teardrops (tails up and to the right).
+
+        Shapes, not a glyph: they have no text, so as "Quote Mark …" they are decorations of
+        the "Quote" box and go with it when a slide has no quote.
+        """
+        gap = size * 0.22
+        self.shape(MSO_SHAPE.TEAR, (x, y, size, size), fill, name)
+        self.shape(MSO_SHAPE.TEAR, (x + size + gap, y, size, size), fill, f"{name} 2")
+
     def placeholder(
         self,
         ph_type: str,
@@ -613,7 +649,7 @@ What we will cover:
 {%- if section.subsections %}
 {% for s in section.subsections %}{{ s }}{% if not loop.last %}; {% endif %}{% endfor %}.
 {% endif %}
-{%- elif slide.kind == 'bullets' -%}
+{%- elif slide.kind in ('bullets', 'picture', 'text_picture', 'table', 'code', 'quote') -%}
 {% if slide.continued %}(Continued.) {% endif -%}
 {% if insight.number %}{{ insight.number }}: {% endif %}{{ sentence(insight.title) }}
 {% for p in insight.paragraphs %}
@@ -688,6 +724,35 @@ HINTS = {
     "bold), slide.number, slide.total, deck.footer.",
     "conclusion": "Prototype of the conclusion slide. Names: conclusion.heading, "
     "conclusion.body, conclusion.closing, slide.number, slide.total, deck.footer.",
+    "picture": "Prototype of a picture slide: a picture alone (several make a grid) and its "
+    "caption. The shape whose whole text is {{ slide.images }} is the picture area: deckgen "
+    "removes it and places the picture(s) in its box, scaled with the aspect ratio kept and "
+    "centred, so make it as large as the design allows. Names: insight.number (may be empty), "
+    "insight.title, slide.images (each has alt, title, src, caption), slide.caption (the "
+    "pictures' titles or alt texts; the Caption box goes when it is empty), slide.number, "
+    "slide.total, deck.footer.",
+    "text_picture": "Prototype of a slide with text and picture(s): the section's text in the "
+    "Body on the left, the picture area ({{ slide.images }}, removed and replaced by the "
+    "picture(s), aspect ratio kept, centred) on the right. Names: insight.number, insight.title, "
+    "slide.items (the section's paragraphs and list items; list items get their bullet from "
+    "deckgen), slide.images, slide.caption, slide.number, slide.total, deck.footer.",
+    "table": "Prototype of a table slide. The shape whose whole text is {{ slide.table }} is "
+    "the table area: deckgen removes it and draws a native table in its box (header row, "
+    "banding, widths from content; a long table continues on follow-up slides with its header "
+    "repeated). The small Text box above holds a sentence or two of the section's text and "
+    "goes when it is empty. Names: insight.number, insight.title, slide.items, slide.table, "
+    "slide.number, slide.total, deck.footer.",
+    "code": "Prototype of a code slide. The Code box ({{ slide.code }}: the code's lines, "
+    "whitespace kept, no bullets) is in a monospace font on a tinted panel; deckgen keeps a "
+    "block whole when it fits at the theme's minimum size, else splits it at line boundaries. "
+    "A shape without text named 'Code …' (the panel's edge) goes with an empty Code box. The "
+    "small Text box above holds the section's text. Names: insight.number, insight.title, "
+    "slide.items, slide.code (text, lang, lines), slide.number, slide.total, deck.footer.",
+    "quote": "Prototype of a quote slide: a block quote large and in italics, its attribution "
+    "under it (with a dash only when there is one), the section's other text small below. The "
+    "shapes named 'Quote Mark …' have no text and go with an empty Quote box. Names: "
+    "insight.number, insight.title, slide.quote.text, slide.quote.attribution, slide.items, "
+    "slide.number, slide.total, deck.footer.",
 }
 
 
@@ -740,8 +805,11 @@ def _default_logo(d: Designer, y: float = 0.62) -> None:
     d.oval(M + 0.22, y, 0.34, "accent2", "Logo Mark 2", alpha=0.85)
 
 
+DEFAULT_HAIRLINE = "#D5DEE8"
+
+
 def design_default(d: Designer) -> None:
-    hairline = "#D5DEE8"
+    hairline = DEFAULT_HAIRLINE
     right = 13.333 - M
 
     d.prototype("title", "Title Slide", HINTS["title"])
@@ -811,17 +879,10 @@ def design_default(d: Designer) -> None:
     # A section without a key point: a small teal disc above the title (gone with an empty
     # number, so the title always starts at the margin) and one large body in source order.
     d.prototype("bullets", "Title Only", HINTS["bullets"])
-    number = d.h("{{ insight.number }}", 20, "bg1", align="ctr")
-    d.badge(MSO_SHAPE.OVAL, (M, 0.42, 0.56, 0.56), [number], "accent1", "Insight Number")
-    title = d.h("{{ insight.title }}", 32, line=1.0)
-    d.placeholder("title", (M, 1.08, CW, 0.98), [title], "Title")
-    d.rect((M, 2.16, CW, 0.03), hairline, "Title Rule")
+    _default_header(d)
     items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
     d.text((M, 2.4, CW, 4.18), [items], "Body")
-    d.oval(M, 6.98, 0.2, "accent1", "Footer Mark")
-    _footer(d, M + 0.35, 8.5)
-    _number(d, right - 2.0, 2.0)
-    d.drop_unused_placeholders(("title",))
+    _default_footer(d)
 
     d.prototype("conclusion", "Title Only", HINTS["conclusion"])
     _default_logo(d)
@@ -841,6 +902,87 @@ def design_default(d: Designer) -> None:
     )
     _number(d, right - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
+
+    # The element kinds share the bullets slide's head (disc, title, hairline) and foot; the
+    # content area under the hairline is y 2.4 … 6.58.
+    top, bottom = 2.4, 6.58
+
+    # Picture: the area takes the whole content width; the caption centred under it, as the
+    # picture is centred in the area.
+    d.prototype("picture", "Title Only", HINTS["picture"])
+    _default_header(d)
+    d.area((M, top, CW, 3.62), IMAGES, "Picture Area")
+    caption = d.b(CAPTION, 16, "tx2", italic=True, align="ctr", line=1.0)
+    d.text((M, top + 3.7, CW, bottom - top - 3.7), [caption], "Caption")
+    _default_footer(d)
+
+    # Text and picture: the body at the left, a little under half the width; the picture at
+    # the right, as tall as the body.
+    d.prototype("text_picture", "Title Only", HINTS["text_picture"])
+    _default_header(d)
+    col = 5.6
+    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
+    d.text((M, top, col, bottom - top), [items], "Body")
+    d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+    _default_footer(d)
+
+    # Table: a short lead-in over the table, which takes the rest of the content area.
+    d.prototype("table", "Title Only", HINTS["table"])
+    _default_header(d)
+    lead = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
+    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    d.area((M, top + 0.75, CW, bottom - top - 0.75), TABLE, "Table Area")
+    _default_footer(d)
+
+    # Code: the insight slide's explanation panel (mist with a teal edge) holds the code.
+    d.prototype("code", "Title Only", HINTS["code"])
+    _default_header(d)
+    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _code_panel(d, (M, top + 0.75, CW, bottom - top - 0.75), "bg2", "tx1", "accent1", 0.1)
+    _default_footer(d)
+
+    # Quote: a teal quote mark hanging at the margin, the quote large in italics beside it,
+    # the attribution in teal, other text small and muted under it.
+    d.prototype("quote", "Title Only", HINTS["quote"])
+    _default_header(d)
+    d.quote_mark(M, top + 0.2, 0.5, "accent1")
+    qx = M + 1.45
+    quote = d.b(QUOTE_TEXT, 30, italic=True, line=1.1, after=6)
+    d.text((qx, top, right - qx, 2.55), [quote], "Quote", anchor="ctr")
+    by = d.b(QUOTE_BY, 20, "accent1", bold=True, line=1.0)
+    d.text((qx, top + 2.7, right - qx, 0.5), [by], "Attribution")
+    rest = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
+    d.text((qx, top + 3.3, right - qx, bottom - top - 3.3), [rest], "Text")
+    _default_footer(d)
+
+
+def _default_header(d: Designer) -> None:
+    """The content slides' head: a small teal disc with the number (gone with an empty number,
+    so the title always starts at the margin), the title, a hairline under it."""
+    number = d.h("{{ insight.number }}", 20, "bg1", align="ctr")
+    d.badge(MSO_SHAPE.OVAL, (M, 0.42, 0.56, 0.56), [number], "accent1", "Insight Number")
+    title = d.h("{{ insight.title }}", 32, line=1.0)
+    d.placeholder("title", (M, 1.08, CW, 0.98), [title], "Title")
+    d.rect((M, 2.16, CW, 0.03), DEFAULT_HAIRLINE, "Title Rule")
+
+
+def _default_footer(d: Designer) -> None:
+    d.oval(M, 6.98, 0.2, "accent1", "Footer Mark")
+    _footer(d, M + 0.35, 8.5)
+    _number(d, 13.333 - M - 2.0, 2.0)
+    d.drop_unused_placeholders(("title",))
+
+
+def _code_panel(
+    d: Designer, box: Box, fill: str, color: str, edge: str | None, edge_w: float
+) -> None:
+    """The Code box: monospace on a tinted panel (its own fill), generous insets, a coloured
+    edge at its left named "Code Edge" so it goes with an empty Code box."""
+    x, y, w, h = box
+    code = d.b(CODE, 16, color, font=CODE_FONT, line=1.0)
+    d.text((x + edge_w, y, w - edge_w, h), [code], "Code", insets=(0.3, 0.22, 0.3, 0.22), fill=fill)
+    if edge is not None:
+        d.rect((x, y, edge_w, h), edge, "Code Edge")
 
 
 DEFAULT = ThemeSpec(
@@ -926,7 +1068,8 @@ def design_dark(d: Designer) -> None:
     key = d.b("{{ insight.key_point }}", 30, line=1.05)
     # not bottom-anchored: LibreOffice mis-places bottom-anchored text holding broken links
     d.text((rx, 0.75, rw, 2.95), [key], "Key Point", anchor="ctr")
-    d.rect((rx, 3.95, rw, 0.03), "accent1", "Divider")
+    # "Explanation …": a divider with no explanation under it goes with the empty box
+    d.rect((rx, 3.95, rw, 0.03), "accent1", "Explanation Divider")
     d.text((rx, 4.2, rw, 2.4), d.explanation("accent2"), "Explanation")
     _footer(d, rx, rw)
     _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
@@ -935,12 +1078,7 @@ def design_dark(d: Designer) -> None:
     # A section without a key point: the insight slide's sidebar (number, title) and one
     # large body on the right, in source order.
     d.prototype("bullets", "Title Only", HINTS["bullets"])
-    d.rect((0, 0, side, 7.5), "bg2", "Sidebar")
-    number = d.h("{{ insight.number }}", 110, "accent1", line=1.0)
-    d.text((M - 0.05, 0.45, side - M, 1.9), [number], "Insight Number", anchor="b")
-    d.rect((M, 2.6, 0.9, 0.08), "accent1", "Number Rule")
-    title = d.h("{{ insight.title }}", 28, line=1.0)
-    d.placeholder("title", (M, 2.95, side - M - 0.4, 3.3), [title], "Title")
+    _dark_sidebar(d, side)
     items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
     d.text((rx, 0.75, rw, 5.8), [items], "Body")
     _footer(d, rx, rw)
@@ -965,6 +1103,83 @@ def design_dark(d: Designer) -> None:
     )
     d.rect((M, 5.5, 0.08, 1.25), "accent1", "Closing Edge")
     _number(d, 13.333 - M - 2.0, 2.0)
+    d.drop_unused_placeholders(("title",))
+
+    # Pictures, tables and code need the width: a slate band across the top holds the title
+    # and, at its right, the giant amber number; an amber line under the band. The content
+    # area is y 2.05 … 6.55.
+    top, bottom = 2.05, 6.55
+
+    d.prototype("picture", "Title Only", HINTS["picture"])
+    _dark_band(d)
+    d.area((M, top, CW, 3.85), IMAGES, "Picture Area")
+    caption = d.b(CAPTION, 16, "tx2", italic=True, align="ctr", line=1.0)
+    d.text((M, top + 3.93, CW, bottom - top - 3.93), [caption], "Caption")
+    _dark_band_footer(d)
+
+    d.prototype("text_picture", "Title Only", HINTS["text_picture"])
+    _dark_band(d)
+    col = 5.6
+    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
+    d.text((M, top, col, bottom - top), [items], "Body")
+    d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+    _dark_band_footer(d)
+
+    d.prototype("table", "Title Only", HINTS["table"])
+    _dark_band(d)
+    lead = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
+    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    d.area((M, top + 0.75, CW, bottom - top - 0.75), TABLE, "Table Area")
+    _dark_band_footer(d)
+
+    # Code: on a slate panel with an amber edge, like the conclusion's closing box.
+    d.prototype("code", "Title Only", HINTS["code"])
+    _dark_band(d)
+    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _code_panel(d, (M, top + 0.75, CW, bottom - top - 0.75), "bg2", "tx1", "accent1", 0.08)
+    _dark_band_footer(d)
+
+    # Quote: the bullets slide's sidebar; on the right an amber quote mark, the quote large in
+    # italics, the attribution in aqua, other text muted under it.
+    d.prototype("quote", "Title Only", HINTS["quote"])
+    _dark_sidebar(d, side)
+    d.quote_mark(rx, 0.95, 0.55, "accent1")
+    quote = d.b(QUOTE_TEXT, 30, italic=True, line=1.1, after=6)
+    d.text((rx, 1.75, rw, 2.85), [quote], "Quote", anchor="ctr")
+    by = d.b(QUOTE_BY, 20, "accent2", bold=True, line=1.0)
+    d.text((rx, 4.7, rw, 0.5), [by], "Attribution")
+    rest = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
+    d.text((rx, 5.3, rw, 1.25), [rest], "Text")
+    _footer(d, rx, rw)
+    _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
+    d.drop_unused_placeholders(("title",))
+
+
+def _dark_sidebar(d: Designer, side: float) -> None:
+    """The bullets slide's sidebar: the giant amber number over an amber rule and the title."""
+    d.rect((0, 0, side, 7.5), "bg2", "Sidebar")
+    number = d.h("{{ insight.number }}", 110, "accent1", line=1.0)
+    d.text((M - 0.05, 0.45, side - M, 1.9), [number], "Insight Number", anchor="b")
+    d.rect((M, 2.6, 0.9, 0.08), "accent1", "Number Rule")
+    title = d.h("{{ insight.title }}", 28, line=1.0)
+    d.placeholder("title", (M, 2.95, side - M - 0.4, 3.3), [title], "Title")
+
+
+def _dark_band(d: Designer) -> None:
+    """A slate band with the title at the margin and the number large and amber at the right
+    (an empty number leaves the band to the title), an amber line under it."""
+    band = 1.65
+    d.rect((0, 0, 13.333, band), "bg2", "Header Band")
+    d.rect((0, band, 13.333, 0.05), "accent1", "Band Rule")
+    number = d.h("{{ insight.number }}", 66, "accent1", align="r", line=1.0)
+    d.text((13.333 - M - 2.2, 0.15, 2.2, band - 0.3), [number], "Insight Number", anchor="ctr")
+    title = d.h("{{ insight.title }}", 30, line=1.0)
+    d.placeholder("title", (M, 0.2, CW - 2.5, band - 0.4), [title], "Title", anchor="ctr")
+
+
+def _dark_band_footer(d: Designer) -> None:
+    _footer(d, M, 8.5)
+    _number(d, 13.333 - M - 2.0, 2.0, color="accent1", bold=True)
     d.drop_unused_placeholders(("title",))
 
 
@@ -1060,6 +1275,76 @@ def design_bold(d: Designer) -> None:
     # A section without a key point: a lower vermilion band with the title at the margin and
     # the number in the indigo corner block (gone with an empty number), one large body.
     d.prototype("bullets", "Title Only", HINTS["bullets"])
+    low = _bold_header(d)
+    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
+    d.text((M, low + 0.4, CW, 6.58 - low - 0.4), [items], "Body")
+    _bold_footer(d)
+
+    d.prototype("conclusion", "Title Only", HINTS["conclusion"])
+    d.background("accent2")
+    d.rect((0, 0, 0.35, 7.5), "accent1", "Edge Block")
+    d.rect((M, 0.75, 0.45, 0.45), "accent1", "Logo Mark")
+    heading = d.h("{{ conclusion.heading }}", 48, "bg1")
+    d.placeholder("title", (M, 1.3, CW, 1.0), [heading], "Title", anchor="b")
+    body = d.b(CONCLUSION_BODY, 26, "bg1", line=1.08, after=10)
+    d.text((M, 2.55, CW, 2.9), [body], "Conclusion")
+    d.rect((M, 5.55, 0.6, 0.1), "accent1", "Closing Rule")
+    closing = d.b(CLOSING, 18, muted_on_indigo, line=1.05, after=4)
+    d.text((M, 5.8, CW - 2.3, 1.2), [closing], "Closing")
+    _number(d, right - 2.0, 2.0, color=muted_on_indigo)
+    d.drop_unused_placeholders(("title",))
+
+    # The element kinds share the bullets slide's vermilion band; content y 2.0 … 6.58.
+    top, bottom = 2.0, 6.58
+
+    d.prototype("picture", "Title Only", HINTS["picture"])
+    _bold_header(d)
+    d.area((M, top, CW, 3.95), IMAGES, "Picture Area")
+    caption = d.b(CAPTION, 16, "tx2", italic=True, align="ctr", line=1.0)
+    d.text((M, top + 4.03, CW, bottom - top - 4.03), [caption], "Caption")
+    _bold_footer(d)
+
+    d.prototype("text_picture", "Title Only", HINTS["text_picture"])
+    _bold_header(d)
+    col = 5.6
+    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
+    d.text((M, top, col, bottom - top), [items], "Body")
+    d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+    _bold_footer(d)
+
+    d.prototype("table", "Title Only", HINTS["table"])
+    _bold_header(d)
+    lead = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
+    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    d.area((M, top + 0.75, CW, bottom - top - 0.75), TABLE, "Table Area")
+    _bold_footer(d)
+
+    # Code: an indigo block with paper-white code and a vermilion edge, like the title and
+    # conclusion slides' colour blocks.
+    d.prototype("code", "Title Only", HINTS["code"])
+    _bold_header(d)
+    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _code_panel(d, (M, top + 0.75, CW, bottom - top - 0.75), "accent2", "bg1", "accent1", 0.14)
+    _bold_footer(d)
+
+    # Quote: a big vermilion quote mark, the quote in Cambria italics, the attribution in
+    # vermilion under a short rule's colour, other text small and muted.
+    d.prototype("quote", "Title Only", HINTS["quote"])
+    _bold_header(d)
+    d.quote_mark(M, top + 0.3, 0.62, "accent1")
+    qx = M + 1.7
+    quote = d.h(QUOTE_TEXT, 32, italic=True, bold=False, line=1.1, after=6)
+    d.text((qx, top + 0.1, right - qx, 2.6), [quote], "Quote", anchor="ctr")
+    by = d.b(QUOTE_BY, 20, "accent1", bold=True, line=1.0)
+    d.text((qx, top + 2.85, right - qx, 0.5), [by], "Attribution")
+    rest = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
+    d.text((qx, top + 3.45, right - qx, bottom - top - 3.45), [rest], "Text")
+    _bold_footer(d)
+
+
+def _bold_header(d: Designer) -> float:
+    """A vermilion band with the title at the margin and the number in an indigo corner block
+    (gone with an empty number); returns the band's height."""
     low = 1.6  # band height
     corner = 1.6  # number block width
     d.rect((0, 0, 13.333, low), "accent1", "Colour Band")
@@ -1074,24 +1359,12 @@ def design_bold(d: Designer) -> None:
     title = d.h("{{ insight.title }}", 34, "bg1", line=1.0)
     title_w = 13.333 - corner - 0.4 - M
     d.placeholder("title", (M, 0.2, title_w, low - 0.4), [title], "Title", anchor="ctr")
-    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
-    d.text((M, low + 0.4, CW, 6.58 - low - 0.4), [items], "Body")
-    _footer(d, M, 8.5)
-    _number(d, right - 2.0, 2.0, color="accent1", bold=True)
-    d.drop_unused_placeholders(("title",))
+    return low
 
-    d.prototype("conclusion", "Title Only", HINTS["conclusion"])
-    d.background("accent2")
-    d.rect((0, 0, 0.35, 7.5), "accent1", "Edge Block")
-    d.rect((M, 0.75, 0.45, 0.45), "accent1", "Logo Mark")
-    heading = d.h("{{ conclusion.heading }}", 48, "bg1")
-    d.placeholder("title", (M, 1.3, CW, 1.0), [heading], "Title", anchor="b")
-    body = d.b(CONCLUSION_BODY, 26, "bg1", line=1.08, after=10)
-    d.text((M, 2.55, CW, 2.9), [body], "Conclusion")
-    d.rect((M, 5.55, 0.6, 0.1), "accent1", "Closing Rule")
-    closing = d.b(CLOSING, 18, muted_on_indigo, line=1.05, after=4)
-    d.text((M, 5.8, CW - 2.3, 1.2), [closing], "Closing")
-    _number(d, right - 2.0, 2.0, color=muted_on_indigo)
+
+def _bold_footer(d: Designer) -> None:
+    _footer(d, M, 8.5)
+    _number(d, 13.333 - M - 2.0, 2.0, color="accent1", bold=True)
     d.drop_unused_placeholders(("title",))
 
 
