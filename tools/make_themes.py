@@ -911,9 +911,10 @@ def design_default(d: Designer) -> None:
     # picture is centred in the area.
     d.prototype("picture", "Title Only", HINTS["picture"])
     _default_header(d)
-    d.area((M, top, CW, 3.62), IMAGES, "Picture Area")
+    # the area starts close under the hairline and leaves a line of caption: half the slide
+    d.area((M, 2.32, CW, 3.78), IMAGES, "Picture Area")
     caption = d.b(CAPTION, 16, "tx2", italic=True, align="ctr", line=1.0)
-    d.text((M, top + 3.7, CW, bottom - top - 3.7), [caption], "Caption")
+    d.text((M, 6.1, CW, bottom - 6.1), [caption], "Caption")
     _default_footer(d)
 
     # Text and picture: the body at the left, a little under half the width; the picture at
