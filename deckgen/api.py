@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,6 +33,9 @@ class Result:
     template: Path | None = None
     """The template file the deck was built from (``template.pptx`` of a theme folder, or
     the .pptx/.potx given); watch mode watches it."""
+    pictures: tuple[Path, ...] = ()
+    """The picture files the build read or looked for (a missing one too, inside the
+    folders pictures may come from): watch mode rebuilds when one is saved or added."""
 
 
 def _source_date_epoch() -> int | None:
@@ -92,8 +95,16 @@ def _template_for(doc: Document, template: str | os.PathLike[str] | None) -> str
 
 
 def prepare(doc: Document, options: BuildOptions | None = None) -> Deck:
-    """Plan and fit a parsed document into a theme: everything but writing the file."""
-    from deckgen import fit, plan, themes
+    """Plan and fit a parsed document into a theme: everything but writing the file.
+
+    Its pictures are looked up first (:func:`deckgen.media.resolve`), relative to the
+    summary's folder (the current one for stdin and text) and in ``resource_paths``."""
+    return _prepare(doc, options)[0]
+
+
+def _prepare(doc: Document, options: BuildOptions | None) -> tuple[Deck, tuple[Path, ...]]:
+    """:func:`prepare`, and the picture files it read or looked for."""
+    from deckgen import fit, media, plan, themes
 
     opts = options or BuildOptions()
     if opts.source_date_epoch is None:
@@ -101,8 +112,11 @@ def prepare(doc: Document, options: BuildOptions | None = None) -> Deck:
     pins, warnings = _layouts_for(doc, opts)
     if warnings:
         doc = replace(doc, warnings=doc.warnings + tuple(warnings))
+    resolver = media.Resolver(media.folder_of(doc), media.check_folders(opts.resource_paths))
+    doc = resolver.resolve(doc)
     theme = themes.load(_template_for(doc, opts.template), layouts=pins)
-    return fit.fit(plan.plan(doc, theme, opts))
+    deck = fit.fit(plan.plan(doc, theme, opts))
+    return deck, tuple(Path(f) for f in sorted(resolver.files))
 
 
 def _layouts_for(doc: Document, opts: BuildOptions) -> tuple[dict[str, str], list[str]]:
@@ -157,13 +171,15 @@ def build(
     footer: bool = True,
     agenda: bool = False,
     layouts: Mapping[str, str] | None = None,
+    resource_paths: Sequence[str | os.PathLike[str]] = (),
     stdin: BinaryIO | None = None,
 ) -> Result:
     """Build a deck from a summary and write it atomically; return what was written.
 
     ``source`` is a path (``-`` for stdin) or the summary's text itself; ``output``
     defaults to the source's name with ``.pptx``; ``layouts`` pins a corporate template's
-    slide kinds to layouts by name (``{"insight": "Two Content"}``). Raises
+    slide kinds to layouts by name (``{"insight": "Two Content"}``); pictures are read from
+    the summary's folder and below, and from the folders in ``resource_paths``. Raises
     :class:`deckgen.errors.DeckgenError` (with a message saying what and where) and never
     leaves a partial file behind.
     """
@@ -173,6 +189,7 @@ def build(
         footer=footer,
         agenda=agenda,
         layouts=tuple((layouts or {}).items()),
+        resource_paths=tuple(os.fspath(p) for p in resource_paths),
     )
     return build_with(options, source, output, text=text, stdin=stdin)
 
@@ -198,7 +215,7 @@ def build_with(
     check_output(out, named)
     with _no_cycle_collection():
         doc = read(source, text=text, stdin=stdin)
-        deck = prepare(doc, options)
+        deck, pictures = _prepare(doc, options)
         from deckgen.render import write
 
         write(deck, out)
@@ -208,4 +225,5 @@ def build_with(
         deck.warnings,
         time.perf_counter() - started,
         Path(deck.theme.path),
+        pictures,
     )

@@ -146,9 +146,30 @@ _layout_option = click.option(
 )
 
 
+def _resource_folders(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``--resource-path DIR`` (repeatable), each an existing folder: a typo is a usage
+    error at once (exit 2), not pictures silently left out of the deck."""
+    from deckgen.media import check_folders
+
+    return check_folders(values)
+
+
+_resource_option = click.option(
+    "--resource-path",
+    "resource_paths",
+    metavar="DIR",
+    multiple=True,
+    callback=_resource_folders,
+    help="Also read pictures from DIR (the summary's own folder and below always; nowhere "
+    "else unless named here); repeatable. Relative pictures are looked up there too.",
+)
+
+
 def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """-t, --layout, --agenda, --no-numbers and --no-footer, given to ``command`` as one
-    ``options``."""
+    """-t, --layout, --agenda, --no-numbers, --no-footer and --resource-path, given to
+    ``command`` as one ``options``."""
 
     @functools.wraps(command)
     def with_options(
@@ -158,6 +179,7 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
         agenda: bool,
         no_numbers: bool,
         no_footer: bool,
+        resource_paths: tuple[str, ...],
         **kw: Any,
     ) -> Any:
         from deckgen.model import BuildOptions
@@ -168,10 +190,12 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
             footer=not no_footer,
             agenda=agenda,
             layouts=layouts,
+            resource_paths=resource_paths,
         )
         return command(*args, options=options, **kw)
 
     for option in (
+        _resource_option,
         _layout_option,
         click.option("--no-footer", is_flag=True, help="Leave the footer off."),
         click.option("--no-numbers", is_flag=True, help="Leave slide numbers off."),
@@ -368,7 +392,7 @@ def _export_pdfs(built: list[Any], quiet: bool) -> tuple[list[Any], list[Any]]:
     return done, failed
 
 
-@cli.command(short_help="Rebuild a deck whenever its summary or template changes.")
+@cli.command(short_help="Rebuild a deck whenever its summary, template or pictures change.")
 @click.argument("source", required=False, metavar="[SOURCE]")
 @click.option(
     "-o",
@@ -391,8 +415,8 @@ def watch(
     options: BuildOptions,
     with_pdf: bool,
 ) -> None:
-    """Build SOURCE (default content.md), then rebuild it each time it or its template is
-    saved. Ctrl-C stops.
+    """Build SOURCE (default content.md), then rebuild it each time it, its template or one
+    of its pictures is saved. Ctrl-C stops.
 
     A source with an error leaves the last good deck in place: the error is printed and
     the next save is built. Needs the watchfiles package (pip install 'deckgen[watch]').
@@ -512,8 +536,15 @@ def serve(source: str | None, options: BuildOptions, port: int, dpi: int) -> Non
 @click.argument("source", required=False, metavar="[SOURCE]")
 @_template_option
 @click.option("--agenda", is_flag=True, help="Include the agenda slide.")
+@_resource_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (schema in README).")
-def outline(source: str | None, template: str | None, agenda: bool, as_json: bool) -> None:
+def outline(
+    source: str | None,
+    template: str | None,
+    agenda: bool,
+    resource_paths: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Show what deckgen understood of SOURCE (default content.md): the slides the deck will
     have, with their text."""
     source = _source_or_default(source, "outline")
@@ -522,7 +553,9 @@ def outline(source: str | None, template: str | None, agenda: bool, as_json: boo
     from deckgen.outline import as_dict, as_text
 
     doc = read(source, stdin=sys.stdin.buffer if source == "-" else None)
-    deck = prepare(doc, BuildOptions(template=template, agenda=agenda))
+    deck = prepare(
+        doc, BuildOptions(template=template, agenda=agenda, resource_paths=resource_paths)
+    )
     if as_json:
         import json
 

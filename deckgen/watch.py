@@ -42,6 +42,9 @@ class Watcher:
     builds: int = field(default=0, init=False)
     failures: int = field(default=0, init=False)
     _template_file: Path | None = field(default=None, init=False, repr=False)
+    pictures: tuple[Path, ...] = field(default=(), init=False)
+    """The picture files the last good build read or looked for (:meth:`watched` follows
+    them, so saving a picture, or adding a missing one, rebuilds the deck)."""
 
     def __post_init__(self) -> None:
         if self.source == "-":
@@ -63,13 +66,14 @@ class Watcher:
         return Path(self.output) if self.output else default_output(self.source)
 
     def watched(self) -> set[Path]:
-        """Files whose change triggers a rebuild: the source, and the template's files
-        (template.pptx, notes.j2, theme.yaml of a theme folder, or the .pptx/.potx itself).
+        """Files whose change triggers a rebuild: the source, the template's files
+        (template.pptx, notes.j2, theme.yaml of a theme folder, or the .pptx/.potx itself)
+        and the pictures the last good build read or looked for.
 
         The template is the one the last good build used (``-t``, else the source's front
         matter, else the default theme), so editing the front matter moves the watch.
         """
-        files = {_absolute(self.source)}
+        files = {_absolute(self.source)} | {_absolute(p) for p in self.pictures}
         template = self._template_file
         if template is None:
             try:
@@ -105,6 +109,7 @@ class Watcher:
                 err(f"(kept the last good {self.output_path}; watching for changes)")
             return False
         self._template_file = result.template
+        self.pictures = result.pictures
         err = self.err or self.echo
         for w in result.warnings:
             err(f"Warning: {w}")
