@@ -509,7 +509,7 @@ def _picture(infos: list[LayoutInfo]) -> tuple[LayoutInfo, str] | None:
     def key(i: LayoutInfo) -> tuple[object, ...]:
         pic = i.pics[0]
         caption = _caption(i, pic)
-        size = 0 if pic.area >= TIE * largest else -pic.area
+        size = (0, 0) if pic.area >= TIE * largest else (1, -pic.area)
         return (caption is None, size, i.others(pic, caption))
 
     best, note = _rank(fit, key, "picture")
@@ -534,7 +534,7 @@ def _two(infos: list[LayoutInfo]) -> tuple[LayoutInfo, str] | None:
         return (
             "pic" not in (a.type, b.type),
             i.others(a, b),
-            0 if size >= TIE * largest else -size,
+            (0, 0) if size >= TIE * largest else (1, -size),
         )
 
     best, note = _rank([i for i, _ in fit], key, "two")
@@ -613,12 +613,22 @@ def _with_places(choice: Choice) -> Choice:
         return choice
     area, text = places(choice.kind, choice.info)
     area_what, text_what = _WHAT[choice.kind]
+    side = {}
+    if area is not None and text is not None and area.beside(text):
+        side = {area: "right ", text: "left "} if text.box[0] < area.box[0] else {}
+        side = side or {area: "left ", text: "right "}
     said = []
     if area_what:
         said.append(
-            f"{area_what} in the {area.describe()}" if area else f"no room for a {area_what}"
+            f"{area_what} in the {side.get(area, '')}{area.describe()}"
+            if area
+            else f"no room for a {area_what}"
         )
-    said.append(f"{text_what} in the {text.describe()}" if text else f"no box for the {text_what}")
+    said.append(
+        f"{text_what} in the {side.get(text, '')}{text.describe()}"
+        if text
+        else f"no box for the {text_what}"
+    )
     return replace(choice, area=area, text=text, reason=f"{choice.reason}; {', '.join(said)}")
 
 
