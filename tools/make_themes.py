@@ -918,12 +918,13 @@ def design_default(d: Designer) -> None:
     _default_footer(d)
 
     # Text and picture: the body at the left, a little under half the width; the picture at
-    # the right, as tall as the body.
+    # the right, as tall as the body. The body is centred in its height, as the picture is in
+    # the area, so a few lines sit beside the picture rather than above it.
     d.prototype("text_picture", "Title Only", HINTS["text_picture"])
     _default_header(d)
     col = 5.6
     items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
-    d.text((M, top, col, bottom - top), [items], "Body")
+    d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
     d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
     _default_footer(d)
 
@@ -1122,7 +1123,7 @@ def design_dark(d: Designer) -> None:
     _dark_band(d)
     col = 5.6
     items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
-    d.text((M, top, col, bottom - top), [items], "Body")
+    d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
     d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
     _dark_band_footer(d)
 
@@ -1144,9 +1145,9 @@ def design_dark(d: Designer) -> None:
     # italics, the attribution in aqua, other text muted under it.
     d.prototype("quote", "Title Only", HINTS["quote"])
     _dark_sidebar(d, side)
-    d.quote_mark(rx, 0.95, 0.55, "accent1")
+    d.quote_mark(rx, 1.2, 0.55, "accent1")
     quote = d.b(QUOTE_TEXT, 30, italic=True, line=1.1, after=6)
-    d.text((rx, 1.75, rw, 2.85), [quote], "Quote", anchor="ctr")
+    d.text((rx, 1.95, rw, 2.65), [quote], "Quote", anchor="ctr")
     by = d.b(QUOTE_BY, 20, "accent2", bold=True, line=1.0)
     d.text((rx, 4.7, rw, 0.5), [by], "Attribution")
     rest = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
@@ -1309,7 +1310,7 @@ def design_bold(d: Designer) -> None:
     _bold_header(d)
     col = 5.6
     items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
-    d.text((M, top, col, bottom - top), [items], "Body")
+    d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
     d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
     _bold_footer(d)
 
