@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py            # about 7 minutes on a 2-core machine
     python benchmarks/bench.py --quick    # fewer repetitions, about 3 minutes
+    python benchmarks/bench.py --elements-only [--quick]   # only issue 11's figures
 
 Figures (targets from issue 6):
 
@@ -17,6 +18,12 @@ Figures (targets from issue 6):
 - 4,000 vs 1,000 insights, build time with notes (the time the build reports,
   so the interpreter's start does not flatter the ratio)                          <= 4.5x
 - peak memory (max RSS of the build process) at 1,000 and 4,000 insights
+- 1,000 sections with elements (issue 11): a picture on every third, a table on every
+  fifth, code on every seventh (benchmarks/elements_doc.py; three picture files reused),
+  ``deckgen build`` vs ``pandoc in.md -o out.pptx`` on the same Markdown, both run in the
+  folder with the pictures                                                      <= 0.25x
+  and 4,000 vs 1,000 such sections (build)                                        <= 4.5x;
+  also shown: how many media parts the 1,000-section deck stores (one per distinct file)
 - warm render (issue 12): what ``deckgen serve`` does after a save of content.md, build the
   deck, have the warm LibreOffice make its PDF and turn that into one PNG per slide, vs a
   cold ``soffice --convert-to pdf`` of the same deck (a new LibreOffice in a kept profile,
@@ -28,8 +35,8 @@ Big inputs are content.md's insights repeated and renumbered. Small timings are 
 15 runs (7 with --quick), deckgen and its baseline interleaved so that load on the machine
 hits both: the start-up figures differ by tens of milliseconds, which a busy spell on a
 shared machine can move. Big decks run in 5 rounds (2 with --quick), each round deckgen's
-1,000, pandoc's 1,000 and deckgen's 4,000; each side's median round counts (of two, the
-faster, for both sides alike).
+1,000, pandoc's 1,000 and deckgen's 4,000 (the element documents the same, in rounds of
+their own); each side's median round counts (of two, the faster, for both sides alike).
 Child processes run with Python's bytecode cache on (in a private folder), as an installed
 deckgen would: with PYTHONDONTWRITEBYTECODE set, every start would recompile deckgen's
 sources, which no installed package does. Nothing here is a test; nothing asserts.
@@ -51,6 +58,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from elements_doc import PICTURES, copy_pictures, elements_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.md"
@@ -383,6 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--render-only", action="store_true", help="only the warm render figure (LibreOffice)"
     )
+    ap.add_argument(
+        "--elements-only",
+        action="store_true",
+        help="only the figures of the document with pictures, tables and code (issue 11)",
+    )
     args = ap.parse_args(argv)
 
     small_runs = 7 if args.quick else 15
@@ -396,7 +411,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = Path(tmp.name)
         cleanup = tmp.cleanup
     try:
-        return _bench(workdir, args.pandoc, small_runs, big_runs, args.quick, args.render_only)
+        return _bench(
+            workdir,
+            args.pandoc,
+            small_runs,
+            big_runs,
+            args.quick,
+            args.render_only,
+            args.elements_only,
+        )
     finally:
         cleanup()
 
@@ -408,6 +431,7 @@ def _bench(
     big_runs: int,
     quick: bool,
     render_only: bool = False,
+    elements_only: bool = False,
 ) -> int:
     summary = read_summary(CONTENT)
     (workdir / "content.md").write_text(CONTENT.read_text(encoding="utf-8"), encoding="utf-8")
@@ -418,6 +442,9 @@ def _bench(
         pandoc_markdown(summary, len(summary.insights)), encoding="utf-8"
     )
     (workdir / "pandoc1000.md").write_text(pandoc_markdown(summary, 1000), encoding="utf-8")
+    pictures = copy_pictures(workdir)
+    for n in (1000, 4000):
+        (workdir / f"elements{n}.md").write_text(elements_markdown(n, pictures), encoding="utf-8")
 
     runner = Runner(workdir)
     dg = deckgen_command()
@@ -439,6 +466,8 @@ def _bench(
     runner.run([*dg, "build", "content.md", "-o", "warmup.pptx"])
     if render_only:
         return _report([_warm_render(runner, py, 5 if quick else 9)])
+    if elements_only:
+        return _report(_elements(runner, dg, pandoc, big_runs))
 
     # -- cold build of content.md vs the python-pptx import floor
     floor_cmd = [*py, "-c", "import pptx"]
@@ -524,9 +553,57 @@ def _bench(
         rss = f"{run.max_rss_mb:.0f} MB" if run.max_rss_mb is not None else "n/a"
         figures.append(Figure(f"peak memory, {n:,} insights", rss, f"{slides[n]} slides"))
 
+    # -- 1,000 and 4,000 sections with pictures, tables and code (issue 11)
+    figures += _elements(runner, dg, pandoc, big_runs)
+
     # -- warm render to slide pictures vs a cold soffice --convert-to pdf (issue 12)
     figures.append(_warm_render(runner, py, 5 if quick else 9))
     return _report(figures)
+
+
+def _media_parts(deck: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(deck) as zf:
+        return sum(1 for name in zf.namelist() if name.startswith("ppt/media/"))
+
+
+def _elements(runner: Runner, dg: list[str], pandoc: str | None, rounds: int) -> list[Figure]:
+    """Issue 11's figures: the document of benchmarks/elements_doc.py at 1,000 and 4,000
+    sections, deckgen's 1,000 against pandoc's on the same Markdown, in alternating rounds
+    like the insight decks."""
+    big: dict[int, list[Run]] = {1000: [], 4000: []}
+    pandoc_runs: list[Run] = []
+    for i in range(rounds):
+        print(f"decks with pictures, tables and code, round {i + 1} of {rounds} …", flush=True)
+        big[1000].append(runner.run([*dg, "build", "elements1000.md", "-o", "el1000.pptx"]))
+        if pandoc:
+            pandoc_runs.append(runner.run([pandoc, "elements1000.md", "-o", "p-el1000.pptx"]))
+        big[4000].append(runner.run([*dg, "build", "elements4000.md", "-o", "el4000.pptx"]))
+    d1000 = _median(big[1000])
+    slides = {n: reported_build(big[n][0])[0] for n in big}
+    build = {n: statistics.median(reported_build(r)[1] for r in big[n]) for n in big}
+    name = f"1,000 sections with elements vs pandoc ({slides[1000]} slides)"
+    figures = []
+    if pandoc_runs:
+        figures.append(_versus(name, d1000, _median(pandoc_runs), "pandoc", 0.25))
+    else:
+        figures.append(Figure(name, _s(d1000.seconds), "no pandoc", target=0.25, skipped=True))
+    figures.append(
+        Figure(
+            "4,000 vs 1,000 sections with elements (build)",
+            _s(build[4000]),
+            f"1,000: {_s(build[1000])}",
+            build[4000] / build[1000],
+            4.5,
+        )
+    )
+    media = _media_parts(runner.workdir / "el1000.pptx")
+    distinct = f"{len(PICTURES)} distinct pictures"
+    if pandoc_runs:
+        distinct += f"; pandoc: {_media_parts(runner.workdir / 'p-el1000.pptx')}"
+    figures.append(Figure("media parts, 1,000 sections with elements", str(media), distinct))
+    return figures
 
 
 def _report(figures: list[Figure]) -> int:
