@@ -15,8 +15,8 @@ KNOWN: dict[str, set[str]] = {
     "insight": {"number", "title", "key_point", "insight", "details", "points", "body",
                 "fields", "notes", "paragraphs", "subsections", "kind", "level", "line"},
     "conclusion": {"heading", "body", "closing", "notes", "line"},
-    "slide": {"number", "total", "index", "kind", "continued", "items", "images", "caption",
-              "table", "code", "quote"},
+    "slide": {"number", "total", "index", "kind", "continued", "part", "items", "images",
+              "caption", "table", "code", "quote"},
     "meta": set(),  # anything from the front matter
 }  # fmt: skip
 ITEM_ATTRS = {"label", "text", "line", "number", "title"} | KNOWN["insight"]
