@@ -443,3 +443,20 @@ def test_the_cli_builds_with_a_resource_path(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["build", "talk.md", "--resource-path", "assets"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "talk.pptx").is_file()
+
+
+def test_the_template_cache_does_not_keep_a_changed_picture(tmp_path, monkeypatch):
+    """deckgen's on-disk cache keeps templates only: the next build sees the picture as it
+    is now (its new size), with the cache on."""
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(tmp_path / "cache"))
+    png(tmp_path / "chart.png", (100, 50))
+    doc = doc_with(tmp_path, Picture("chart.png", line=3))
+    seen: list[Document] = []
+    from deckgen import plan
+
+    real_plan = plan.plan
+    monkeypatch.setattr(plan, "plan", lambda d, *a: seen.append(d) or real_plan(d, *a))
+    api.prepare(doc)
+    png(tmp_path / "chart.png", (50, 100))
+    api.prepare(doc)
+    assert [first(d).pixels for d in seen] == [(100, 50), (50, 100)]

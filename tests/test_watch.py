@@ -265,3 +265,39 @@ def test_a_saved_template_is_rebuilt_by_the_real_watcher(source, tmp_path):
             lines,
         )
         assert w.failures == 0, lines
+
+
+def test_a_saved_or_added_picture_is_rebuilt_by_the_real_watcher(source, monkeypatch):
+    """A picture the summary shows (in a folder below it) is watched like the summary; so is
+    one it names that does not exist yet, so exporting the missing diagram rebuilds."""
+    pytest.importorskip("watchfiles")
+    from PIL import Image
+
+    from deckgen import api
+    from deckgen.model import Document, Insight, Picture, RichText
+
+    folder = source.parent
+    (folder / "img").mkdir()
+    Image.new("RGB", (40, 20)).save(folder / "img" / "chart.png")
+    section = Insight(
+        1,
+        RichText.plain_text("Results"),
+        elements=(Picture("img/chart.png", line=3), Picture("img/later.png", line=4)),
+    )
+    doc = Document(RichText.plain_text("Talk"), (section,), source=str(source))
+    monkeypatch.setattr(api, "read", lambda *a, **k: doc)  # the parser's pictures: not ours
+    lines: list[str] = []
+    w = watcher_for(source, lines)
+    with _watching(w):
+        assert any("'img/later.png' not placed" in line for line in lines), lines
+        _save_until_rebuilt(
+            lambda n: Image.new("RGB", (40 + n, 20)).save(folder / "img" / "chart.png"), lines
+        )
+        _settle(w, lines)
+        before = w.builds
+        Image.new("RGB", (10, 10)).save(folder / "img" / "later.png")
+        assert _wait(lambda: w.builds > before, 20), lines
+        _settle(w, lines)
+        ends = [i for i, line in enumerate(lines) if line.startswith(("Built", "Rebuilt"))]
+        last = lines[ends[-2] + 1 : ends[-1]]  # what the last build printed before its line
+        assert lines[-1].startswith("Rebuilt") and last == [], lines
