@@ -8,6 +8,12 @@ that does not fit even at the minimum is never cut: the slide is repeated as fol
 slides (``SlideSpec.continued`` = 1, 2, …) that carry the rest, split between paragraphs,
 or inside a paragraph at a line break the measurement found.
 
+The slide's elements are placed the same way (issue 11): pictures keep their aspect ratio in
+their area (a grid when several share it), on the first slide only; a table's cells take one
+size, its columns their content's widths, and rows that do not fit at the smallest size
+continue on follow-up slides, whole, under a repeated header; a code frame (shape role
+``code``) stays whole and unwrapped if shrinking can do it, and is split only between lines.
+
 Pure function of the deck: no python-pptx, no I/O.
 """
 
@@ -15,22 +21,42 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 from deckgen.errors import quoted
-from deckgen.metrics import Layout, MeasurePara, ParaLayout, TextRun, layout, layout_paragraph
+from deckgen.metrics import (
+    WIDTH_MARGIN,
+    Layout,
+    MeasurePara,
+    ParaLayout,
+    TextRun,
+    extents,
+    layout,
+    layout_paragraph,
+)
 from deckgen.model import (
+    BULLET_HANG,
     EMU_PER_PT,
+    LIST_INDENT,
+    TABLE_CELL_MARGINS,
     Deck,
     Frame,
     Para,
     ParaProto,
+    Picture,
+    Placed,
+    PlacedPicture,
+    PlacedTable,
+    RichText,
     ShapeProto,
     SlideSpec,
     Span,
+    Table,
     Theme,
 )
 
@@ -48,8 +74,27 @@ SMALL_BOX_LINES = 5
 """A text box that holds fewer lines than this at the smallest size is small: a follow-up
 slide it causes is blamed on the template, not on the summary."""
 
-LEVEL_INDENT = 36.0
-"""Points of indentation assumed per list level (PowerPoint's masters use 0.5 inch steps)."""
+CODE_MIN_SIZE = 12.0
+"""The smallest size a code frame (shape role ``code``) shrinks to, unless the theme's body
+minimum or the shape's own is lower: monospaced code stays readable at 12 pt, and a block
+that fits whole at 12 pt is better on one slide than split at 14 pt."""
+
+TABLE_SIZE = 18.0
+"""A table's cells start at this size, or at the area shape's own size when the designer
+set a smaller one: a table holds more words per box than body text does."""
+TABLE_MIN_SIZE = 12.0
+"""The smallest size a table shrinks to (all cells alike), unless the theme's body minimum
+is lower; below it the table continues on follow-up slides by whole rows (too long) or
+warns and lets words break (too wide)."""
+
+PICTURE_GAP = 137160
+"""EMU between the pictures of a grid (0.15 in)."""
+PIXEL_EMU = 9525
+"""One pixel at 96 dpi, a picture's natural size."""
+MAX_UPSCALE = 2.0
+"""A picture is drawn at most this many times its natural size (its pixels at 96 dpi): an
+icon blown up to fill a slide would look blurred. A width the author asked for
+(``{width=…}``) is honoured beyond it."""
 
 _DEFAULT_PROTO = ParaProto(template="", font="Calibri", size=18.0)
 
@@ -62,10 +107,10 @@ def fit(deck: Deck) -> Deck:
     memo: dict[tuple[str, int, tuple[Para, ...]], tuple[_Box, _FrameFit]] = {}
     for slide in deck.slides:
         proto = theme.prototypes.get(slide.kind)
-        if proto is None:
+        if proto is None and not slide.elements:
             slides.append(slide)
             continue
-        shapes = {s.shape_id: s for s in proto.shapes}
+        shapes = {s.shape_id: s for s in proto.shapes} if proto is not None else {}
         out, warns = _fit_slide(slide, shapes, theme, memo)
         slides.extend(out)
         warnings.extend(warns)
@@ -91,6 +136,8 @@ class _Box(NamedTuple):
             lo = shape.min_size
         elif shape.role == "title":
             lo = theme.min_title_size
+        elif shape.role == "code":
+            lo = min(CODE_MIN_SIZE, theme.min_body_size)
         else:
             lo = theme.min_body_size
         return cls(shape, max(cx - li - ri, 0) / EMU_PER_PT, max(cy - ti - bi, 0) / EMU_PER_PT, lo)
@@ -103,13 +150,16 @@ class _Box(NamedTuple):
 
     def measure_para(self, para: Para, size: float) -> MeasurePara:
         pp = self.proto(para)
+        indent = pp.margin
+        if para.level > 0 or para.bullet:  # a list paragraph: as the writer indents it
+            indent += LIST_INDENT * max(para.level, 0) + (BULLET_HANG if para.bullet else 0.0)
         return MeasurePara(
             _text_runs(para.runs, pp.font, pp.bold, pp.italic),
             size,
             pp.line_spacing,
             pp.space_before,
             pp.space_after,
-            indent=pp.margin + LEVEL_INDENT * max(para.level, 0),
+            indent=indent,
         )
 
     def layout(self, paras: Sequence[Para], sizes: Sequence[float]) -> Layout:
@@ -205,6 +255,8 @@ def _fit_frame(box: _Box, frame: Frame, split: bool) -> _FrameFit:
     paras = frame.paragraphs
     if not paras:
         return _FrameFit(((),), True, 0.0)
+    if box.shape.role == "code":
+        return _fit_code(box, paras)
     sizes, ok = _choose(box, paras)
     below = None
     if not ok and box.shape.role == "title" and box.min_size > TITLE_FLOOR:
@@ -218,6 +270,100 @@ def _fit_frame(box: _Box, frame: Frame, split: bool) -> _FrameFit:
     if ok or not split or not box.shape.wrap:
         return _FrameFit((sized,), ok, top)
     return _FrameFit(tuple(_split(box, sized)), False, top)
+
+
+def _fit_code(box: _Box, paras: Sequence[Para]) -> _FrameFit:
+    """A code block, one source line a paragraph: whole on one slide at the largest size at
+    which no line wraps; else whole at the minimum, its long lines wrapped by the box; else,
+    at the minimum, split between lines (never inside one) over follow-up slides, which
+    then hold about as many lines each. Shrinking is always tried before wrapping a line:
+    wrapped code reads wrong."""
+
+    def unwrapped(sizes: Sequence[float]) -> bool:
+        lay = box.layout(paras, sizes)
+        return box.fits(lay) and all(len(p.lines) <= 1 for p in lay.paragraphs)
+
+    cands = box.candidates(paras)
+    floor = cands[-1]
+    if unwrapped(cands[0]):
+        sizes: Sequence[float] = cands[0]
+    elif unwrapped(floor):
+        lo, hi = 0, len(cands) - 1  # cands[lo] wraps or overflows, cands[hi] does not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if unwrapped(cands[mid]):
+                hi = mid
+            else:
+                lo = mid
+        sizes = cands[hi]
+    else:
+        lay = box.layout(paras, floor)
+        sized = _with_sizes(paras, floor)
+        top = max(floor)
+        if box.fits(lay):
+            return _FrameFit((sized,), True, top)
+        if not box.shape.wrap:
+            return _FrameFit((sized,), False, top)
+        heights = [p.height for p in lay.paragraphs]
+        chunks: list[tuple[Para, ...]] = []
+        for start, stop in _balanced(heights, box.height + 1e-6):
+            if stop - start == 1 and heights[start] > box.height + 1e-6:
+                # one line that, wrapped, is taller than the box: the only split inside a line
+                chunks.extend(_split(box, sized[start:stop]))
+            else:
+                chunks.append(sized[start:stop])
+        return _FrameFit(tuple(chunks), False, top)
+    return _FrameFit((_with_sizes(paras, sizes),), True, max(sizes))
+
+
+def _pack(heights: Sequence[float], cap: float) -> list[tuple[int, int]]:
+    """Ranges [start, stop) of consecutive items, each range as many as fit in ``cap``
+    (greedy; an item taller than ``cap`` alone)."""
+    out: list[tuple[int, int]] = []
+    start, used = 0, 0.0
+    for i, h in enumerate(heights):
+        if i > start and used + h > cap:
+            out.append((start, i))
+            start, used = i, 0.0
+        used += h
+    if heights:
+        out.append((start, len(heights)))
+    return out
+
+
+def _balanced(heights: Sequence[float], cap: float) -> list[tuple[int, int]]:
+    """:func:`_pack` into as few ranges as it takes, but evened out: 90 lines that need
+    four slides go 23 + 23 + 22 + 22, not 25 + 25 + 25 + 15. Cut where the running height
+    is nearest to an even share; when that overfills a range, the smallest cap that needs
+    no more ranges (found by bisection)."""
+    first = _pack(heights, cap)
+    n = len(first)
+    if n <= 1:
+        return first
+    total = sum(heights)
+    ends = list(accumulate(heights))
+    cuts = [0]
+    for k in range(1, n):
+        target = total * k / n
+        i = bisect_left(ends, target)  # ends[i] >= target: cut after item i or before it
+        cut = (
+            i + 1 if i < len(ends) and ends[i] - target < target - (ends[i - 1] if i else 0) else i
+        )
+        cuts.append(min(max(cut, cuts[-1] + 1), len(heights) - (n - k)))
+    cuts.append(len(heights))
+    even = list(pairwise(cuts))
+    if all(b - a == 1 or ends[b - 1] - (ends[a - 1] if a else 0) <= cap for a, b in even):
+        return even
+    lo, hi = total / n, cap  # pack(lo) may need more ranges; pack(hi) needs n
+    if len(_pack(heights, lo)) <= n:
+        return _pack(heights, lo)
+    while hi - lo > 0.25:
+        mid = (lo + hi) / 2
+        if len(_pack(heights, mid)) <= n:
+            hi = mid
+        else:
+            lo = mid
+    return _pack(heights, hi)
 
 
 def _split_runs(
@@ -391,6 +537,11 @@ def _fit_slide(
             )
 
     n = max((len(f[2].chunks) for f in fits if isinstance(f, tuple)), default=1)
+    shown: list[tuple[Placed, ...]] = [()]
+    if slide.elements:
+        shown, warns = _place_elements(slide, shapes, theme)
+        warnings.extend(warns)
+        n = max(n, len(shown))
     out: list[SlideSpec] = []
     for k in range(n):
         head = _sub_head(fits, k) if k else None
@@ -412,8 +563,12 @@ def _fit_slide(
             else:
                 paras = ()
             frames.append(replace(frame, paragraphs=paras))
+        elements = shown[k] if k < len(shown) else ()
         if k == 0:
-            out.append(replace(slide, frames=tuple(frames)))
+            if slide.elements:
+                out.append(replace(slide, frames=tuple(frames), elements=elements))
+            else:
+                out.append(replace(slide, frames=tuple(frames)))
         else:
             out.append(
                 replace(
@@ -421,9 +576,10 @@ def _fit_slide(
                     frames=tuple(frames),
                     continued=slide.continued + k,
                     title=head if head else slide.title + CONTINUED,
+                    elements=elements,
                 )
             )
-    if n > 1:
+    if overflow_size is not None:
         at = f" at {overflow_size:g} pt" if overflow_size is not None else ""
         warnings.append(
             f"{_item_label(slide)} does not fit on one slide{at}; "
@@ -483,3 +639,260 @@ def _continued_title(box: _Box, paras: tuple[Para, ...]) -> tuple[Para, ...]:
     # The marked title does not fit even at the minimum size: it is only a repeat of the
     # first slide's title, so keep the original sized title (which did fit).
     return paras
+
+
+# --------------------------------------------------------------------------- pictures
+
+_WIDTH = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(%|px|in|cm|mm|pt)?\s*$", re.IGNORECASE)
+_UNIT_EMU = {"px": PIXEL_EMU, "in": 914400, "cm": 360000, "mm": 36000, "pt": EMU_PER_PT}
+
+
+def _asked_width(width: str, area_width: int) -> float | None:
+    """The width in EMU the author asked for (pandoc's ``{width=50%}``, ``3in``, ``300px``
+    or ``300``: pixels), a percentage being of the area's width; None when none (or one
+    that does not parse)."""
+    m = _WIDTH.match(width) if width else None
+    if m is None:
+        return None
+    value, unit = float(m.group(1)), (m.group(2) or "px").lower()
+    if value <= 0:
+        return None
+    return value / 100 * area_width if unit == "%" else value * _UNIT_EMU[unit]
+
+
+def _in_cell(pic: Picture, area_width: int, cw: float, ch: float) -> tuple[float, float]:
+    """The size a picture is drawn at in a cell ``cw`` × ``ch`` (EMU): its aspect kept, as
+    large as the cell allows up to :data:`MAX_UPSCALE` times its natural size or the width
+    asked for. A picture without pixels (not read) takes the cell."""
+    if not pic.pixels or min(pic.pixels) <= 0:
+        return cw, ch
+    pw, ph = pic.pixels
+    asked = _asked_width(pic.width, area_width)
+    most = asked if asked is not None else pw * PIXEL_EMU * MAX_UPSCALE
+    w = min(cw, ch * pw / ph, most)
+    return w, w * ph / pw
+
+
+def _grids(n: int) -> list[tuple[int, int]]:
+    """(rows, columns) of every grid that holds ``n`` pictures without an empty row."""
+    out = []
+    for rows in range(1, n + 1):
+        cols = -(-n // rows)
+        if (rows - 1) * cols < n:
+            out.append((rows, cols))
+    return out
+
+
+def _place_pictures(group: Sequence[PlacedPicture]) -> list[PlacedPicture]:
+    """The pictures sharing one area, each given its ``box``: in the grid that makes the
+    smallest picture largest (then the pictures together), the last row centred when it
+    is short (3 → a row or 2 + 1), the grid drawn together with :data:`PICTURE_GAP`
+    between pictures and centred in the area."""
+    x, y, aw, ah = group[0].area
+    n = len(group)
+    best: tuple[float, float] | None = None
+    chosen: tuple[int, int, list[tuple[float, float]]] = (1, n, [])
+    for rows, cols in _grids(n):
+        cw = (aw - (cols - 1) * PICTURE_GAP) / cols
+        ch = (ah - (rows - 1) * PICTURE_GAP) / rows
+        if cw <= 0 or ch <= 0:
+            continue
+        sizes = [_in_cell(p.picture, aw, cw, ch) for p in group]
+        areas = [w * h for w, h in sizes]
+        score = (min(areas), sum(areas))
+        if best is None or score > best:
+            best, chosen = score, (rows, cols, sizes)
+    rows, cols, sizes = chosen
+    if not sizes:  # an area too small for any grid: every picture takes the area
+        return [replace(p, box=p.area) for p in group]
+    col_w = [0.0] * cols
+    row_h = [0.0] * rows
+    for i, (w, h) in enumerate(sizes):
+        col_w[i % cols] = max(col_w[i % cols], w)
+        row_h[i // cols] = max(row_h[i // cols], h)
+    top = y + (ah - sum(row_h) - (rows - 1) * PICTURE_GAP) / 2
+    out: list[PlacedPicture] = []
+    for r in range(rows):
+        members = range(r * cols, min(n, (r + 1) * cols))
+        widths = col_w[: len(members)]
+        left = x + (aw - sum(widths) - (len(widths) - 1) * PICTURE_GAP) / 2
+        for c, i in enumerate(members):
+            w, h = sizes[i]
+            bw, bh = max(int(w), 1), max(int(h), 1)
+            bx = left + sum(widths[:c]) + c * PICTURE_GAP + (widths[c] - bw) / 2
+            by = top + sum(row_h[:r]) + r * PICTURE_GAP + (row_h[r] - bh) / 2
+            bx = min(max(round(bx), x), x + aw - bw)
+            by = min(max(round(by), y), y + ah - bh)
+            out.append(replace(group[i], box=(bx, by, bw, bh)))
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class _TableFit(NamedTuple):
+    """A table's size, column widths and row heights (EMU, the header's first) and the
+    body rows each slide shows."""
+
+    size: float
+    columns: tuple[int, ...]
+    heights: tuple[int, ...]
+    chunks: tuple[tuple[int, int], ...]
+    wide: bool
+    """Some word is wider than its column even at the smallest size (it breaks)."""
+    tall: bool
+    """A row alone is taller than the area even at the smallest size."""
+
+
+def _cells(table: Table) -> list[tuple[RichText, ...]]:
+    """The header then the body rows, each padded to the widest row's number of cells."""
+    rows = [table.header, *table.rows]
+    n = max((len(r) for r in rows), default=0)
+    empty = RichText()
+    return [tuple(r) + (empty,) * (n - len(r)) for r in rows]
+
+
+def _cell_para(cell: RichText, font: str, bold: bool, size: float) -> MeasurePara:
+    return MeasurePara(_text_runs(cell.spans, font, bold, False), size)
+
+
+def _table_at(
+    cells: Sequence[tuple[RichText, ...]], font: str, size: float, area: tuple[int, int, int, int]
+) -> tuple[tuple[int, ...], tuple[int, ...], bool]:
+    """Column widths and row heights (EMU) at ``size``, and whether every word fits its
+    column. Columns get their widest line when the area allows (the rest of the area shared
+    in proportion to those), else their longest word plus the room left shared in
+    proportion to what each still lacks (a browser's automatic table layout), else room in
+    proportion to their longest words (which then break)."""
+    ml, mt, mr, mb = (m / EMU_PER_PT for m in TABLE_CELL_MARGINS)
+    aw = area[2] / EMU_PER_PT
+    ncols = len(cells[0]) if cells else 0
+    if ncols == 0:
+        return (), (), True
+    lo = [0.0] * ncols
+    hi = [0.0] * ncols
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            piece, line = extents(_cell_para(cell, font, r == 0, size))
+            lo[c] = max(lo[c], piece)
+            hi[c] = max(hi[c], line)
+    pad = ml + mr + 0.1
+    lo = [w / (1 - WIDTH_MARGIN) + pad for w in lo]
+    hi = [w / (1 - WIDTH_MARGIN) + pad for w in hi]
+    fits = True
+    if sum(hi) <= aw:
+        widths = [h + (aw - sum(hi)) * h / sum(hi) for h in hi]
+    elif sum(lo) <= aw:
+        lack = [h - w for h, w in zip(hi, lo, strict=True)]
+        widths = [w + (aw - sum(lo)) * d / sum(lack) for w, d in zip(lo, lack, strict=True)]
+    else:
+        fits = False
+        widths = [aw * w / sum(lo) for w in lo]
+    columns = tuple(int(w * EMU_PER_PT) for w in widths)
+    inner = [c / EMU_PER_PT - ml - mr for c in columns]
+    heights = []
+    for r, row in enumerate(cells):
+        h = max(
+            layout_paragraph(_cell_para(cell, font, r == 0, size), max(w, 1.0)).height
+            for cell, w in zip(row, inner, strict=True)
+        )
+        heights.append(math.ceil((h + mt + mb) * EMU_PER_PT))
+    return columns, tuple(heights), fits
+
+
+def _fit_table(table: PlacedTable, preferred: float, min_size: float) -> _TableFit:
+    """The largest size (all cells alike, from ``preferred`` down to ``min_size``) at which
+    no word breaks and every row fits the area; else the smallest, the body rows split
+    over follow-up slides by whole rows (each slide repeats the header) in even parts."""
+    cells = _cells(table.table)
+    area = table.area
+    cands = [c[0] for c in _candidates((preferred,), min_size)]
+
+    def attempt(size: float) -> tuple[tuple[int, ...], tuple[int, ...], bool]:
+        return _table_at(cells, table.font, size, area)
+
+    def whole(result: tuple[tuple[int, ...], tuple[int, ...], bool]) -> bool:
+        return result[2] and sum(result[1]) <= area[3]
+
+    nrows = len(table.table.rows)
+    got = attempt(cands[0])
+    if whole(got):
+        return _TableFit(cands[0], got[0], got[1], ((0, nrows),), False, False)
+    last = attempt(cands[-1])
+    if whole(last):
+        lo, hi = 0, len(cands) - 1
+        best = last
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            got = attempt(cands[mid])
+            if whole(got):
+                hi, best = mid, got
+            else:
+                lo = mid
+        return _TableFit(cands[hi], best[0], best[1], ((0, nrows),), False, False)
+    columns, heights, fits = last
+    room = area[3] - (heights[0] if heights else 0)
+    body = heights[1:]
+    chunks = tuple(_balanced(body, room)) if sum(body) > room else ((0, nrows),)
+    tall = any(h > room for h in body)
+    return _TableFit(cands[-1], columns, heights, chunks, not fits, tall)
+
+
+# --------------------------------------------------------------------------- elements
+
+
+def _place_elements(
+    slide: SlideSpec, shapes: dict[int, ShapeProto], theme: Theme
+) -> tuple[list[tuple[Placed, ...]], list[str]]:
+    """What each of the slide's slides (first, then follow-ups) shows of its elements, in
+    the slide's order: pictures, placed, on the first only; each table's rows that fit (all
+    of it, or its first part on the first slide and the rest on follow-ups)."""
+    warnings: list[str] = []
+    groups: dict[tuple[int, tuple[int, int, int, int]], list[tuple[int, PlacedPicture]]] = {}
+    for i, el in enumerate(slide.elements):
+        if isinstance(el, PlacedPicture):
+            groups.setdefault((el.shape_id, el.area), []).append((i, el))
+    placed: dict[int, Placed] = {}
+    for members in groups.values():
+        boxed = _place_pictures([pic for _, pic in members])
+        for (i, _), pic in zip(members, boxed, strict=True):
+            placed[i] = pic
+    per_slide: list[list[Placed]] = [[]]
+    for i, el in enumerate(slide.elements):
+        if not isinstance(el, PlacedTable):
+            per_slide[0].append(placed.get(i, el))
+            continue
+        shape = shapes.get(el.shape_id)
+        preferred = TABLE_SIZE
+        if shape is not None and shape.paragraphs:
+            preferred = min(preferred, shape.paragraphs[0].size)
+        lowest = min(TABLE_MIN_SIZE, theme.min_body_size)
+        if shape is not None and shape.min_size is not None:
+            lowest = shape.min_size
+        tf = _fit_table(el, preferred, lowest)
+        for k, (start, stop) in enumerate(tf.chunks):
+            if k == len(per_slide):
+                per_slide.append([])
+            heights = (*tf.heights[:1], *tf.heights[1 + start : 1 + stop])
+            per_slide[k].append(
+                replace(el, size=tf.size, columns=tf.columns, heights=heights, rows=(start, stop))
+            )
+        what = "the table" + (f" (line {el.table.line})" if el.table.line else "")
+        if tf.wide:
+            warnings.append(
+                f"{_item_label(slide)}: {what} is too wide for its area even at {tf.size:g} pt "
+                "(the smallest table size); words break inside their cells — fewer columns or "
+                "shorter words would keep them whole"
+            )
+        if tf.tall:
+            warnings.append(
+                f"{_item_label(slide)}: a row of {what} is taller than its area even at "
+                f"{tf.size:g} pt; it overflows"
+            )
+        if len(tf.chunks) > 1:
+            warnings.append(
+                f"{_item_label(slide)}: {what} ({_plural(len(el.table.rows), 'row')}) does not "
+                f"fit on one slide at {tf.size:g} pt; continued by whole rows on "
+                f"{_plural(len(tf.chunks) - 1, 'follow-up slide')}, the header repeated"
+            )
+    return [tuple(s) for s in per_slide], warnings

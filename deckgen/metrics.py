@@ -614,6 +614,33 @@ def layout(paras: Sequence[MeasurePara], width: float, margin: float = WIDTH_MAR
     return Layout(tuple(layout_paragraph(p, width, margin) for p in paras))
 
 
+def extents(para: MeasurePara) -> tuple[float, float]:
+    """(the widest piece no line may break inside, the widest line when nothing wraps), in
+    points at ``para.size``, ignoring ``indent``: the narrowest and the widest a box would
+    need to be, which is what sizing a table's columns asks (no box width needed).
+
+    A box at least ``piece / (1 - WIDTH_MARGIN)`` wide breaks no word; one at least
+    ``line / (1 - WIDTH_MARGIN)`` wide wraps nothing. Pieces are those of the layout
+    without breaks after hyphens (the longer ones), a link is one piece (as LibreOffice
+    shows it), and forced line breaks end a line."""
+    runs = para.runs
+    if sum(len(r.text) for r in runs) > CACHED_CHARS:
+        cs = _char_metrics(runs)
+    else:
+        cs = _cached_char_metrics(runs)
+    widths = cs.widths(para.size)
+    piece = line = cur = pending = 0.0
+    for a, ce, b, forced in cs.variants[-1]:
+        w = sum(widths[a:ce])
+        piece = max(piece, w)
+        cur += pending + w
+        pending = sum(widths[ce:b])
+        if forced:
+            line = max(line, cur)
+            cur = pending = 0.0
+    return piece, max(line, cur)
+
+
 def text_width(
     text: str, font: str, size: float, bold: bool = False, italic: bool = False
 ) -> float:

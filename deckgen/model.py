@@ -332,6 +332,10 @@ paragraph's own left margin: fit measures it so and the writer writes it so."""
 BULLET_HANG = 18.0
 """Points between a bullet glyph and its text (``Para.bullet`` True): the text's margin
 grows by this much and the glyph hangs in it (``indent`` = −this)."""
+TABLE_CELL_MARGINS = (73152, 45720, 73152, 45720)
+"""Left, top, right and bottom margins of every table cell in EMU (0.08 in, 0.05 in): fit
+measures a cell's text inside them and the writer writes them (``a:tcPr`` ``marL``,
+``marT``, ``marR``, ``marB``), so both agree whatever the table style's defaults are."""
 
 
 @dataclass(frozen=True)
