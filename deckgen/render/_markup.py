@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from deckgen import markers
 
@@ -111,9 +111,12 @@ def assemble(
     removed: set[int] | frozenset[int],
     paras: Mapping[int, bytes],
     bodies: Mapping[int, bytes],
+    replaced: Mapping[int, bytes] | None = None,
 ) -> bytes:
-    """A part's bytes: shapes in ``removed`` left out, paragraphs of shapes in ``paras``
-    replaced, and their bodyPr/lstStyle replaced by ``bodies`` where given."""
+    """A part's bytes: shapes in ``removed`` left out, shapes in ``replaced`` swapped for
+    what it gives (a picture or table drawn in an area shape's place, so it keeps the
+    area's place in the z-order), paragraphs of shapes in ``paras`` replaced, and their
+    bodyPr/lstStyle replaced by ``bodies`` where given."""
     out: list[bytes] = []
     skip: tuple[str, int] | None = None
     for kind, sid, data in tokens:
@@ -124,7 +127,10 @@ def assemble(
         if not kind:
             out.append(data)
         elif kind == START:
-            if sid in removed:
+            if replaced and sid in replaced:
+                out.append(replaced[sid])
+                skip = (END, sid)
+            elif sid in removed:
                 skip = (END, sid)
         elif kind == BODY:
             if sid in paras and sid in bodies:
@@ -156,6 +162,8 @@ class Markup:
 
     def __init__(self, nsmap: Mapping[str | None, str]):
         self.nsmap = {k: v for k, v in nsmap.items() if k is not None}
+        self.root = dict(self.nsmap)  # what the part's root declares
+        self._prefixes: tuple[dict[str, str], str] | None = None
         prefix = next((k for k, v in self.nsmap.items() if v == NS["a"]), None)
         if prefix is None:  # undeclared at the root: declare it on each paragraph
             prefix, decl = "a", f' xmlns:a="{NS["a"]}"'
@@ -167,6 +175,23 @@ class Markup:
         self.r_open, self.t_open = f"<{a}:r>", f"<{a}:t>"
         self.t_close_r = f"</{a}:t></{a}:r>"
         self.br_open, self.br_close = f"<{a}:br>", f"</{a}:br>"
+
+    def prefixes(self) -> tuple[dict[str, str], str]:
+        """The prefixes a shape written into the part uses for the ``p``, ``a`` and ``r``
+        namespaces, and the declarations its outer element needs: the root's own prefixes
+        where it declares them (a slide always does), else these names declared on it."""
+        if self._prefixes is not None:
+            return self._prefixes
+        names: dict[str, str] = {}
+        decls = []
+        for want in ("p", "a", "r"):
+            have = next((k for k, v in self.root.items() if v == NS[want]), None)
+            if have is None:
+                have = want
+                decls.append(f' xmlns:{want}="{NS[want]}"')
+            names[want] = have
+        self._prefixes = (names, "".join(decls))
+        return self._prefixes
 
     def fragment(self, el: Any) -> str:
         """lxml element ``el`` serialized as it would appear inside the part (reading a
@@ -184,6 +209,156 @@ class Markup:
                     out += (self.r_open, rpr, self.t_open, escape(piece), self.t_close_r)
         out += (end, self.p_close)
         return "".join(out)
+
+
+# --------------------------------------------------------------------------- elements
+# Pictures and tables drawn in the place of a prototype's area shape, written as text like
+# everything else a deck adds. Formatting is explicit (no table style id), so PowerPoint and
+# LibreOffice show the same table.
+
+TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
+CELL_INSETS = (91440, 45720, 91440, 45720)
+"""Left, top, right and bottom margins of every table cell in EMU (0.1 in, 0.05 in:
+PowerPoint's own): what fit subtracts from a column's width and adds to a row's height."""
+CELL_RULE = 6350
+"""The width of the lines between table rows, EMU (half a point)."""
+CELL_FILLS = {"header": "accent1", "odd": "bg1", "even": "bg2"}
+"""Cell fills by row: the header in the theme's accent, body rows banded with the
+background's two tones (on a dark theme bg1/bg2 are the dark ones, so text in tx1 reads)."""
+CELL_TEXT = {"header": "bg1", "body": "tx1"}
+"""Cell text colours: the background's on the accent-filled header, the text colour else."""
+CELL_LINE = "tx2"
+"""The colour of the rules between rows (a muted text colour on every bundled theme)."""
+
+
+def _xfrm(tag: str, a: str, box: Sequence[int]) -> str:
+    """An ``a:xfrm`` or ``p:xfrm`` (``tag`` with its prefix) placing ``box`` (x, y, cx, cy)."""
+    x, y, cx, cy = (int(v) for v in box)
+    return (
+        f'<{tag}><{a}:off x="{x}" y="{y}"/><{a}:ext cx="{max(cx, 0)}" cy="{max(cy, 0)}"/></{tag}>'
+    )
+
+
+def picture_xml(
+    m: Markup,
+    sid: int,
+    name: str,
+    descr: str,
+    title: str,
+    rid: str,
+    box: Sequence[int],
+) -> str:
+    """A ``p:pic`` showing the image of relationship ``rid`` at ``box`` (x, y, cx, cy),
+    its alt text as ``descr`` (what screen readers say) and its aspect ratio locked."""
+    names, decls = m.prefixes()
+    p, a, r = names["p"], names["a"], names["r"]
+    extra = f' title="{escape_attr(clean_text(title))}"' if title else ""
+    return (
+        f"<{p}:pic{decls}><{p}:nvPicPr>"
+        f'<{p}:cNvPr id="{sid}" name="{escape_attr(clean_text(name))}" '
+        f'descr="{escape_attr(clean_text(descr))}"{extra}/>'
+        f'<{p}:cNvPicPr><{a}:picLocks noChangeAspect="1"/></{p}:cNvPicPr><{p}:nvPr/>'
+        f"</{p}:nvPicPr><{p}:blipFill>"
+        f'<{a}:blip {r}:embed="{rid}"/><{a}:stretch><{a}:fillRect/></{a}:stretch>'
+        f"</{p}:blipFill><{p}:spPr>{_xfrm(a + ':xfrm', a, box)}"
+        f'<{a}:prstGeom prst="rect"><{a}:avLst/></{a}:prstGeom></{p}:spPr></{p}:pic>'
+    )
+
+
+def cell_rpr(
+    m: Markup,
+    *,
+    end: bool,
+    lang: str | None,
+    size: float,
+    bold: bool,
+    italic: bool,
+    font: str,
+    color: str,
+    rid: str | None = None,
+) -> str:
+    """A table cell run's (or, with ``end``, its paragraph end's) properties: size,
+    bold/italic, a scheme colour, the typeface (Latin and complex script), a link."""
+    names = m.prefixes()[0]
+    a, r = names["a"], names["r"]
+    tag = "endParaRPr" if end else "rPr"
+    attrs = f' lang="{escape_attr(lang)}"' if lang else ""
+    attrs += f' sz="{max(100, min(400000, round(size * 100)))}"'
+    attrs += ' b="1"' if bold else ""
+    attrs += ' i="1"' if italic else ""
+    face = escape_attr(font)
+    link = f'<{a}:hlinkClick {r}:id="{rid}"/>' if rid else ""
+    return (
+        f'<{a}:{tag}{attrs} dirty="0"><{a}:solidFill><{a}:schemeClr val="{color}"/>'
+        f'</{a}:solidFill><{a}:latin typeface="{face}"/><{a}:cs typeface="{face}"/>'
+        f"{link}</{a}:{tag}>"
+    )
+
+
+class CellText(NamedTuple):
+    """One table cell: its paragraph's alignment (``l``, ``ctr``, ``r`` or empty), its
+    runs as (text, serialized rPr) and its end's properties."""
+
+    align: str
+    runs: Sequence[tuple[str, str]]
+    end: str
+
+
+def table_xml(
+    m: Markup,
+    sid: int,
+    name: str,
+    descr: str,
+    origin: tuple[int, int],
+    columns: Sequence[int],
+    rows: Sequence[tuple[int, str, Sequence[CellText]]],
+) -> str:
+    """A ``p:graphicFrame`` holding an ``a:tbl`` at ``origin`` (x, y): ``columns`` are the
+    widths, ``rows`` (height, fill colour, cells) with the header first. Every cell carries
+    its own margins, fill and rules (no table style)."""
+    names, decls = m.prefixes()
+    p, a = names["p"], names["a"]
+    ml, mt, mr, mb = CELL_INSETS
+
+    def rule(side: str) -> str:
+        return (
+            f'<{a}:{side} w="{CELL_RULE}" cap="flat" cmpd="sng" algn="ctr"><{a}:solidFill>'
+            f'<{a}:schemeClr val="{CELL_LINE}"/></{a}:solidFill>'
+            f'<{a}:prstDash val="solid"/></{a}:{side}>'
+        )
+
+    sides = (
+        f'<{a}:lnL w="{CELL_RULE}"><{a}:noFill/></{a}:lnL>'
+        f'<{a}:lnR w="{CELL_RULE}"><{a}:noFill/></{a}:lnR>' + rule("lnT") + rule("lnB")
+    )
+    out = [
+        f"<{p}:graphicFrame{decls}><{p}:nvGraphicFramePr>"
+        f'<{p}:cNvPr id="{sid}" name="{escape_attr(clean_text(name))}" '
+        f'descr="{escape_attr(clean_text(descr))}"/>'
+        f'<{p}:cNvGraphicFramePr><{a}:graphicFrameLocks noGrp="1"/></{p}:cNvGraphicFramePr>'
+        f"<{p}:nvPr/></{p}:nvGraphicFramePr>",
+        _xfrm(f"{p}:xfrm", a, (*origin, sum(columns), sum(h for h, _, _ in rows))),
+        f'<{a}:graphic><{a}:graphicData uri="{TABLE_URI}"><{a}:tbl>'
+        f'<{a}:tblPr firstRow="1" bandRow="1"/><{a}:tblGrid>',
+        "".join(f'<{a}:gridCol w="{max(0, int(w))}"/>' for w in columns),
+        f"</{a}:tblGrid>",
+    ]
+    for height, fill, cells in rows:
+        out.append(f'<{a}:tr h="{max(0, int(height))}">')
+        tcpr = (
+            f'<{a}:tcPr marL="{ml}" marR="{mr}" marT="{mt}" marB="{mb}" anchor="ctr">{sides}'
+            f'<{a}:solidFill><{a}:schemeClr val="{fill}"/></{a}:solidFill></{a}:tcPr>'
+        )
+        for cell in cells:
+            ppr = f'<{a}:pPr algn="{cell.align}"/>' if cell.align else ""
+            body = m.paragraph(ppr, cell.runs, cell.end)
+            out.append(
+                f"<{a}:tc><{a}:txBody><{a}:bodyPr/><{a}:lstStyle/>{body}</{a}:txBody>"
+                f"{tcpr}</{a}:tc>"
+            )
+        out.append(f"</{a}:tr>")
+    out.append(f"</{a}:tbl></{a}:graphicData></{a}:graphic></{p}:graphicFrame>")
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- placeholders

@@ -262,6 +262,13 @@ class Preparer:
             # a cell is never removed: one whose tags render nothing is left empty
             shapes[cid], bodies[cid] = _text_shape(markup, tx, True, read[cid])
             X.mark_shape(tc, cid, removable=False)
+        marked = set(shapes)
+        for sp in list(X.iter_sp(element)):  # an area without a text body (a picture
+            sid = X.sp_id(sp)  # placeholder): marked too, to be replaced
+            if sid in read and sid not in marked:
+                X.mark_shape(sp, sid)
+                marked.add(sid)
+        decorations = _decorations(element, read, marked)
         blob = etree.tostring(element, encoding="UTF-8", standalone=True)
         static = None
         if not any(isinstance(t, Clone) for _, t, _ in rels):
@@ -269,7 +276,11 @@ class Preparer:
                 rel_xml(f"rId{i}", rt, t, ext)  # type: ignore[arg-type]
                 for i, (rt, t, ext) in enumerate(rels, start=1)
             ]
-        return Recipe(kind, X.segments(blob), rels, static, shapes, bodies, markup)
+        ids = [X.frame_id(el) for el in element.iter(*_DRAWN)]
+        next_id = max([0] + [i for i in ids if i is not None]) + 1
+        return Recipe(
+            kind, X.segments(blob), rels, static, shapes, bodies, markup, decorations, next_id
+        )
 
     def _clone(self, part: Part, depth: int = 0) -> Clone:
         """How to copy ``part`` (and the parts it owns, e.g. a chart's workbook)."""
@@ -342,6 +353,43 @@ class Preparer:
                 add_rel(self.prs_part, RT + kind, part)
 
 
+_DRAWN = tuple(X.qn(f"p:{t}") for t in ("sp", "pic", "cxnSp", "grpSp", "graphicFrame"))
+
+
+def _decorations(
+    element: Any, read: dict[int, ShapeProto], marked: set[int]
+) -> dict[int, tuple[int, ...]]:
+    """Text shape id → the shapes that decorate it: those without text whose name is the
+    text shape's name, a space and more (``Explanation Edge``, ``Code Panel``; the longest
+    such name wins). Each is marked (so it can be removed) if it is not already."""
+    texts = {
+        s.name: s.shape_id
+        for s in read.values()
+        if s.name and not s.is_title and s.shape_id < X.CELL_IDS
+    }
+    if not texts:
+        return {}
+    out: dict[int, list[int]] = {}
+    for el in list(element.iter(*_DRAWN)):
+        sid, name = X.frame_id(el), X.frame_name(el)
+        if sid is None or sid in read or " " not in name or _has_text(el):
+            continue
+        owners = [n for n in texts if name.startswith(n + " ")]
+        if not owners:
+            continue
+        owner = texts[max(owners, key=len)]
+        if sid not in marked:
+            X.mark_shape(el, sid)
+            marked.add(sid)
+        out.setdefault(owner, []).append(sid)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _has_text(el: Any) -> bool:
+    """Whether a shape (or any shape in a group) shows text."""
+    return any((t.text or "").strip() for t in el.iter(X.A_T))
+
+
 def _text_shape(
     markup: X.Markup, tx: Any, keep: bool, read: ShapeProto | None
 ) -> tuple[Shape, bytes]:
@@ -362,11 +410,17 @@ def _text_shape(
                 if k < len(looks)
             ]
         )
+    lists = []
+    for i, p in enumerate(paras):
+        ppr = p.find(X.A_PPR) if p is not None else None
+        margin = read.paragraphs[i].margin if read is not None and i < len(read.paragraphs) else 0
+        lists.append((margin, X.list_ppr(markup, ppr, True), X.list_ppr(markup, ppr, False)))
     shape = Shape(
         is_title=keep,
         pprs=[X.ppr_skeleton(markup, p.find(X.A_PPR) if p is not None else None) for p in paras],
         rprs=[_run_skeletons(markup, X.run_props(p) if p is not None else None) for p in paras],
         styles=styles if any(styles) else None,
+        lists=lists,
     )
     head = [copy.deepcopy(c) for c in tx if c.tag != X.A_P]
     for c in head:

@@ -347,6 +347,45 @@ def ppr_skeleton(markup: Markup, base: etree._Element | None) -> Skeleton:
     return Skeleton(markup.fragment(ppr), kept)
 
 
+# CT_TextParagraphProperties children before the bullet ones, the bullet ones (colour, size,
+# font, kind) and those after (ECMA-376 §21.1.2.2.7): a list paragraph's bullet goes between.
+_BULLET_TAGS = "buClrTx buClr buSzTx buSzPct buSzPts buFontTx buFont buNone buAutoNum buChar buBlip"
+_BULLETS = tuple(qn(f"a:{t}") for t in _BULLET_TAGS.split())
+_AFTER_BULLETS = tuple(qn(f"a:{t}") for t in ("tabLst", "defRPr", "extLst"))
+BULLET_CHAR = "\u2022"
+BULLET_FONT = "Arial"
+BULLET_COLOR = "accent1"
+
+
+def list_ppr(markup: Markup, base: etree._Element | None, bullet: bool) -> tuple[str, str]:
+    """A list paragraph's properties from the template's ``base`` pPr, cut where the writer
+    puts ``marL``, ``indent`` and ``lvl`` (its own: the template's go): (start of the tag,
+    the rest). The template's bullet settings are replaced by a "•" in the accent colour
+    (``bullet``) or by ``a:buNone``, at their place in the schema's child order."""
+    ppr = copy.deepcopy(base) if base is not None else etree.Element(A_PPR)
+    for name in ("marL", "indent", "lvl"):
+        ppr.attrib.pop(name, None)
+    ppr.set("hangingPunct", "0")
+    for el in [c for c in ppr if c.tag in _BULLETS]:
+        ppr.remove(el)
+    if bullet:
+        clr = etree.Element(qn("a:buClr"))
+        etree.SubElement(clr, qn("a:schemeClr"), val=BULLET_COLOR)
+        added = [
+            clr,
+            etree.Element(qn("a:buFont"), typeface=BULLET_FONT),
+            etree.Element(qn("a:buChar"), char=BULLET_CHAR),
+        ]
+    else:
+        added = [etree.Element(qn("a:buNone"))]
+    at = next((i for i, c in enumerate(ppr) if c.tag in _AFTER_BULLETS), len(ppr))
+    for k, el in enumerate(added):
+        ppr.insert(at + k, el)
+    text = markup.fragment(ppr)
+    cut = text.index(" ")  # after the tag's name: it always has hangingPunct
+    return text[:cut], text[cut:]
+
+
 def settle_autofit(body_pr: etree._Element) -> None:
     """Stored sizes are fitted already: drop a stale ``fontScale``/``lnSpcReduction`` and turn
     ``spAutoFit`` (grow the box) into ``normAutofit`` (shrink text on later edits)."""

@@ -30,6 +30,9 @@ LINK_RID = "rIdDeckgenLink"
 
 RunSkeletons = dict[tuple[bool, bool, bool], M.Skeleton]
 """Run properties by (code, link, paragraph end)."""
+ListPPr = tuple[float, tuple[str, str], tuple[str, str]]
+"""A paragraph's margin (points) and its list properties with and without a bullet glyph,
+each as (start of the ``a:pPr`` tag, the rest)."""
 
 
 class Shape:
@@ -38,9 +41,12 @@ class Shape:
     serialized with slots for what a deck sets (``_markup.Skeleton``); and per paragraph,
     the run properties of each further style of its typed text (``ParaProto.styles``) with
     its size relative to style 0's. ``is_title``: kept (empty) when its text renders
-    empty, as a title placeholder or a table cell is."""
+    empty, as a title placeholder or a table cell is. ``lists``: per paragraph, what a
+    list paragraph (``Para.bullet`` not None) is written from: the paragraph's margin in
+    points (``ParaProto.margin``) and its properties with a bullet and without one, each
+    cut where ``marL``/``indent``/``lvl`` go (``_xml.list_ppr``)."""
 
-    __slots__ = ("is_title", "pprs", "rprs", "styles", "cache")
+    __slots__ = ("is_title", "pprs", "rprs", "styles", "lists", "cache")
 
     def __init__(
         self,
@@ -48,18 +54,20 @@ class Shape:
         pprs: list[M.Skeleton],
         rprs: list[RunSkeletons],
         styles: list[list[tuple[RunSkeletons, float]]] | None = None,
+        lists: list[ListPPr] | None = None,
     ):
         self.is_title = is_title
         self.pprs = pprs
         self.rprs = rprs
         self.styles = styles or []
+        self.lists = lists or []
         self.cache: dict[tuple[Any, ...], str] = {}  # filled fragments, per process
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return self.is_title, self.pprs, self.rprs, self.styles
+        return self.is_title, self.pprs, self.rprs, self.styles, self.lists
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.is_title, self.pprs, self.rprs, self.styles = state
+        self.is_title, self.pprs, self.rprs, self.styles, self.lists = state
         self.cache = {}
 
 
@@ -82,6 +90,12 @@ class Recipe(NamedTuple):
     shapes: dict[int, Shape]
     bodies: dict[int, bytes]  # settled bodyPr + lstStyle per shape
     markup: M.Markup
+    decorations: dict[int, tuple[int, ...]] = {}  # noqa: RUF012 - never changed
+    """Text shape id → the ids of the shapes without text named after it (``Explanation
+    Edge`` for ``Explanation``): removed with it when its text renders empty."""
+    next_id: int = 1 << 20
+    """A shape id above every id on the prototype slide: pictures beyond the first in one
+    area are numbered from here."""
 
 
 Notes = tuple[list[M.Token], int | None, M.Markup, tuple[M.Skeleton, M.Skeleton]]

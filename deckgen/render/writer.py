@@ -32,18 +32,32 @@ notes, comments, and any parts only they used go with them. Hyperlinks are writt
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 import os
 import posixpath
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from deckgen import cache as disk_cache
-from deckgen.errors import DeckgenError, TemplateError
+from deckgen.errors import DeckgenError, SourceError, TemplateError
 from deckgen.markers import slide_numbers
-from deckgen.model import Deck, Frame, SlideSpec, Theme
+from deckgen.model import (
+    BULLET_HANG,
+    EMU_PER_PT,
+    LIST_INDENT,
+    Deck,
+    Frame,
+    PlacedPicture,
+    PlacedTable,
+    RichText,
+    SlideSpec,
+    Theme,
+)
 from deckgen.output import check_output
 from deckgen.render import _markup as M
 from deckgen.render._package import (
@@ -58,7 +72,17 @@ from deckgen.render._package import (
     save_package,
 )
 from deckgen.render._zip import Deflater, Entry, entry
-from deckgen.render.recipe import LINK_RID, RT, SLIDES_DIR, Base, Clone, Notes, Recipe, Shape
+from deckgen.render.recipe import (
+    LINK_RID,
+    MONO,
+    RT,
+    SLIDES_DIR,
+    Base,
+    Clone,
+    Notes,
+    Recipe,
+    Shape,
+)
 
 LINK_SCHEMES = ("http:", "https:", "mailto:", "ftp:", "ftps:", "tel:")
 PROP_LIMIT = 255
@@ -67,6 +91,10 @@ RT_SLIDE = RT + "slide"
 RT_NOTES_SLIDE = RT + "notesSlide"
 RT_NOTES_MASTER = RT + "notesMaster"
 RT_HYPERLINK = RT + "hyperlink"
+RT_IMAGE = RT + "image"
+TABLE_SIZE = 18.0
+"""Points of a table's text when fit has not chosen a size."""
+_AREA_ROLES = ("picture", "table")
 CT_SLIDE = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
 CT_NOTES = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
 _CACHE_SIZE = 4
@@ -159,6 +187,8 @@ class _Writer:
         self.where = base.where
         self.lang = deck.language or None
         self.notes_rpr: tuple[str, str] | None = None
+        self.media = _Media()
+        self.areas: dict[str, frozenset[int]] = {}
 
     def _recipes(self) -> dict[str, Recipe]:
         for kind in sorted({s.kind for s in self.deck.slides}):
@@ -187,6 +217,7 @@ class _Writer:
         total = len(self.deck.slides)
         new = Deflater(threaded=total >= _THREADED)
         types: list[tuple[str, str]] = []
+        self.media.start(namer, new, types)
         slide_list: list[str] = []
         prs_rels = list(base.prs_rels)
         next_rid, next_id = base.next_rid, base.next_id
@@ -286,15 +317,13 @@ class _Writer:
         removed: set[int] = set()
         paras: dict[int, bytes] = {}
         links: dict[str, str] = {}
+        replaced = self._elements(rels, recipe, spec, number, links) if spec.elements else {}
         for frame in spec.frames:
+            if frame.shape_id in replaced:
+                continue
             shape = recipe.shapes.get(frame.shape_id)
             if shape is None:
-                raise TemplateError(
-                    f"slide {number} ({spec.kind}): the prototype has no text shape with id "
-                    f"{frame.shape_id}",
-                    path=self.where,
-                    hint="was the template changed after it was loaded?",
-                )
+                raise self._no_shape(spec, number, frame.shape_id)
             blank = _blank(frame)
             if blank and not shape.is_title:
                 removed.add(frame.shape_id)
@@ -302,7 +331,140 @@ class _Writer:
             paras[frame.shape_id] = self._paragraphs(
                 rels, recipe.markup, shape, frame, blank, number, total, links
             ).encode()
-        return M.assemble(recipe.tokens, removed, paras, recipe.bodies)
+        # an area shape with nothing placed in it is not drawn ({{ slide.images }} text)
+        removed.update(self._areas(spec.kind) - replaced.keys() - paras.keys())
+        if recipe.decorations and removed:
+            for sid in list(removed):
+                removed.update(recipe.decorations.get(sid, ()))
+        return M.assemble(recipe.tokens, removed, paras, recipe.bodies, replaced)
+
+    def _no_shape(self, spec: SlideSpec, number: int, sid: int) -> TemplateError:
+        return TemplateError(
+            f"slide {number} ({spec.kind}): the prototype has no text shape with id {sid}",
+            path=self.where,
+            hint="was the template changed after it was loaded?",
+        )
+
+    def _areas(self, kind: str) -> frozenset[int]:
+        """The ids of the kind's area shapes (``{{ slide.images }}``, ``{{ slide.table }}``)."""
+        hit = self.areas.get(kind)
+        if hit is None:
+            proto = self.deck.theme.prototypes.get(kind)
+            shapes = proto.shapes if proto is not None else ()
+            hit = frozenset(s.shape_id for s in shapes if s.role in _AREA_ROLES)
+            self.areas[kind] = hit
+        return hit
+
+    # ------------------------------------------------------------------ elements
+
+    def _elements(
+        self, rels: list[str], recipe: Recipe, spec: SlideSpec, number: int, links: dict[str, str]
+    ) -> dict[int, bytes]:
+        """Area shape id → the pictures or table drawn in its place."""
+        drawn: dict[int, list[str]] = {}
+        images: dict[str, str] = {}  # media part → this slide's relationship id
+        next_id = recipe.next_id
+        for placed in spec.elements:
+            sid = placed.shape_id
+            if sid not in recipe.shapes and sid not in self._areas(spec.kind):
+                raise self._no_shape(spec, number, sid)
+            if sid in drawn:  # a second picture in one area: a new shape id
+                own, next_id = next_id, next_id + 1
+            else:
+                own = sid
+            if isinstance(placed, PlacedPicture):
+                xml = self._picture(rels, recipe.markup, placed, own, images, spec)
+            else:
+                xml = self._table(rels, recipe.markup, placed, own, links)
+            drawn.setdefault(sid, []).append(xml)
+        return {sid: "".join(xml).encode() for sid, xml in drawn.items()}
+
+    def _picture(
+        self,
+        rels: list[str],
+        markup: M.Markup,
+        placed: PlacedPicture,
+        sid: int,
+        images: dict[str, str],
+        spec: SlideSpec,
+    ) -> str:
+        picture = placed.picture
+        if picture.path is None:  # media.resolve left it out (and warned): plan shows its alt
+            return ""
+        part = self.media.part(picture.path, picture.src)
+        rid = images.get(part)
+        if rid is None:
+            rid = images[part] = f"rId{len(rels) + 1}"
+            rels.append(rel_xml(rid, RT_IMAGE, relative_ref(part, SLIDES_DIR)))
+        box = placed.box or _fallback_box(placed, spec)
+        name = posixpath.basename(picture.src.replace("\\", "/")) or "Picture"
+        return M.picture_xml(markup, sid, f"Picture: {name}", picture.alt, picture.title, rid, box)
+
+    def _table(
+        self,
+        rels: list[str],
+        markup: M.Markup,
+        placed: PlacedTable,
+        sid: int,
+        links: dict[str, str],
+    ) -> str:
+        table = placed.table
+        size = placed.size or TABLE_SIZE
+        font = placed.font or "Calibri"
+        start, stop = placed.rows if placed.rows is not None else (0, len(table.rows))
+        body = table.rows[start:stop]
+        ncols = max([len(table.header)] + [len(r) for r in body]) or 1
+        x, y, width, height = placed.area
+        columns = list(placed.columns)
+        if len(columns) != ncols:
+            columns = [width // ncols] * ncols
+            columns[-1] += width - sum(columns)
+        heights = list(placed.heights)
+        if len(heights) != len(body) + 1:
+            _, top, _, bottom = M.CELL_INSETS
+            line = round(size * 1.2 * EMU_PER_PT) + top + bottom
+            heights = [line] * (len(body) + 1)
+        align = [table.align[i] if i < len(table.align) else "" for i in range(ncols)]
+        align = [a if a in ("l", "ctr", "r") else "" for a in align]
+
+        def cells(row: Sequence[RichText], header: bool) -> list[M.CellText]:
+            color = M.CELL_TEXT["header" if header else "body"]
+            out = []
+            for i in range(ncols):
+                runs = []
+                for span in row[i].spans if i < len(row) else ():
+                    rid = self._link(rels, span.link, links) if span.link else None
+                    rpr = M.cell_rpr(
+                        markup,
+                        end=False,
+                        lang=self.lang,
+                        size=size,
+                        bold=span.bold or header,
+                        italic=span.italic,
+                        font=MONO if span.code else font,
+                        color=color,
+                        rid=rid,
+                    )
+                    runs.append((span.text, rpr))
+                end = M.cell_rpr(
+                    markup,
+                    end=True,
+                    lang=self.lang,
+                    size=size,
+                    bold=header,
+                    italic=False,
+                    font=font,
+                    color=color,
+                )
+                out.append(M.CellText(align[i], runs, end))
+            return out
+
+        rows = [(heights[0], M.CELL_FILLS["header"], cells(table.header, True))]
+        for k, row in enumerate(body):
+            fill = M.CELL_FILLS["even" if (start + k) % 2 else "odd"]
+            rows.append((heights[k + 1], fill, cells(row, False)))
+        descr = "Table: " + ", ".join(" ".join(c.text.split()) for c in table.header)
+        return M.table_xml(markup, sid, f"Table {sid}", descr, (x, y), columns, rows)
 
     def _rpr(self, shape: Shape, key: tuple[Any, ...]) -> str:
         """Serialized ``a:rPr``/``a:endParaRPr`` for (proto, size, bold, italic, code, link,
@@ -366,8 +528,32 @@ class _Writer:
                     rpr = rpr.replace(LINK_RID, rid)
                 runs.append((text, rpr))
             end = self._rpr(shape, (proto, para.size, False, False, False, False, True, 0))
-            out.append(markup.paragraph(self._ppr(shape, proto, para.level), runs, end))
+            if para.bullet is None:
+                ppr = self._ppr(shape, proto, para.level)
+            else:
+                ppr = self._list_ppr(shape, proto, para.level, para.bullet)
+            out.append(markup.paragraph(ppr, runs, end))
         return "".join(out)
+
+    def _list_ppr(self, shape: Shape, proto: int, level: int, bullet: bool) -> str:
+        """A list paragraph's properties: its text at the paragraph's margin plus
+        ``LIST_INDENT`` a level (plus ``BULLET_HANG`` for a bullet, whose glyph hangs in
+        it), exactly what fit measured; cached per (paragraph, level, bullet)."""
+        key = ("list", proto, level, bullet)
+        hit = shape.cache.get(key)
+        if hit is None:
+            if proto >= len(shape.lists):  # a recipe without list properties: as it was
+                return self._ppr(shape, proto, level)
+            margin, with_glyph, without = shape.lists[proto]
+            level = max(0, min(8, level))
+            hang = BULLET_HANG if bullet else 0.0
+            mar_l = round((margin + LIST_INDENT * level + hang) * EMU_PER_PT)
+            mar_l = max(0, min(51206400, mar_l))
+            indent = -round(hang * EMU_PER_PT)
+            head, rest = with_glyph if bullet else without
+            lvl = f' lvl="{level}"' if level else ""
+            hit = shape.cache[key] = f'{head} marL="{mar_l}" indent="{indent}"{lvl}{rest}'
+        return hit
 
     def _link(self, rels: list[str], url: str, links: dict[str, str]) -> str | None:
         rid = links.get(url)
@@ -418,6 +604,88 @@ class _Writer:
                 text = " ".join(M.clean_text(str(value)).split())
                 values[key] = text[:PROP_LIMIT]
         return core.fill(values, timed, M.CORE_FROM_TEMPLATE)
+
+
+class _Media:
+    """The deck's media parts, content-addressed: one part per distinct file content
+    (named from a hash of its bytes), however many slides show it, each file read once."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, str] = {}
+        self.by_digest: dict[str, str] = {}
+
+    def start(self, namer: PartNamer, out: Deflater, types: list[tuple[str, str]]) -> None:
+        self.namer, self.out, self.types = namer, out, types
+
+    def part(self, path: str, src: str) -> str:
+        """The media part holding the file at ``path``, added to the deck the first time."""
+        name = self.by_path.get(path)
+        if name is not None:
+            return name
+        try:
+            with open(path, "rb") as f:
+                blob = f.read()
+        except OSError as e:
+            raise SourceError(
+                f"cannot read picture {src!r}: {e.strerror or first_line(e)}", path=path
+            ) from None
+        kind = image_type(blob)
+        if kind is None:
+            raise SourceError(
+                f"picture {src!r} is not a PNG, JPEG, GIF, BMP, TIFF or SVG image", path=path
+            )
+        ext, content_type = kind
+        digest = hashlib.sha256(blob).hexdigest()
+        name = self.by_digest.get(digest)
+        if name is None:
+            name = self.namer.fixed(f"/ppt/media/deckgen-{digest[:32]}.{ext}")
+            self.by_digest[digest] = name
+            self.out.add(name[1:], blob)
+            self.types.append((name, content_type))
+        self.by_path[path] = name
+        return name
+
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", ("png", "image/png")),
+    (b"\xff\xd8\xff", ("jpeg", "image/jpeg")),
+    (b"GIF87a", ("gif", "image/gif")),
+    (b"GIF89a", ("gif", "image/gif")),
+    (b"BM", ("bmp", "image/bmp")),
+    (b"II*\x00", ("tiff", "image/tiff")),
+    (b"MM\x00*", ("tiff", "image/tiff")),
+)
+
+
+def image_type(blob: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of an image from its first bytes, whatever its file is
+    called; None for what is no picture a deck can hold."""
+    for magic, kind in _MAGIC:
+        if blob.startswith(magic):
+            return kind
+    head = blob[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"<svg", b"<?xml", b"<!--")) and b"<svg" in head:
+        return ("svg", "image/svg+xml")
+    return None
+
+
+def _fallback_box(placed: PlacedPicture, spec: SlideSpec) -> tuple[int, int, int, int]:
+    """Where a picture fit did not place goes: its share of the area (a grid when the
+    area holds several), the aspect ratio kept, centred."""
+    x, y, w, h = placed.area
+    group = [e for e in spec.elements if e.shape_id == placed.shape_id]
+    count = len(group)
+    index = next((i for i, e in enumerate(group) if e is placed), 0)
+    cols = max(1, math.ceil(math.sqrt(count)))
+    rows = max(1, math.ceil(count / cols))
+    cw, ch = w // cols, h // rows
+    cx, cy = x + (index % cols) * cw, y + (index // cols) * ch
+    pixels = placed.picture.pixels
+    if not pixels or pixels[0] <= 0 or pixels[1] <= 0:
+        return (cx, cy, cw, ch)
+    scale = min(cw / pixels[0], ch / pixels[1])
+    pw, ph = round(pixels[0] * scale), round(pixels[1] * scale)
+    return (cx + (cw - pw) // 2, cy + (ch - ph) // 2, pw, ph)
 
 
 def _w3cdtf(when: dt.datetime) -> str:
