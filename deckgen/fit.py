@@ -274,14 +274,18 @@ def _fit_frame(box: _Box, frame: Frame, split: bool) -> _FrameFit:
 
 def _fit_code(box: _Box, paras: Sequence[Para]) -> _FrameFit:
     """A code block, one source line a paragraph: whole on one slide at the largest size at
-    which no line wraps; else whole at the minimum, its long lines wrapped by the box; else,
-    at the minimum, split between lines (never inside one) over follow-up slides, which
-    then hold about as many lines each. Shrinking is always tried before wrapping a line:
-    wrapped code reads wrong."""
+    which no line of code wraps (prose in the same frame may); else whole at the minimum,
+    its long lines wrapped by the box; else, at the minimum, split between lines (never
+    inside one) over follow-up slides, which then hold about as many lines each. Shrinking
+    is always tried before wrapping a line: wrapped code reads wrong."""
+
+    lines = [_is_code_line(p) for p in paras]
 
     def unwrapped(sizes: Sequence[float]) -> bool:
         lay = box.layout(paras, sizes)
-        return box.fits(lay) and all(len(p.lines) <= 1 for p in lay.paragraphs)
+        if not box.fits(lay):
+            return False
+        return all(len(pl.lines) <= 1 for pl, c in zip(lay.paragraphs, lines, strict=True) if c)
 
     cands = box.candidates(paras)
     floor = cands[-1]
@@ -314,6 +318,12 @@ def _fit_code(box: _Box, paras: Sequence[Para]) -> _FrameFit:
                 chunks.append(sized[start:stop])
         return _FrameFit(tuple(chunks), False, top)
     return _FrameFit((_with_sizes(paras, sizes),), True, max(sizes))
+
+
+def _is_code_line(para: Para) -> bool:
+    """A line of code (its text all code spans) or a blank line: not prose, such as the
+    sentence a corporate template's body holds above the code, which may wrap."""
+    return all(r.code for r in para.runs if r.text)
 
 
 def _pack(heights: Sequence[float], cap: float) -> list[tuple[int, int]]:
@@ -477,11 +487,17 @@ def _item_label(slide: SlideSpec) -> str:
     ``insight 3 “Title” (line 12)``, ``section slide “Part II” (line 40)``."""
     title = slide.title if len(slide.title) <= 60 else slide.title[:59].rstrip() + "…"
     line = f" (line {slide.line})" if slide.line else ""
-    if slide.kind in ("insight", "bullets") and slide.number:
+    if slide.kind in _SECTION_KINDS and slide.number:
         title = re.sub(rf"^{re.escape(slide.number)}\s*[.):]\s*", "", title)  # "3. Title" → "Title"
         return f"insight {slide.number} {quoted(title)}{line}"
-    kind = "insight" if slide.kind == "bullets" else slide.kind
+    kind = "insight" if slide.kind in _SECTION_KINDS else slide.kind
     return f"{kind} slide {quoted(title)}{line}"
+
+
+_SECTION_KINDS = frozenset(
+    ("insight", "bullets", "picture", "text_picture", "table", "code", "quote")
+)
+"""Slide kinds that show one section of the summary: warnings call them insights."""
 
 
 def _append_continued(paras: tuple[Para, ...]) -> tuple[Para, ...]:
@@ -877,7 +893,7 @@ def _place_elements(
             per_slide[k].append(
                 replace(el, size=tf.size, columns=tf.columns, heights=heights, rows=(start, stop))
             )
-        what = "the table" + (f" (line {el.table.line})" if el.table.line else "")
+        what = "the table" + (f" at line {el.table.line}" if el.table.line else "")
         if tf.wide:
             warnings.append(
                 f"{_item_label(slide)}: {what} is too wide for its area even at {tf.size:g} pt "

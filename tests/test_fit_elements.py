@@ -263,7 +263,7 @@ def test_a_forty_row_table_continues_by_whole_rows_with_the_header_repeated() ->
     counts = [t.rows[1] - t.rows[0] for s in d.slides for t in placed_tables(s) if t.rows]
     assert max(counts) - min(counts) <= 1  # evenly split, no one-row tail
     assert d.slides[1].title.endswith(CONTINUED)
-    assert any("continued by whole rows" in w and "(line 12)" in w for w in d.warnings)
+    assert any("continued by whole rows" in w and "line 12" in w for w in d.warnings)
 
 
 def test_a_nine_column_table_shrinks_and_its_columns_fit_the_area() -> None:
@@ -288,7 +288,7 @@ def test_a_table_too_wide_even_at_the_minimum_warns_naming_slide_and_line() -> N
     check_table_geometry(t)
     assert t.size == TABLE_MIN_SIZE
     (w,) = d.warnings
-    assert "too wide" in w and "(line 42)" in w and "“A slide” (line 40)" in w
+    assert "too wide" in w and "table at line 42" in w and "insight 3 “A slide” (line 40)" in w
 
 
 def test_bold_and_code_in_cells_are_measured_as_such() -> None:
@@ -411,3 +411,13 @@ def test_text_only_slides_are_unchanged_by_elements() -> None:
     s = slide("bullets", Frame(TEXT, (para("Short."),)))
     (out,) = run(s).slides
     assert out.elements == () and out == replace(s, frames=out.frames)
+
+
+def test_prose_above_the_code_may_wrap_without_shrinking_the_code() -> None:
+    # a corporate template's body holds the sentence above the code and the code itself
+    intro = para("A sentence that introduces the code below it " * 4)
+    lines = code_lines(5)
+    (s,) = run(slide("code", Frame(CODE, (intro, *lines)))).slides
+    code = next(f for f in s.frames if f.shape_id == CODE)
+    assert {p.size for p in code.paragraphs} == {20.0}  # the preferred size: nothing shrank
+    assert code_fits_unwrapped(code.paragraphs[1:], 20.0)
