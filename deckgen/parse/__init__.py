@@ -26,11 +26,20 @@ import unicodedata
 from dataclasses import replace
 
 from deckgen.errors import SourceError
-from deckgen.model import Document, Insight, RichText, Span
+from deckgen.model import Document, Element, Insight, RichText, Span
 from deckgen.parse import outline, sections
-from deckgen.parse.assemble import Unit, make_conclusion, make_insight, short_title, units
+from deckgen.parse.assemble import (
+    Unit,
+    body_item,
+    list_base,
+    make_conclusion,
+    make_insight,
+    short_title,
+    units,
+)
 from deckgen.parse.blocks import Line, Walker, markdown
 from deckgen.parse.classify import CONCLUSION_NAMES, NOTES_LABELS, classify
+from deckgen.parse.elements import element_text
 from deckgen.parse.frontmatter import front_matter, meta_text
 from deckgen.parse.outline import Head
 from deckgen.parse.spans import plain, rich, strip_spans
@@ -89,6 +98,8 @@ def parse(text: str, *, source: str = "<string>") -> Document:
     lines = walker.lines
     for ln in lines:
         classify(ln)
+        for shown in ln.fallback:
+            classify(shown)  # an element's text, for the conclusion
 
     fm_title = meta_text(meta.get("title"))
     fm_title = fm_title.strip() if fm_title and fm_title.strip() else None
@@ -107,7 +118,11 @@ def _head_line(lines: list[Line], h: Head) -> Line:
 def _document(
     lines: list[Line], meta: dict, fm_title: str | None, source: str, warnings: list[str]
 ) -> Document:
-    if not any(_has_words(ln.text) for ln in lines if ln.spans):
+    if not any(
+        _has_words(ln.text) if ln.element is None else _has_words(element_text(ln.element))
+        for ln in lines
+        if ln.spans or ln.element is not None
+    ):
         raise SourceError(
             "has no words to put on slides",
             path=source,
@@ -169,6 +184,11 @@ def _document(
             subtitle = rich(strip_spans(sub.spans), sub.line)
     preamble = units([lines[i] for i in ol.preamble])
     intro_units = units([ln for k, ln in enumerate(intro_lines) if k not in ol.preamble])
+    # pictures, tables, code and quotes before the first section are the overview's: an
+    # overview slide shows them (it is made for them if the text alone would make none)
+    intro_elements = [u.element for u in intro_units if u.element is not None]
+    intro_layout = next((u.label for u in intro_units if u.kind == "layout"), "")
+    intro_units = [u for u in intro_units if u.kind not in ("element", "layout")]
     author = meta_text(meta.get("author"))
     date_ = meta_text(meta.get("date"))
     kept: list[Unit] = []
@@ -225,8 +245,8 @@ def _document(
         whole = title
         title = rich(short_title(list(title.spans), DECK_TITLE_CHARS), title.line)
         overview = [Unit("point", list(whole.spans), whole.line or 1), *overview]
-    if overview:
-        slides.append(_overview(overview))
+    if overview or intro_elements:
+        slides.append(_overview(overview, intro_elements, intro_layout))
     # numbers as written when they count up; "1." "1." "1." (Markdown renders 1, 2, 3)
     # and other repeats are counted instead
     written = [sl.head.number for sl in cut.slides if sl.level == 1 and sl.head is not None]
@@ -346,19 +366,29 @@ def _worded_number(ln: Line, head: Head) -> bool:
     return any(c.isalpha() for c in prefix.replace(head.badge, ""))
 
 
-def _overview(parts: list[Unit]) -> Insight:
-    """The text before the first section, as a slide of its own."""
-    items = [rich(u.as_written, u.line) for u in parts if u.kind != "notes"]
+def _overview(parts: list[Unit], elements: list[Element], layout: str) -> Insight:
+    """The text (and the pictures, tables, code and quotes) before the first section, as a
+    slide of its own."""
+    shown = [u for u in parts if u.kind != "notes"]
+    points = [rich(u.as_written, u.line) for u in shown]
+    base = list_base(shown)
+    items = [body_item(p, u, base) for p, u in zip(points, shown, strict=True)]
     notes = [rich(u.spans, u.line) for u in parts if u.kind == "notes"]
-    line = items[0].line if items else None
+    line = points[0].line if points else _element_line(elements)
     return Insight(
         0,
         RichText.plain_text("Overview", line),
-        points=tuple(items),
+        points=tuple(points),
         notes=tuple(notes),
         line=line,
         kind="overview",
         level=1,
         items=tuple(items),
         rule="overview (text before the first section)",
+        elements=tuple(elements),
+        layout=layout,
     )
+
+
+def _element_line(elements: list[Element]) -> int | None:
+    return elements[0].line if elements else None

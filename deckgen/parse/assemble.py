@@ -5,7 +5,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from deckgen.model import Conclusion, Field, Insight, RichText, Span
+from deckgen.model import Conclusion, Element, Field, Insight, ListItem, RichText, Span
 from deckgen.parse.blocks import Line
 from deckgen.parse.classify import ends_sentence
 from deckgen.parse.spans import cut, plain, rich, strip_spans
@@ -13,9 +13,10 @@ from deckgen.parse.spans import cut, plain, rich, strip_spans
 
 @dataclass
 class Unit:
-    """A piece of an insight's body: a point, a labelled field or notes."""
+    """A piece of an insight's body: a point, a labelled field, notes, a sub-heading, an
+    element (picture, table, code, quote) or a layout directive (``label`` its name)."""
 
-    kind: str  # point | field | notes
+    kind: str  # point | field | notes | heading | element | layout
     spans: list[Span]
     line: int
     label: str = ""
@@ -24,6 +25,10 @@ class Unit:
     open: bool = True  # may take a hard-wrapped continuation line
     last: str = ""  # its last source line, as text
     whole: list[Span] = field(default_factory=list)  # a field's line, label included
+    element: Element | None = None
+    depth: int = -1  # nesting depth of the list it is in (0: a top-level list), or -1
+    item: bool = False  # it opens a list item (a bullet, a number, a task box)
+    indent: int = 0  # its first line's indentation (a list item's paragraph is indented)
 
     @property
     def as_written(self) -> list[Span]:
@@ -75,6 +80,11 @@ def units(lines: Sequence[Line]) -> list[Unit]:
     for ln in lines:
         for note in ln.notes:
             out.append(Unit("notes", [Span(note)], ln.line, open=False))
+        if ln.layout:
+            out.append(Unit("layout", [], ln.line, ln.layout, open=False))
+        if ln.element is not None:
+            out.append(Unit("element", [], ln.line, open=False, element=ln.element))
+            continue
         if not ln.spans:
             continue
         prev = out[-1] if out else None
@@ -111,8 +121,47 @@ def units(lines: Sequence[Line]) -> list[Unit]:
                 Unit("point", list(spans), ln.line, list_id=ln.list_id, bullet=ln.bullet,
                       open=ln.kind == "text")
             )  # fmt: skip
-        out[-1].last = ln.text
+        u = out[-1]
+        u.last, u.depth, u.indent = ln.text, ln.depth, ln.indent
+        u.item = ln.bullet or ln.number is not None
     return out
+
+
+def without_elements(lines: Sequence[Line]) -> list[Line]:
+    """The lines with each element as the text it holds (its fallback lines): for the
+    conclusion, whose slide shows text only (no word of a table or a picture's alt text
+    is lost there)."""
+    out: list[Line] = []
+    for ln in lines:
+        if ln.kind == "element":
+            out.extend(ln.fallback)
+        else:
+            out.append(ln)
+    return out
+
+
+def _in_list(u: Unit) -> bool:
+    """A list item, or a paragraph of one (indented under it); a line that markdown-it
+    only joined to an item lazily (written at the margin) is not."""
+    return u.depth >= 0 and (u.item or u.indent > 0) and u.kind in ("point", "field")
+
+
+def list_base(parts: Sequence[Unit]) -> int:
+    """The shallowest list depth among a slide's items: its level 0 (the bullets under a
+    numbered item that is the slide's title are the slide's top level)."""
+    return min((u.depth for u in parts if _in_list(u)), default=0)
+
+
+def body_item(rt: RichText, u: Unit, base: int) -> RichText:
+    """A line of the slide's body (``Insight.items``): a :class:`ListItem` with its level
+    and bullet when it is part of a list, else the text as it is. Ordered and task items
+    keep their number or box in the text and get no bullet glyph; a list item's further
+    paragraphs are at its level without a glyph."""
+    if not _in_list(u):
+        return rt
+    task = rt.text[:1] in ("☐", "☑")
+    bullet = u.item and u.bullet and not task
+    return ListItem(rt.spans, rt.line, level=max(0, u.depth - base), bullet=bullet)
 
 
 def _labelled(label: str, spans: Sequence[Span], line: int | None) -> RichText:
@@ -135,24 +184,35 @@ def short_title(spans: list[Span], limit: int = TITLE_CHARS) -> list[Span]:
 
 
 def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
+    """One section's Insight from its head line and its body lines: fields, points and
+    notes as before; ``items`` the body in order (list items as :class:`ListItem`);
+    ``elements`` its pictures, tables, code blocks and quotes in source order; ``layout``
+    the first ``<!-- layout: … -->`` directive in it."""
     fields: list[Field] = []
     points: list[RichText] = []
     notes: list[RichText] = []
     items: list[RichText] = []
+    elements: list[Element] = []
+    layout = head.layout
     if head.rest:
         points.append(rich(head.rest, head.line))
         items.append(points[-1])
     for note in head.notes:
         notes.append(RichText.plain_text(note, head.line))
     parts = units(body)
+    base = list_base(parts)
     k = 0
     while k < len(parts):
         u = parts[k]
         if u.kind == "notes":
             notes.append(rich(u.spans, u.line))
+        elif u.kind == "element" and u.element is not None:
+            elements.append(u.element)
+        elif u.kind == "layout":
+            layout = layout or u.label
         elif u.kind == "field":
             fields.append(Field(u.label, rich(u.spans, u.line), u.line))
-            items.append(_labelled(u.label, u.spans, u.line))
+            items.append(body_item(_labelled(u.label, u.spans, u.line), u, base))
         elif u.kind == "heading" and k + 1 < len(parts) and parts[k + 1].kind == "point":
             # "### Key point" followed by its paragraph reads as a labelled field
             label = plain(u.spans).rstrip(" :：")
@@ -164,7 +224,7 @@ def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
                 items.append(
                     rich([Span(x.text, True, x.italic, x.code, x.link) for x in u.spans], u.line)
                 )
-                items.append(rich(nxt.spans, nxt.line))
+                items.append(body_item(rich(nxt.spans, nxt.line), nxt, base))
                 k += 2
                 continue
             points.append(rich(u.spans, u.line))
@@ -172,7 +232,7 @@ def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
             items.append(rich(bold, u.line))
         else:
             points.append(rich(u.spans, u.line))
-            items.append(points[-1])
+            items.append(body_item(points[-1], u, base))
         k += 1
     title = head.title or strip_spans(head.spans)
     if len(plain(title)) > TITLE_CHARS:
@@ -191,6 +251,8 @@ def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
         tuple(notes),
         head.line,
         items=tuple(items),
+        elements=tuple(elements),
+        layout=layout,
     )
 
 
@@ -198,7 +260,7 @@ def make_conclusion(head: Line, body: Sequence[Line]) -> Conclusion:
     parts: list[Unit] = []
     if head.kind == "text" and head.label and head.rest:
         parts.append(Unit("point", head.rest, head.line))
-    parts.extend(units(body))
+    parts.extend(u for u in units(without_elements(body)) if u.kind != "layout")
     main: list[RichText] = []
     closing: list[RichText] = []
     notes: list[RichText] = [RichText.plain_text(n, head.line) for n in head.notes]

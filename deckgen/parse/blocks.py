@@ -3,7 +3,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -11,11 +11,22 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from deckgen.model import Span
+from deckgen.model import Code, Element, Picture, RichText, Span, Table
+from deckgen.parse.elements import (
+    LAYOUT_COMMENT,
+    align,
+    code_text,
+    element_chars,
+    is_picture_embed,
+    make_quote,
+    quote_blocks,
+    split_row,
+)
 from deckgen.parse.spans import (
     is_math,
     linkify,
     plain,
+    rich,
     strip_spans,
     task_box,
     tex_text,
@@ -43,7 +54,7 @@ _IMAGE_SIZE = re.compile(r"\d+(?:x\d+)?")
 class Line:
     """One source line as markdown-it placed it, before any summary rule looked at it."""
 
-    kind: str  # "text" | "heading" | "code" | "html" | "marker"
+    kind: str  # "text" | "heading" | "code" | "html" | "marker" | "element"
     spans: list[Span]
     line: int  # 1-based
     indent: int
@@ -54,6 +65,12 @@ class Line:
     block: int = 0  # paragraph identity, for joining hard-wrapped lines
     first: bool = True  # first line of its block
     notes: list[str] = field(default_factory=list)
+    depth: int = -1  # nesting depth of the list the line is in (0: a top-level list), or -1
+    layout: str = ""  # a "<!-- layout: NAME -->" directive on this line
+    element: Element | None = None  # kind "element": a picture, table, code block, quote
+    fallback: list[Line] = field(default_factory=list)
+    """An element's text as lines, for places that show no elements (the conclusion)."""
+    chars: int = 0  # an element's size in characters, as the outline weighs sections
     # set by classify
     role: str = "plain"  # plain | start | conclusion | label | notes | bold
     start_number: int | None = None
@@ -68,7 +85,9 @@ class Line:
 
 
 class Walker:
-    """Turns the token stream into ``Line`` s (rule 1)."""
+    """Turns the token stream into ``Line`` s (rule 1). Pictures, tables, code blocks and
+    quotes become one line of kind ``element`` each, holding the element (and, as its
+    ``fallback``, the text lines it was before, for the conclusion, which has none)."""
 
     def __init__(self, src_lines: list[str]):
         self.src = src_lines
@@ -77,9 +96,6 @@ class Walker:
         self.lists: list[list[int]] = []  # [id, next number or -1 for bullets]
         self.pending: tuple[int | None, bool, int | None] | None = None
         self.next_id = 0
-        self.row: list[Span] | None = None  # the table row being read
-        self.cells = 0
-        self.row_line = 0
         self.depth = 0  # HTML blocks re-parsed as Markdown inside each other
 
     def indent(self, lineno: int) -> int:
@@ -120,53 +136,22 @@ class Walker:
                 else:
                     self.pending = (None, True, lid)
             elif typ == "heading_open":
-                inline = tokens[i + 1]
-                self.cover(t.map)
-                start = t.map[0] + 1 if t.map else 0
-                lines, notes = inline_lines(inline.children or [])
-                spans: list[Span] = []
-                for ln in lines:
-                    if spans and ln:
-                        spans.append(Span(" "))
-                    spans.extend(ln)
-                self.add("heading", spans, start, level=int(t.tag[1:]), notes=notes)
+                self.heading(t, tokens[i + 1])
                 i += 2
-            elif typ == "inline" and self.row is not None:
-                cell = strip_spans([s for ln in inline_lines(t.children or [])[0] for s in ln])
-                if self.row:
-                    self.row.append(Span(" | "))
-                self.row.extend(cell)
-                self.cells += 1
             elif typ == "inline":
                 self.cover(t.map)
                 self.paragraph(t)
-            elif typ == "tr_open":
-                self.cover(t.map)
-                self.row = []
-                self.cells = 0
-                self.row_line = t.map[0] + 1 if t.map else 0
-            elif typ == "tr_close":
-                if self.row is not None and 0 < self.row_line <= len(self.src):
-                    # GFM drops cells beyond the header's columns; keep their text
-                    raw = self.src[self.row_line - 1].strip().strip("|").split("|")
-                    for extra in raw[self.cells :]:
-                        if extra.strip():
-                            self.row.extend([Span(" | "), Span(extra.strip())])
-                if self.row and plain(self.row).strip(" |"):
-                    self.next_id += 1
-                    self.add("text", self.row, self.row_line, block=self.next_id)
-                self.row = None
+            elif typ == "blockquote_open":
+                j = _closing(tokens, i, "blockquote_close")
+                if j is not None and quote_blocks(tokens[i + 1 : j]):
+                    self.quote(t, tokens[i + 1 : j])
+                    i = j
             elif typ == "table_open":
-                self.cover(t.map)
+                j = _closing(tokens, i, "table_close")
+                self.table(tokens[i : (j if j is not None else len(tokens) - 1) + 1])
+                i = j if j is not None else len(tokens)
             elif typ in ("fence", "code_block"):
-                self.cover(t.map)
-                start = t.map[0] + 1 + (1 if typ == "fence" else 0) if t.map else 0
-                if len(t.info.split()) > 1:  # more than a language name: words to keep
-                    self.add("code", [Span(t.info.strip(), code=True)], start - 1)
-                for k, text in enumerate(t.content.split("\n")):
-                    if text.strip():
-                        self.add("code", [Span(text.rstrip(), code=True)], start + k)
-                self.pending = None
+                self.code(t)
             elif typ == "html_block":
                 self.cover(t.map)
                 self.html_block(t.content, t.map[0] if t.map else -1)
@@ -174,35 +159,179 @@ class Walker:
                 self.cover(t.map)
             i += 1
 
+    def make(self, kind: str, spans: list[Span], lineno: int, **kw: Any) -> Line:
+        """A line as the walker makes it, not yet added (an element's fallback lines)."""
+        return Line(kind, spans, lineno, self.indent(lineno), depth=len(self.lists) - 1, **kw)
+
     def add(self, kind: str, spans: list[Span], lineno: int, **kw: Any) -> Line:
         number, bullet, lid = self.pending or (None, False, None)
         self.pending = None
-        ln = Line(
-            kind,
-            spans,
-            lineno,
-            self.indent(lineno),
-            number=number,
-            bullet=bullet,
-            list_id=lid,
-            **kw,
-        )
+        ln = self.make(kind, spans, lineno, number=number, bullet=bullet, list_id=lid, **kw)
         self.lines.append(ln)
         return ln
 
-    def paragraph(self, t: Token) -> None:
+    def element(self, el: Element, lineno: int, fallback: list[Line]) -> Line:
+        return self.add("element", [], lineno, element=el, fallback=fallback,
+                        chars=element_chars(el))  # fmt: skip
+
+    def heading(self, t: Token, inline: Token) -> None:
+        """A heading's text on one line; a picture in it is a picture of its section
+        (after the heading), unless the picture is all the heading says."""
+        self.cover(t.map)
         start = t.map[0] + 1 if t.map else 0
-        lines, notes = inline_lines(t.children or [])
-        if self.pending is not None and lines:
-            lines[0] = task_box(lines[0])  # "- [ ] item": the first line of a list item
+        pictures: list[tuple[int, Picture, Span]] = []
+        layouts: list[str] = []
+        lines, notes = inline_lines(inline.children or [], pictures, layouts)
+        if not lines and pictures:
+            lines, notes = inline_lines(inline.children or [])  # the alt text is the title
+        spans: list[Span] = []
+        for ln in lines:
+            if spans and ln:
+                spans.append(Span(" "))
+            spans.extend(ln)
+        layout = layouts[0] if layouts else ""
+        self.add("heading", spans, start, level=int(t.tag[1:]), notes=notes, layout=layout)
+        self.pictures(pictures, start)
+
+    def pictures(self, pictures: list[tuple[int, Picture, Span]], lineno: int) -> None:
+        """Pictures on source line ``lineno``, each an element; its alt text (or file
+        name) is its fallback, as it was shown before pictures were placed."""
+        for _, pic, alt in pictures:
+            self.next_id += 1
+            shown = self.make("text", [alt], lineno, block=self.next_id)
+            self.element(replace(pic, line=lineno), lineno, [shown])
+
+    def paragraph(self, t: Token) -> None:
+        """A paragraph's lines (split at its line breaks); a picture in it is a picture,
+        after the line it is on, and the text around it stays text."""
+        start = t.map[0] + 1 if t.map else 0
+        pictures: list[tuple[int, Picture, Span]] = []
+        layouts: list[str] = []
+        lines, offsets, notes = _inline(t.children or [], pictures, layouts)
+        kept = [k for k, ln in enumerate(lines) if ln]
+        if self.pending is not None and kept:
+            lines[kept[0]] = task_box(lines[kept[0]])  # "- [ ] item": the item's first line
         self.next_id += 1
         block = self.next_id
+        layout = layouts[0] if layouts else ""
+        first = True
+        p = 0
         for k, spans in enumerate(lines):
-            ln = self.add("text", spans, start + k, block=block, first=k == 0)
-            if k == 0:
-                ln.notes = notes
-        if not lines and notes:
-            self.add("text", [], start, block=block, notes=notes)
+            if spans:
+                ln = self.add("text", spans, start + offsets[k], block=block, first=first)
+                if first:
+                    ln.notes, ln.layout = notes, layout
+                first = False
+            q = p
+            while q < len(pictures) and pictures[q][0] == k:
+                q += 1
+            if q > p:
+                self.pictures(pictures[p:q], start + offsets[k])
+                p = q
+        if first and (notes or layout):
+            self.add("text", [], start, block=block, notes=notes, layout=layout)
+
+    def quote(self, t: Token, inner: list[Token]) -> None:
+        """A block quote of prose: a Quote, its attribution from its last line; its lines
+        as the walker reads them are its fallback."""
+        pending, self.pending = self.pending, None
+        at = len(self.lines)
+        self.walk(inner)
+        taken = self.lines[at:]
+        del self.lines[at:]
+        self.pending = pending
+        paragraphs: list[list[RichText]] = []
+        block = None
+        for ln in taken:
+            if not ln.spans:
+                continue
+            if ln.block != block:
+                paragraphs.append([])
+                block = ln.block
+            paragraphs[-1].append(rich(ln.spans, ln.line))
+        start = t.map[0] + 1 if t.map else (taken[0].line if taken else 0)
+        if paragraphs:
+            self.element(make_quote(paragraphs, start), start, taken)
+
+    def table(self, tokens: list[Token]) -> None:
+        """A GFM table: header, rows, alignment, cells with their inline formatting. Cells
+        beyond the header's columns (GFM drops them) join the row's last cell."""
+        t = tokens[0]
+        self.cover(t.map)
+        header: list[RichText] | None = None
+        rows: list[list[RichText]] = []
+        aligns: list[str] = []
+        fallback: list[Line] = []
+        row: list[RichText] = []
+        row_line = 0
+        in_head = False
+        for tok in tokens:
+            typ = tok.type
+            if typ == "thead_open":
+                in_head = True
+            elif typ == "thead_close":
+                in_head = False
+            elif typ == "tr_open":
+                row = []
+                row_line = tok.map[0] + 1 if tok.map else 0
+            elif typ == "th_open" and in_head:
+                aligns.append(align(tok))
+            elif typ == "inline":
+                cell: list[Span] = []
+                for ln in inline_lines(tok.children or [])[0]:
+                    if cell:
+                        cell.append(Span(" "))
+                    cell.extend(ln)
+                row.append(rich(strip_spans(cell), row_line))
+            elif typ == "tr_close":
+                if 0 < row_line <= len(self.src):
+                    raw = split_row(self.src[row_line - 1])
+                    extra = [x.strip().replace("\\|", "|") for x in raw[len(row) :]]
+                    extra = [x for x in extra if x]
+                    if extra and row:
+                        last = row[-1]
+                        spans = [*last.spans, *([Span(" ")] if last.spans else [])]
+                        row[-1] = rich([*spans, Span(" ".join(extra))], last.line)
+                    elif extra:
+                        row.append(rich([Span(" ".join(extra))], row_line))
+                shown: list[Span] = []
+                for c in row:
+                    if shown:
+                        shown.append(Span(" | "))
+                    shown.extend(c.spans)
+                if plain(shown).strip(" |"):
+                    self.next_id += 1
+                    fallback.append(self.make("text", shown, row_line, block=self.next_id))
+                if header is None:
+                    header = row
+                else:
+                    rows.append(row)
+        if header is None:
+            return
+        line = t.map[0] + 1 if t.map else 0
+        table = Table(tuple(header), tuple(tuple(r) for r in rows), tuple(aligns), line)
+        self.element(table, line, fallback)
+
+    def code(self, t: Token) -> None:
+        """A fenced or indented code block: its text as written, the language from its
+        fence; more words on the fence (``python title="app.py"``) stay a line before it."""
+        self.cover(t.map)
+        line = t.map[0] + 1 if t.map else 0
+        start = line + (1 if t.type == "fence" else 0)
+        info = t.info.strip() if t.type == "fence" else ""
+        lang = info.split()[0] if info else ""
+        rest = info[len(lang) :].strip()
+        if rest:
+            self.add("code", [Span(rest, code=True)], line)
+        text = code_text(t.content)
+        if text.strip():
+            fallback = [
+                self.make("code", [Span(x.rstrip(), code=True)], start + k)
+                for k, x in enumerate(text.split("\n"))
+                if x.strip()
+            ]
+            self.element(Code(text, lang, line), line, fallback)
+        self.pending = None
 
     def html_block(self, content: str, first: int) -> None:
         """A raw HTML block, and the Markdown CommonMark let it swallow: a block begun by a
@@ -228,7 +357,9 @@ class Walker:
     def html(self, content: str, lineno: int) -> None:
         """Raw HTML keeps its text: comments become notes, other markup is stripped."""
         notes: list[str] = []
-        rest = take_comments(content, notes)
+        layouts: list[str] = []
+        rest = take_comments(content, notes, layouts)
+        layout = layouts[0] if layouts else ""
         self.next_id += 1
         emitted = False
         for k, raw in enumerate(rest.split("\n")):
@@ -237,9 +368,9 @@ class Walker:
             if text:
                 ln = self.add("html", [Span(text)], lineno + k, block=self.next_id)
                 if not emitted:
-                    ln.notes, emitted = notes, True
-        if notes and not emitted:
-            self.add("html", [], lineno, notes=notes)
+                    ln.notes, ln.layout, emitted = notes, layout, True
+        if (notes or layout) and not emitted:
+            self.add("html", [], lineno, notes=notes, layout=layout)
 
     def restore_skipped(self) -> None:
         """Put back lines markdown-it covered by no leaf token (deep nesting)."""
@@ -273,9 +404,10 @@ def html_lines(lines: list[str]) -> int:
     return len(lines)
 
 
-def take_comments(content: str, notes: list[str]) -> str:
+def take_comments(content: str, notes: list[str], layouts: list[str] | None = None) -> str:
     """Remove ``<!-- … -->`` comments (keeping their line breaks) and collect the text of
-    those that say they are notes (``<!-- notes: … -->``, ``<!-- speaker notes: … -->``).
+    those that say they are notes (``<!-- notes: … -->``, ``<!-- speaker notes: … -->``)
+    and, into ``layouts``, the layouts named by ``<!-- layout: Two Content -->``.
     Any other comment is the author's private remark (``<!-- TODO -->``, ``<!-- draft -->``):
     it is in no slide and in no notes.
 
@@ -298,14 +430,36 @@ def take_comments(content: str, notes: list[str]) -> str:
         body = inner[marker.end() :].strip() if marker else ""
         if body:
             notes.append(body)
+        directive = LAYOUT_COMMENT.match(inner) if not marker else None
+        name = " ".join(inner[directive.end() :].split()) if directive else ""
+        if name and layouts is not None:
+            layouts.append(name)
         pos = b + 3
     out.append(content[pos:])
     return "".join(out)
 
 
-def inline_lines(children: list[Token]) -> tuple[list[list[Span]], list[str]]:
-    """Inline tokens → lines of spans (split at soft/hard breaks) and ``notes`` comments."""
+def inline_lines(
+    children: list[Token],
+    pictures: list[tuple[int, Picture, Span]] | None = None,
+    layouts: list[str] | None = None,
+) -> tuple[list[list[Span]], list[str]]:
+    """Inline tokens → lines of spans (split at soft/hard breaks) and ``notes`` comments;
+    with ``pictures``, images are collected there instead of shown as their alt text."""
+    lines, _, notes = _inline(children, pictures, layouts)
+    return [ln for ln in lines if ln], notes
+
+
+def _inline(
+    children: list[Token],
+    pictures: list[tuple[int, Picture, Span]] | None = None,
+    layouts: list[str] | None = None,
+) -> tuple[list[list[Span]], list[int], list[str]]:
+    """:func:`inline_lines`, every line kept (an empty one too) with its source line's
+    offset in the paragraph (a ``<br>`` breaks the line, not the source line); pictures
+    are ``(index of the line they are on, Picture, their alt text as a span)``."""
     lines: list[list[Span]] = [[]]
+    offsets = [0]
     notes: list[str] = []
     bold = italic = 0
     links: list[str | None] = []
@@ -321,6 +475,7 @@ def inline_lines(children: list[Token]) -> tuple[list[list[Span]], list[str]]:
             lines[-1].append(Span(c.content, bold > 0, italic > 0, False, link))
         elif typ in ("softbreak", "hardbreak"):
             lines.append([])
+            offsets.append(offsets[-1] + 1)
         elif typ == "strong_open":
             bold += 1
         elif typ == "strong_close":
@@ -337,20 +492,54 @@ def inline_lines(children: list[Token]) -> tuple[list[list[Span]], list[str]]:
         elif typ == "image":
             alt = "".join(x.content for x in (c.children or []))
             src = str(c.attrGet("src") or "")
-            lines[-1].append(Span(alt or src, bold > 0, italic > 0, False, src or link))
+            shown = Span(alt or src, bold > 0, italic > 0, False, src or link)
+            if pictures is not None and src.strip() and (c.meta or {}).get("picture", True):
+                title = str(c.attrGet("title") or "")
+                width = str(c.attrGet("width") or "")
+                pic = Picture(src.strip(), " ".join(alt.split()), title, width=width)
+                pictures.append((len(lines) - 1, pic, shown))
+            else:
+                lines[-1].append(shown)
         elif typ == "html_inline":
             if c.content.startswith("<!--"):
-                take_comments(c.content, notes)
+                take_comments(c.content, notes, layouts)
             elif c.content.lower().startswith("<br"):
                 lines.append([])
+                offsets.append(offsets[-1])
             elif not _INLINE_HTML.match(c.content):
                 # a block-level (or unknown) tag separates the words around it, as a
                 # browser shows them: "Conclusion<div>1." is two words, not "Conclusion1."
                 lines[-1].append(Span(" ", bold > 0, italic > 0, False, link))
         elif c.content:
             lines[-1].append(Span(c.content, bold > 0, italic > 0, False, link))
-    out = [strip_spans(ln) for ln in lines]
-    return [ln for ln in out if ln], notes
+    if pictures:
+        # the words around a picture: "See  below" → "See below"
+        lines = [_one_space(ln) for ln in lines]
+    return [strip_spans(ln) for ln in lines], offsets, notes
+
+
+def _one_space(spans: list[Span]) -> list[Span]:
+    """Spans with the doubled spaces a removed picture leaves joined into one."""
+    out: list[Span] = []
+    for s in spans:
+        if out and out[-1].text.endswith(" ") and s.text.startswith(" ") and not s.code:
+            s = Span(s.text.lstrip(" "), s.bold, s.italic, s.code, s.link)
+            if not s.text:
+                continue
+        out.append(s)
+    return out
+
+
+def _closing(tokens: list[Token], i: int, close: str) -> int | None:
+    """The index of the token that closes ``tokens[i]`` (same nesting level), or None when
+    markdown-it left it out (nesting past its limit)."""
+    level = tokens[i].level
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].level == level and tokens[j].type == close:
+            return j
+        if tokens[j].level < level:
+            return None
+    return None
 
 
 def markdown() -> MarkdownIt:
@@ -417,8 +606,9 @@ def tex_math(state: StateInline, silent: bool) -> bool:
 def wikilink(state: StateInline, silent: bool) -> bool:
     """Obsidian's ``[[target|alias]]`` shows its alias (or its target), ``![[file]]`` embeds
     a file: an image token, as ``![](file)`` would be (a size such as ``|300`` is no alt
-    text). Scanning a link's text (``silent``), it is plain brackets, so that
-    ``[see [[note]]](url)`` stays a link (CommonMark allows no link inside a link)."""
+    text but the picture's ``width``; an embedded note, ``![[Some note]]``, is no picture
+    and shows its name). Scanning a link's text (``silent``), it is plain brackets, so
+    that ``[see [[note]]](url)`` stays a link (CommonMark allows no link inside a link)."""
     src, pos = state.src, state.pos
     if silent:
         return False
@@ -437,7 +627,10 @@ def wikilink(state: StateInline, silent: bool) -> bool:
         tok = state.push("image", "img", 0)
         tok.attrs = {"src": target, "alt": ""}
         tok.children = []
-        if alias and not _IMAGE_SIZE.fullmatch(alias):
+        tok.meta = {"picture": is_picture_embed(target)}
+        if alias and _IMAGE_SIZE.fullmatch(alias):
+            tok.attrs["width"] = alias  # "![[chart.png|300]]": a width in pixels
+        elif alias:
             alt = Token("text", "", 0)
             alt.content = alias
             tok.children.append(alt)

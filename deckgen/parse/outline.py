@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from deckgen.model import Span
+from deckgen.model import Code, Span
 from deckgen.parse.blocks import Line
 from deckgen.parse.classify import ends_sentence, is_conclusion_name, name_key
 from deckgen.parse.spans import cut, plain, split_bold_lead, strip_spans
@@ -98,6 +98,15 @@ def _one_line_block(lines: Sequence[Line], i: int) -> bool:
     ln = lines[i]
     nxt = lines[i + 1] if i + 1 < len(lines) else None
     return ln.first and (nxt is None or nxt.block != ln.block or nxt.kind != "text")
+
+
+def _content(ln: Line) -> bool:
+    """Text under a numbered line that gives it a title of its own: a line of text, or a
+    picture, table or quote (they were text lines before they were elements, and count
+    as then; a code block never did)."""
+    if ln.kind == "element":
+        return not isinstance(ln.element, Code)
+    return bool(ln.spans) and ln.kind == "text"
 
 
 def _bold_lead(ln: Line) -> tuple[list[Span], list[Span]] | None:
@@ -203,9 +212,7 @@ def numbered_rule(lines: Sequence[Line], found: list[Head]) -> list[Head]:
     for pos, i in enumerate(idx):
         ln = lines[i]
         end = idx[pos + 1] if pos + 1 < len(idx) else len(lines)
-        nested = any(
-            lines[k].spans and lines[k].kind == "text" for k in range(i + 1, min(end, i + 3))
-        )
+        nested = any(_content(lines[k]) for k in range(i + 1, min(end, i + 3)))
         titled = bool(ln.rest) or nested or ln.label != "" or any(s.bold for s in ln.spans)
         out.append(
             Head(

@@ -78,7 +78,9 @@ class Cut:
 
 
 def _chars(lines: Sequence[Line], a: int, b: int) -> int:
-    return sum(len(ln.text) for ln in lines[a:b] if ln.spans)
+    """Characters of text in ``lines[a:b]``; a picture, table, code block or quote counts
+    as much as its text (so a section is as long as it was when they were text)."""
+    return sum(len(ln.text) if ln.spans else ln.chars for ln in lines[a:b])
 
 
 def _level_name(level: int) -> str:
