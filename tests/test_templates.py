@@ -318,8 +318,11 @@ def _sample(number: str) -> dict:
 
 
 def _rendered(theme, kind: str, ctx: dict) -> dict[str, str]:
-    from deckgen.plan import environment
+    from deckgen.plan import SlideInfo, environment
 
+    # as plan gives it: ``slide`` an object whose ``items`` is the section's text
+    slide = SlideInfo({**ctx["slide"], "items": ctx["insight"]["paragraphs"]})
+    ctx = {**ctx, "slide": slide}
     return {
         s.name: environment().from_string(s.template).render(ctx).strip()
         for s in theme.prototypes[kind].shapes
@@ -336,9 +339,7 @@ def test_bundled_themes_supply_section_and_bullets(name):
     assert {"section.number", "section.title", "section.paragraphs", "section.subsections"} <= (
         names["section"]
     )
-    assert {"insight.number", "insight.title", "insight.paragraphs", "deck.footer"} <= (
-        names["bullets"]
-    )
+    assert {"insight.number", "insight.title", "slide.items", "deck.footer"} <= names["bullets"]
     for kind, words in (
         ("section", ["II", "Operating in production", "Three chapters", "Alerting on symptoms"]),
         ("bullets", ["II", "Operating in production", "Error budgets:", "two thirds"]),
@@ -408,7 +409,7 @@ def test_title_slide_shows_subtitle_author_and_date(tmp_path, name):
 def test_check_lists_the_new_kinds(tmp_path):
     result = run("templates", "check", "dark")
     assert result.exit_code == 0, result.output
-    assert "section.paragraphs" in result.output and "insight.paragraphs" in result.output
+    assert "section.paragraphs" in result.output and "slide.items" in result.output
     corporate = run("templates", "check", str(PPTX_DEFAULT))
     assert corporate.exit_code == 0, corporate.output
     assert "section    layout 'Section Header'" in corporate.output

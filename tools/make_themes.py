@@ -86,10 +86,9 @@ CLOSING = "{% for c in conclusion.closing %}{{ c }}{{ '\\n' }}{% endfor %}"
 # that follow in this part.
 SECTION_ITEMS = "{% for t in section.paragraphs %}{{ t }}{{ '\\n' }}{% endfor %}"
 SECTION_SUBS = "{% for s in section.subsections %}{{ s }}{{ '\\n' }}{% endfor %}"
-# A section without a statement: every paragraph in source order (labels bold, from plan).
-BULLET_ITEMS = "{% for t in insight.paragraphs %}{{ t }}{{ '\\n' }}{% endfor %}"
-# The element kinds (issue 11). slide.items: the section's text, each item a paragraph that
-# the writer gives a bullet glyph when it is a list item (plain paragraphs get none).
+# The section's text for the bullets slide and the element kinds (issue 11), in source order
+# (labels bold, from plan): each item a paragraph that the writer gives a bullet glyph when it
+# is a list item (plain paragraphs get none).
 SLIDE_ITEMS = "{% for t in slide.items %}{{ t }}{{ '\\n' }}{% endfor %}"
 # Area shapes: a shape whose whole text is one of these is replaced by the picture(s) (aspect
 # kept, centred in the area) or by a native table in the area's box; the shape itself goes.
@@ -718,10 +717,12 @@ HINTS = {
     "section.number (may be empty: a shape showing only it is then removed), section.title, "
     "section.paragraphs (text right under the divider heading), section.subsections (titles of "
     "the slides in this part), slide.number, slide.total, deck.footer.",
-    "bullets": "Prototype of a content slide for a section without a key point: its title "
-    "and all its text in one body. Names: insight.number (may be empty: a shape showing only "
-    "it is then removed), insight.title, insight.paragraphs (paragraphs in source order, labels "
-    "bold), slide.number, slide.total, deck.footer.",
+    "bullets": "Prototype of a content slide for a section without a key point, or a list of "
+    "equal items: its title and all its text in one body that grows into the free space. Names: "
+    "insight.number (may be empty: a shape showing only it is then removed), insight.title, "
+    "slide.items (paragraphs and list items in source order, labels bold; deckgen gives list "
+    "items their bullet or number and indents nested levels, plain paragraphs get none), "
+    "insight.paragraphs (the same as plain text), slide.number, slide.total, deck.footer.",
     "conclusion": "Prototype of the conclusion slide. Names: conclusion.heading, "
     "conclusion.body, conclusion.closing, slide.number, slide.total, deck.footer.",
     "picture": "Prototype of a picture slide: a picture alone (several make a grid) and its "
@@ -880,7 +881,7 @@ def design_default(d: Designer) -> None:
     # number, so the title always starts at the margin) and one large body in source order.
     d.prototype("bullets", "Title Only", HINTS["bullets"])
     _default_header(d)
-    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
+    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
     d.text((M, 2.4, CW, 4.18), [items], "Body")
     _default_footer(d)
 
@@ -1081,7 +1082,7 @@ def design_dark(d: Designer) -> None:
     # large body on the right, in source order.
     d.prototype("bullets", "Title Only", HINTS["bullets"])
     _dark_sidebar(d, side)
-    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
+    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
     d.text((rx, 0.75, rw, 5.8), [items], "Body")
     _footer(d, rx, rw)
     _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
@@ -1278,7 +1279,7 @@ def design_bold(d: Designer) -> None:
     # the number in the indigo corner block (gone with an empty number), one large body.
     d.prototype("bullets", "Title Only", HINTS["bullets"])
     low = _bold_header(d)
-    items = d.b(BULLET_ITEMS, 20, line=1.05, after=8)
+    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
     d.text((M, low + 0.4, CW, 6.58 - low - 0.4), [items], "Body")
     _bold_footer(d)
 
