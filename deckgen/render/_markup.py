@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from deckgen import markers
+from deckgen.model import TABLE_CELL_MARGINS
 
 NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -217,9 +218,6 @@ class Markup:
 # LibreOffice show the same table.
 
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
-CELL_INSETS = (91440, 45720, 91440, 45720)
-"""Left, top, right and bottom margins of every table cell in EMU (0.1 in, 0.05 in:
-PowerPoint's own): what fit subtracts from a column's width and adds to a row's height."""
 CELL_RULE = 6350
 """The width of the lines between table rows, EMU (half a point)."""
 CELL_FILLS = {"header": "accent1", "odd": "bg1", "even": "bg2"}
@@ -318,7 +316,7 @@ def table_xml(
     its own margins, fill and rules (no table style)."""
     names, decls = m.prefixes()
     p, a = names["p"], names["a"]
-    ml, mt, mr, mb = CELL_INSETS
+    ml, mt, mr, mb = TABLE_CELL_MARGINS  # what fit measured the cells' text inside
 
     def rule(side: str) -> str:
         return (

@@ -50,6 +50,7 @@ from deckgen.model import (
     BULLET_HANG,
     EMU_PER_PT,
     LIST_INDENT,
+    TABLE_CELL_MARGINS,
     Deck,
     Frame,
     PlacedPicture,
@@ -421,7 +422,7 @@ class _Writer:
             columns[-1] += width - sum(columns)
         heights = list(placed.heights)
         if len(heights) != len(body) + 1:
-            _, top, _, bottom = M.CELL_INSETS
+            _, top, _, bottom = TABLE_CELL_MARGINS
             line = round(size * 1.2 * EMU_PER_PT) + top + bottom
             heights = [line] * (len(body) + 1)
         align = [table.align[i] if i < len(table.align) else "" for i in range(ncols)]
@@ -632,7 +633,7 @@ class _Media:
         kind = image_type(blob)
         if kind is None:
             raise SourceError(
-                f"picture {src!r} is not a PNG, JPEG, GIF, BMP, TIFF or SVG image", path=path
+                f"picture {src!r} is not a PNG, JPEG, GIF, BMP or TIFF image", path=path
             )
         ext, content_type = kind
         digest = hashlib.sha256(blob).hexdigest()
@@ -663,10 +664,7 @@ def image_type(blob: bytes) -> tuple[str, str] | None:
     for magic, kind in _MAGIC:
         if blob.startswith(magic):
             return kind
-    head = blob[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith((b"<svg", b"<?xml", b"<!--")) and b"<svg" in head:
-        return ("svg", "image/svg+xml")
-    return None
+    return None  # SVG too: PowerPoint needs a PNG copy of it (media.resolve refuses it)
 
 
 def _fallback_box(placed: PlacedPicture, spec: SlideSpec) -> tuple[int, int, int, int]:

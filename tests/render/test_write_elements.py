@@ -24,6 +24,7 @@ from deckgen.model import (
     BULLET_HANG,
     EMU_PER_PT,
     LIST_INDENT,
+    TABLE_CELL_MARGINS,
     Deck,
     Frame,
     Para,
@@ -339,6 +340,12 @@ def test_a_table_is_drawn_in_its_area_with_header_banding_alignment_and_links(
         assert rpr.get("b") == "1" and rpr.get("sz") == "1400"
         assert rpr.find("a:solidFill/a:schemeClr", NS).get("val") == "bg1"
         assert rpr.find("a:latin", NS).get("typeface") == "Georgia"
+    # every cell's margins are those fit measured the text inside
+    for row in rows:
+        for tc in row:
+            tcpr = tc.find("a:tcPr", NS)
+            got = tuple(int(tcpr.get(k)) for k in ("marL", "marT", "marR", "marB"))
+            assert got == TABLE_CELL_MARGINS
     # body rows banded by their row in the table (rows 1 and 2 of the source)
     assert {fill_of(tc) for tc in rows[1]} == {"bg2"}
     assert {fill_of(tc) for tc in rows[2]} == {"bg1"}
