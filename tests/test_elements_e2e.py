@@ -329,6 +329,7 @@ class Deck:
     texts: list[TextBox]
     media: dict[str, str]  # partname -> sha256 of every image part
     slide_text: list[str]
+    notes: list[str]
 
     def on_slide(self, n: int) -> list[TextBox]:
         return [t for t in self.texts if t.slide == n]
@@ -341,6 +342,7 @@ def read_deck(path: Path, warnings: tuple[str, ...] = ()) -> Deck:
     texts: list[TextBox] = []
     media: dict[str, str] = {}
     slide_text: list[str] = []
+    notes: list[str] = []
     for n, slide in enumerate(prs.slides, 1):
         el = slide._element
         for pic in el.iter(f"{{{P_NS}}}pic"):
@@ -373,6 +375,8 @@ def read_deck(path: Path, warnings: tuple[str, ...] = ()) -> Deck:
             box = Box(shape.left or 0, shape.top or 0, shape.width or 0, shape.height or 0)
             texts.append(TextBox(n, shape.name, box, paras, shape._element))
         slide_text.append(norm(" ".join(para_text(p) for p in el.iter(f"{{{A_NS}}}p"))))
+        if slide.has_notes_slide:
+            notes.append(slide.notes_slide.notes_text_frame.text)
         for rel in slide.part.rels.values():
             if "image" in rel.reltype and not rel.is_external:
                 media[str(rel.target_part.partname)] = hashlib.sha256(
@@ -388,6 +392,7 @@ def read_deck(path: Path, warnings: tuple[str, ...] = ()) -> Deck:
         texts,
         media,
         slide_text,
+        notes,
     )
 
 
@@ -770,6 +775,39 @@ def test_a_quote_has_its_attribution_on_its_slide(build: Callable[[str, str], De
 
 
 # --------------------------------------------------------------------------- every word
+
+_WORD = re.compile(r"\w[\w'’-]*\w|\w")
+
+
+def source_words(name: str) -> set[str]:
+    """The words a reader sees in the fixture: text, inline code, code blocks, alt texts
+    (link targets and Markdown syntax are not words of the summary)."""
+    text = (ELEMENTS / f"{name}.md").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(\s*[-*+] )\[[ xX]\] ", r"\1", text)  # a task's box is ☐/☑
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    parts: list[str] = []
+    for tok in tokens:
+        if tok.type in ("fence", "code_block"):
+            parts.append(tok.content)
+        for child in tok.children or []:
+            if child.type in ("text", "code_inline", "image"):  # an image's content: its alt
+                parts.append(child.content)
+    return {w.casefold() for w in _WORD.findall(" ".join(parts))}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("name", FIXTURES)
+def test_no_word_of_the_summary_is_lost(
+    build: Callable[[str, str], Deck], name: str, template: str
+):
+    """Nothing the author wrote is lost (DESIGN.md): every word is on a slide, in the
+    notes, or a placed picture's description."""
+    deck = build(name, template)
+    have = " ".join([*deck.slide_text, *deck.notes, *(p.descr for p in deck.pics)])
+    lost = source_words(name) - {w.casefold() for w in _WORD.findall(have)}
+    assert not lost, f"{deck.path.name}: {len(lost)} words on no slide and in no notes: " + (
+        ", ".join(sorted(lost)[:30])
+    )
 
 
 @pytest.mark.parametrize("template", ("default", "corporate-4x3"))
