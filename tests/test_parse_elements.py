@@ -457,3 +457,16 @@ Nothing asked.
     assert [t.text for t in shots.items] == ["The new home page."]
     assert shots.notes == ()
     assert _section(doc, "Numbers").items[0].text == "Up 12%."
+
+
+def test_notes_without_headings_keep_a_block_they_open_with() -> None:
+    src = (
+        "Pairing session with Sam\n\n```bash\ngit bisect start\ngit bisect bad HEAD\n```\n\n"
+        "The regression came in with the cache change; we reverted it and added a test.\n"
+    )
+    doc = parse(src)
+    assert doc.title.text == "Pairing session with Sam"
+    assert [i.kind for i in doc.insights] == ["insight"]  # not an overview: the notes' slide
+    (ins,) = doc.insights
+    assert ins.elements == (Code("git bisect start\ngit bisect bad HEAD", "bash", 3),)
+    assert ins.items[0].text.startswith("The regression came in")

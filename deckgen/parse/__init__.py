@@ -156,11 +156,11 @@ def _document(
         cut = sections.cut(lines, main, stop) if main else sections.Cut([], stop)
     else:
         # notes with no structure at all: slides of text groups
-        start = next((i for i, ln in enumerate(lines) if ln.spans and i not in skip), stop)
+        start = next((i for i, ln in enumerate(lines) if _shown(ln) and i not in skip), stop)
         if ol.title_line is not None:
             start = ol.title_line + 1  # the first line is the title (from the intro below)
         while start < stop and (
-            not lines[start].spans or lines[start].role == "label" or start in skip
+            not _shown(lines[start]) or lines[start].role == "label" or start in skip
         ):
             start += 1  # metadata lines ("Date: …") stay in the intro
         cut = sections.Cut(sections.chunks(body, start, stop), start)
@@ -350,6 +350,11 @@ overview slide)."""
 _INTERJECTION = re.compile(
     r"(?i)^(?:sure|certainly|of course|absolutely|okay|ok|great|happy to help)\b[!,.]*\s*"
 )
+
+
+def _shown(ln: Line) -> bool:
+    """A line with something to show: text, or a picture, table, code block or quote."""
+    return bool(ln.spans) or ln.element is not None
 
 
 def _has_words(text: str) -> bool:

@@ -200,11 +200,11 @@ def code_text(content: str) -> str:
 
 
 def element_text(el: Element) -> str:
-    """The words an element holds (a picture's alt text and file name, a table's cells, a
-    code block's text, a quote with its attribution): how much of the section it is, and
-    whether a document that has nothing else has anything to show."""
+    """The words an element holds (a picture's alt text, else its file name; a table's
+    cells; a code block's text; a quote with its attribution): how much of the section it
+    is, and whether a document that has nothing else has anything to show."""
     if isinstance(el, Picture):
-        return " ".join(x for x in (el.alt, el.title, el.src) if x)
+        return " ".join(x for x in (el.alt, el.title) if x) or el.src
     if isinstance(el, Table):
         cells = [*el.header, *(c for row in el.rows for c in row)]
         return " ".join(c.text for c in cells if c.text)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from deckgen.model import SlideRole, Span
 from deckgen.parse.blocks import Line
 from deckgen.parse.classify import name_key
+from deckgen.parse.elements import element_text
 from deckgen.parse.outline import Head
 from deckgen.parse.spans import strip_spans
 
@@ -296,7 +297,7 @@ def chunks(lines: Sequence[Line], start: int, stop: int) -> list[Slide]:
     i = start
     while i < stop:
         ln = lines[i]
-        if not ln.spans:
+        if not ln.spans and ln.element is None:
             i += 1
             continue
         j = i + 1
@@ -318,7 +319,11 @@ def chunks(lines: Sequence[Line], start: int, stop: int) -> list[Slide]:
             merged.append((a, b))
     out = []
     for a, b in merged:
-        words = lines[a].text.split()
+        # titled with its first words (a picture, table or code block that opens the
+        # notes: with those of the first text after it, else its own)
+        first = next((ln for ln in lines[a:b] if ln.spans), None)
+        el = lines[a].element
+        words = (first.text if first is not None else element_text(el) if el else "").split()
         title = " ".join(words[:8]) + (" …" if len(words) > 8 else "")
         out.append(Slide(None, a, b, "insight", 1, "text group (no headings)", title=[Span(title)]))
     return out
