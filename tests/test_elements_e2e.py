@@ -42,6 +42,7 @@ import deckgen
 from deckgen.cli import cli
 
 from .render import corporate_templates as ct
+from .schema import require_validator, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 ELEMENTS = ROOT / "tests" / "fixtures" / "elements"
@@ -772,6 +773,20 @@ def test_a_quote_has_its_attribution_on_its_slide(build: Callable[[str, str], De
             continue
         # a quote is not a list: no bullet glyph (a corporate body inherits one unless told)
         assert has_child(p, "buNone"), f"{deck.path.name}: {start!r} has a bullet"
+
+
+# --------------------------------------------------------------------------- valid
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("name", FIXTURES)
+def test_decks_are_schema_valid(build: Callable[[str, str], Deck], name: str, template: str):
+    """Said here as well as by tests/schema.py's autouse check, which validates a deck in
+    whichever test first built it: pictures and tables are new XML, and this names them."""
+    require_validator()
+    deck = build(name, template)
+    errors = validate(deck.path)
+    assert not errors, f"{deck.path.name}: {len(errors)} schema errors: {errors[:5]}"
 
 
 # --------------------------------------------------------------------------- every word
