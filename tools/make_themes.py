@@ -1262,7 +1262,8 @@ def design_bold(d: Designer) -> None:
     d.rect((13.333 - 0.9, 0, 0.9, band), "accent2", "Band Corner")
     number = d.h("{{ insight.number }}", 110, "bg1", align="ctr")
     d.text((M - 0.2, 0.15, 2.2, band - 0.3), [number], "Insight Number", anchor="ctr")
-    d.rect((2.95, 0.55, 0.05, band - 1.1), "bg1", "Number Divider")
+    # "Insight Number …": no divider beside an empty number
+    d.rect((2.95, 0.55, 0.05, band - 1.1), "bg1", "Insight Number Divider")
     title = d.h("{{ insight.title }}", 36, "bg1")
     title_x = 3.35
     title_w = 13.333 - 0.9 - 0.45 - title_x
