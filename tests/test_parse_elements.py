@@ -92,6 +92,13 @@ def test_cells_past_the_header_keep_their_text() -> None:
                              ["Globex", "no"]]  # fmt: skip
 
 
+def test_a_table_quoted_in_a_block_quote_keeps_its_cells_once() -> None:
+    doc = parse("# Log\n\n## Runs\n\n> | run | loss |\n> |---|---|\n> | 1 | 0.42 | diverged |\n")
+    (table,) = _section(doc, "Runs").elements
+    assert isinstance(table, Table)
+    assert _cells(table) == [["run", "loss"], ["1", "0.42 diverged"]]
+
+
 def test_a_table_never_makes_a_section() -> None:
     # rows that look like numbered lines or bold headings were once read as sections
     src = (

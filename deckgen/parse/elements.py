@@ -26,6 +26,7 @@ _ATTRIBUTION_CHARS = 100
 # GitHub's and Obsidian's callouts: "> [!NOTE]", "> [!tip]- Title"
 _CALLOUT = re.compile(r"^\s*\[![A-Za-z][\w-]*\][+-]?")
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*")
 _TEXT_ALIGN = re.compile(r"text-align\s*:\s*(left|center|right)", re.IGNORECASE)
 IMAGE_SUFFIXES = frozenset(
     ("png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "tif", "tiff", "avif", "heic", "emf",
@@ -48,7 +49,7 @@ def split_row(raw: str) -> list[str]:
     cells: list[str] = []
     cur: list[str] = []
     i, ticks = 0, 0
-    s = raw.strip()
+    s = _QUOTE_MARKS.sub("", raw).strip()  # a table in a block quote: "> | a | b |"
     while i < len(s):
         ch = s[i]
         if ch == "\\" and i + 1 < len(s):
