@@ -227,6 +227,8 @@ class Resolver:
             names = [unquote(text)]
             if names[0] != text:  # a file whose name really holds '%20'
                 names.append(text)
+            if os.sep == "/" and "\\" in names[0]:  # a summary written on Windows
+                names.append(names[0].replace("\\", "/"))
         return self._locate(names)
 
     def _locate(self, names: list[str]) -> _Found:

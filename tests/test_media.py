@@ -89,6 +89,12 @@ def test_a_name_that_really_holds_a_percent_sign_is_found_too(tmp_path):
     assert first(resolved(tmp_path, "100%25.png")).path is not None
 
 
+def test_a_windows_path_written_with_backslashes_is_found(tmp_path):
+    png(tmp_path / "img" / "a.png")
+    assert first(resolved(tmp_path, "img\\a.png")).pixels == (64, 32)
+    assert "refused" in resolved(tmp_path / "img", "..\\..\\secret.png").warnings[0]
+
+
 def test_pictures_in_the_back_matter_are_resolved(tmp_path):
     png(tmp_path / "logo.png")
     doc = media.resolve(doc_with(tmp_path, back=(Picture("logo.png", line=40),)), tmp_path)
