@@ -330,7 +330,7 @@ LAYOUT_DEFAULTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "bullets": {
         "title": (_numbered_title("insight"),),
-        "body": ("{% for t in insight.paragraphs %}", "{{ t }}", "{% endfor %}"),
+        "body": ("{% for t in slide.items %}", "{{ t }}", "{% endfor %}"),
     },
     "conclusion": {
         "title": ("{{ conclusion.heading }}",),

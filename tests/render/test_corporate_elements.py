@@ -323,3 +323,26 @@ def test_a_deck_draws_the_picture_and_table_in_the_layouts_areas(made: Path, tmp
     code_paras = [p for p in body.iter(f"{A}p") if "echo" in "".join(p.itertext())]
     assert code_paras and code_paras[0].find(f"{A}pPr/{A}buNone") is not None
     assert "Less is more" in texts[5] and "Mies" in texts[5]
+
+
+def test_a_nested_list_keeps_its_levels_on_a_corporate_bullets_slide(made: Path):
+    """The corporate body reads ``slide.items``, so a nested item is a level deeper (the
+    layout's own bullets and indents per level)."""
+    from deckgen import plan
+    from deckgen.model import ListItem, Span
+
+    def item(text: str, level: int) -> ListItem:
+        return ListItem((Span(text),), level=level, bullet=True)
+
+    items = (item("Atomicity", 0), item("all or nothing", 1), item("Isolation", 0))
+    doc = Document(
+        title=RichText.plain_text("ACID"),
+        insights=(Insight(number=1, title=RichText.plain_text("Guarantees"), items=items),),
+    )
+    deck = plan.plan(doc, load_theme(made / "default.pptx"))
+    slide = deck.slides[1]
+    assert slide.kind == "bullets"
+    body = next(f for f in slide.frames if "Atomicity" in f.text)
+    assert [(p.text, p.level) for p in body.paragraphs] == [
+        ("Atomicity", 0), ("all or nothing", 1), ("Isolation", 0),
+    ]  # fmt: skip

@@ -163,7 +163,7 @@ def test_python_pptx_default_is_a_4_3_corporate_template(tmp_path: Path):
     section = "\n".join(s.template for s in theme.prototypes["section"].shapes)
     assert {"section.paragraphs", "section.subsections", "section.number"} <= names_in(section)
     bullets = next(s for s in theme.prototypes["bullets"].shapes if not s.is_title)
-    assert "{% for t in insight.paragraphs %}" in bullets.template
+    assert "{% for t in slide.items %}" in bullets.template  # levels of nested lists kept
     assert theme.warnings == ()
 
 
