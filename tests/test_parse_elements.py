@@ -354,6 +354,8 @@ Flaky tests.
 
 Next sprint we focus on tests ![burndown](burndown.png)
 
+![Roadmap for Q3](roadmap.png)
+
 | Owner | Task |
 |---|---|
 | Ana | quarantine flaky tests |
@@ -362,8 +364,8 @@ Next sprint we focus on tests ![burndown](burndown.png)
     assert doc.conclusion is not None
     lines = [r.text for r in (*doc.conclusion.body, *doc.conclusion.closing)]
     assert lines == [
-        "Next sprint we focus on tests",
-        "burndown",
+        "Next sprint we focus on tests burndown",  # the alt text where the picture was
+        "Roadmap for Q3",
         "Owner | Task",
         "Ana | quarantine flaky tests",
     ]

@@ -128,12 +128,12 @@ def units(lines: Sequence[Line]) -> list[Unit]:
 
 
 def without_elements(lines: Sequence[Line]) -> list[Line]:
-    """The lines with each element as the text it holds (its fallback lines): for the
-    conclusion, whose slide shows text only (no word of a table or a picture's alt text
-    is lost there)."""
+    """The lines with each element as the text it holds and each line that had a picture
+    as it was shown with the picture's alt text (their fallback lines): for the
+    conclusion, whose slide shows text only (no word of a table or an alt text is lost)."""
     out: list[Line] = []
     for ln in lines:
-        if ln.kind == "element":
+        if ln.kind == "element" or ln.fallback:
             out.extend(ln.fallback)
         else:
             out.append(ln)

@@ -69,7 +69,8 @@ class Line:
     layout: str = ""  # a "<!-- layout: NAME -->" directive on this line
     element: Element | None = None  # kind "element": a picture, table, code block, quote
     fallback: list[Line] = field(default_factory=list)
-    """An element's text as lines, for places that show no elements (the conclusion)."""
+    """For places that show no elements (the conclusion): an element's text as lines, or a
+    text line that had a picture in it as it was shown then (the alt text in place)."""
     chars: int = 0  # an element's size in characters, as the outline weighs sections
     # set by classify
     role: str = "plain"  # plain | start | conclusion | label | notes | bold
@@ -193,40 +194,62 @@ class Walker:
         self.add("heading", spans, start, level=int(t.tag[1:]), notes=notes, layout=layout)
         self.pictures(pictures, start)
 
-    def pictures(self, pictures: list[tuple[int, Picture, Span]], lineno: int) -> None:
-        """Pictures on source line ``lineno``, each an element; its alt text (or file
-        name) is its fallback, as it was shown before pictures were placed."""
-        for _, pic, alt in pictures:
-            self.next_id += 1
-            shown = self.make("text", [alt], lineno, block=self.next_id)
-            self.element(replace(pic, line=lineno), lineno, [shown])
+    def pictures(
+        self,
+        pictures: list[tuple[int, Picture, Span]],
+        lineno: int,
+        shown: list[Span] | None = None,
+        block: int = 0,
+    ) -> None:
+        """Pictures on source line ``lineno``, each an element. Their fallback, the text
+        the conclusion shows: each its own alt text (or file name), or, for pictures that
+        are all their line holds, the line as it was shown (``shown``, alt texts in place);
+        pictures beside text on their line have none (the text line's fallback has them)."""
+        for n, (_, pic, alt) in enumerate(pictures):
+            fallback: list[Line] = []
+            if shown is None:
+                self.next_id += 1
+                fallback = [self.make("text", [alt], lineno, block=self.next_id)]
+            elif shown and n == 0:
+                fallback = [self.make("text", shown, lineno, block=block)]
+            self.element(replace(pic, line=lineno), lineno, fallback)
 
     def paragraph(self, t: Token) -> None:
         """A paragraph's lines (split at its line breaks); a picture in it is a picture,
-        after the line it is on, and the text around it stays text."""
+        after the line it is on, and the text around it stays text. A line that had a
+        picture keeps itself as it was shown before (alt text in place) as its fallback."""
         start = t.map[0] + 1 if t.map else 0
+        children = t.children or []
         pictures: list[tuple[int, Picture, Span]] = []
         layouts: list[str] = []
-        lines, offsets, notes = _inline(t.children or [], pictures, layouts)
-        kept = [k for k, ln in enumerate(lines) if ln]
-        if self.pending is not None and kept:
-            lines[kept[0]] = task_box(lines[kept[0]])  # "- [ ] item": the item's first line
+        lines, offsets, notes = _inline(children, pictures, layouts)
+        shown = _inline(children)[0] if pictures else lines
+        if self.pending is not None:  # "- [ ] item": the item's first line
+            for each in (lines, shown) if pictures else (lines,):
+                k = next((k for k, ln in enumerate(each) if ln), None)
+                if k is not None:
+                    each[k] = task_box(each[k])
         self.next_id += 1
         block = self.next_id
         layout = layouts[0] if layouts else ""
         first = True
         p = 0
         for k, spans in enumerate(lines):
-            if spans:
-                ln = self.add("text", spans, start + offsets[k], block=block, first=first)
-                if first:
-                    ln.notes, ln.layout = notes, layout
-                first = False
             q = p
             while q < len(pictures) and pictures[q][0] == k:
                 q += 1
+            lineno = start + offsets[k]
+            if spans:
+                ln = self.add("text", spans, lineno, block=block, first=first)
+                if q > p:
+                    ln.fallback = [self.make("text", shown[k], lineno, block=block, first=first)]
+                if first:
+                    ln.notes, ln.layout = notes, layout
+                    for f in ln.fallback:
+                        f.notes = notes
+                first = False
             if q > p:
-                self.pictures(pictures[p:q], start + offsets[k])
+                self.pictures(pictures[p:q], lineno, [] if spans else shown[k], block)
                 p = q
         if first and (notes or layout):
             self.add("text", [], start, block=block, notes=notes, layout=layout)
