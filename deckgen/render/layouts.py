@@ -258,13 +258,14 @@ class LayoutInfo:
         )
 
     def pair(self) -> tuple[Box, Box] | None:
-        """Two boxes side by side (text or picture placeholders), left first: the pair with
-        the largest smaller box (a comparison layout's content boxes, not its headers)."""
+        """Two boxes side by side (text or picture placeholders, at least one for text),
+        left first: the pair with the largest smaller box (a comparison layout's content
+        boxes, not its headers)."""
         boxes = [*self.texts, *self.pics]
         best: tuple[Box, Box] | None = None
         for i, a in enumerate(boxes):
             for b in boxes[i + 1 :]:
-                if not a.beside(b):
+                if not a.beside(b) or a.type == b.type == "pic":
                     continue
                 left, right = sorted((a, b), key=lambda x: (x.box[0], x.idx))
                 if best is None or min(a.area, b.area) > min(best[0].area, best[1].area):

@@ -346,3 +346,17 @@ def test_a_nested_list_keeps_its_levels_on_a_corporate_bullets_slide(made: Path)
     assert [(p.text, p.level) for p in body.paragraphs] == [
         ("Atomicity", 0), ("all or nothing", 1), ("Isolation", 0),
     ]  # fmt: skip
+
+
+def test_two_picture_placeholders_side_by_side_hold_no_text(made: Path, tmp_path: Path):
+    """A layout of two pictures has no box for the text beside a picture."""
+    prs = Presentation(str(made / "default.pptx"))
+    two = ct.by_name(prs, "Two Content")
+    ct.rename(two, "Two Pictures")
+    for idx in (1, 2):
+        ct.set_type(ct.placeholder(two, "obj", idx), "pic")
+    path = tmp_path / "t.pptx"
+    prs.save(path)
+    theme = load_theme(path)
+    assert theme.prototypes["text_picture"].layout_name == "Comparison"
+    assert items_shape(theme, "text_picture") is not None
