@@ -20,6 +20,8 @@ from deckgen.model import Code, Document, Insight, Picture, Quote, RichText, Tab
 from deckgen.render import load_theme
 from deckgen.render.reader import read, role_for
 
+from ..conftest import needs_soffice
+from ..rendercheck import check_deck
 from . import corporate_templates as ct
 
 ELEMENT_KINDS = ("picture", "text_picture", "table", "code", "quote")
@@ -263,13 +265,15 @@ def test_roles_of_area_code_and_slide_content_shapes(template: str, role: str):
 # --------------------------------------------------------------------------- a deck
 
 
-def test_a_deck_draws_the_picture_and_table_in_the_layouts_areas(made: Path, tmp_path: Path):
+def elements_deck(template: Path, folder: Path) -> Path:
+    """A deck of a picture alone, text beside a picture, a table, code and a quote, made
+    from ``template`` (pictures resolved by hand: the parser and media are not under test)."""
     from deckgen import fit, plan
     from deckgen.render.writer import write
 
     from .make_templates import tiny_png
 
-    image = tmp_path / "red.png"
+    image = folder / "red.png"
     image.write_bytes(tiny_png(size=8))
     r = RichText.plain_text
     pic = Picture(src="red.png", alt="A red square", path=str(image), pixels=(8, 8))
@@ -284,9 +288,14 @@ def test_a_deck_draws_the_picture_and_table_in_the_layouts_areas(made: Path, tmp
             Insight(number=5, title=r("Said"), elements=(Quote((r("Less is more"),), r("Mies")),)),
         ),
     )
+    out = folder / f"{template.stem}-elements.pptx"
+    write(fit.fit(plan.plan(doc, load_theme(template))), out)
+    return out
+
+
+def test_a_deck_draws_the_picture_and_table_in_the_layouts_areas(made: Path, tmp_path: Path):
     path = made / "default.pptx"
-    out = tmp_path / "deck.pptx"
-    write(fit.fit(plan.plan(doc, load_theme(path))), out)
+    out = elements_deck(path, tmp_path)
     slides = list(Presentation(str(out)).slides)
     assert [s.slide_layout.name for s in slides] == [
         "Title Slide", "Picture with Caption", "Two Content", "Title and Content",
@@ -323,6 +332,15 @@ def test_a_deck_draws_the_picture_and_table_in_the_layouts_areas(made: Path, tmp
     code_paras = [p for p in body.iter(f"{A}p") if "echo" in "".join(p.itertext())]
     assert code_paras and code_paras[0].find(f"{A}pPr/{A}buNone") is not None
     assert "Less is more" in texts[5] and "Mies" in texts[5]
+
+
+@pytest.mark.render
+@needs_soffice
+@pytest.mark.parametrize("name", ["default.pptx", "wide.pptx"])
+def test_element_decks_render_with_every_word_in_its_box(made: Path, tmp_path: Path, name: str):
+    out = elements_deck(made / name, tmp_path)
+    problems = check_deck(out, tmp_path / "render")
+    assert not problems, "\n".join(problems[:40])
 
 
 def test_a_nested_list_keeps_its_levels_on_a_corporate_bullets_slide(made: Path):
