@@ -498,6 +498,17 @@ def test_a_picture_with_text_shares_the_slide_with_its_text(
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
+def test_the_ci_answer_takes_one_slide_a_section(build: Callable[[str, str], Deck], template: str):
+    """The issue's first complaint: a ChatGPT-style answer with a picture, a 3-row table
+    and a 7-line code block, each with a few lines of text, made 12 slides where 6 do.
+    The text grows into the room the table or code leaves rather than spilling over."""
+    deck = build("ci_pipeline", template)
+    spilled = [w for w in deck.warnings if "continued" in w or "does not fit" in w]
+    assert not spilled, f"{deck.path.name}: {spilled}"
+    assert len(deck.slide_text) <= 7, f"{deck.path.name}: {len(deck.slide_text)} slides"
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_pictures_alone_fill_their_slide_and_three_share_one(
     build: Callable[[str, str], Deck], template: str
 ):
