@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from deckgen.errors import SourceError
 from deckgen.model import Document, Element, Insight, RichText, Span
-from deckgen.parse import outline, sections
+from deckgen.parse import outline, quotes, sections
 from deckgen.parse.assemble import (
     Unit,
     body_item,
@@ -95,11 +95,11 @@ def parse(text: str, *, source: str = "<string>") -> Document:
     walker = Walker(src_lines)
     walker.walk(tokens)
     walker.restore_skipped()
-    lines = walker.lines
-    for ln in lines:
+    for ln in walker.lines:
         classify(ln)
         for shown in ln.fallback:
-            classify(shown)  # an element's text, for the conclusion
+            classify(shown)  # an element's text, for the conclusion; a quote's lines
+    lines = quotes.settle(walker.lines)
 
     fm_title = meta_text(meta.get("title"))
     fm_title = fm_title.strip() if fm_title and fm_title.strip() else None

@@ -18,7 +18,6 @@ from deckgen.parse.elements import (
     code_text,
     element_chars,
     is_picture_embed,
-    make_quote,
     quote_blocks,
     split_row,
 )
@@ -54,7 +53,7 @@ _IMAGE_SIZE = re.compile(r"\d+(?:x\d+)?")
 class Line:
     """One source line as markdown-it placed it, before any summary rule looked at it."""
 
-    kind: str  # "text" | "heading" | "code" | "html" | "marker" | "element"
+    kind: str  # "text" | "heading" | "code" | "html" | "marker" | "element" | "quote"
     spans: list[Span]
     line: int  # 1-based
     indent: int
@@ -255,26 +254,19 @@ class Walker:
             self.add("text", [], start, block=block, notes=notes, layout=layout)
 
     def quote(self, t: Token, inner: list[Token]) -> None:
-        """A block quote of prose: a Quote, its attribution from its last line; its lines
-        as the walker reads them are its fallback."""
-        pending, self.pending = self.pending, None
+        """A block quote of paragraphs: one ``quote`` line holding its lines as the walker
+        reads them (as it always did); :func:`deckgen.parse.quotes.settle` makes it a
+        Quote or puts the lines back once they are classified."""
         at = len(self.lines)
         self.walk(inner)
         taken = self.lines[at:]
         del self.lines[at:]
-        self.pending = pending
-        paragraphs: list[list[RichText]] = []
-        block = None
-        for ln in taken:
-            if not ln.spans:
-                continue
-            if ln.block != block:
-                paragraphs.append([])
-                block = ln.block
-            paragraphs[-1].append(rich(ln.spans, ln.line))
-        start = t.map[0] + 1 if t.map else (taken[0].line if taken else 0)
-        if paragraphs:
-            self.element(make_quote(paragraphs, start), start, taken)
+        if any(ln.spans for ln in taken):
+            start = t.map[0] + 1 if t.map else taken[0].line
+            chars = sum(len(ln.text) for ln in taken if ln.spans)
+            self.lines.append(self.make("quote", [], start, fallback=taken, chars=chars))
+        else:
+            self.lines.extend(taken)  # notes only
 
     def table(self, tokens: list[Token]) -> None:
         """A GFM table: header, rows, alignment, cells with their inline formatting. Cells

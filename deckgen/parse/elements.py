@@ -15,14 +15,8 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from deckgen.model import Code, Element, Picture, Quote, RichText, Span, Table
-from deckgen.parse.spans import cut, merge, rich, strip_spans
+from deckgen.model import Code, Element, Picture, Table
 
-# "— Ada Lovelace", "-- Knuth, TAOCP", "– Name", "―Name": a dash, then who said it
-_ATTRIBUTION_LINE = re.compile(r"^\s*(?:—|–|―|-{1,3})\s*(?=\S)")
-# '"Ship small." — Maria': a closing quote mark, a dash and a name, on the quote's line
-_TRAILING_ATTRIBUTION = re.compile(r"""(?<=["”’»」』›])\s*(?:—|–|―|--)\s*(?=[^\s"“”«»])""")
-_ATTRIBUTION_CHARS = 100
 # GitHub's and Obsidian's callouts: "> [!NOTE]", "> [!tip]- Title"
 _CALLOUT = re.compile(r"^\s*\[![A-Za-z][\w-]*\][+-]?")
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
@@ -87,14 +81,13 @@ def is_picture_embed(target: str) -> bool:
 
 
 def quote_blocks(tokens: Sequence[Token]) -> bool:
-    """Is a block quote's content prose that reads as a quotation: paragraphs only, with
-    no picture, no notes or layout comment, no callout marker (``[!NOTE]``), no
-    labelled line (``**Key Point:** …``) and no wholly bold first line (a callout's
-    title)? Summaries use ``>`` for those too, and they stay text as they always were.
+    """May a block quote be a quotation, as markdown-it sees it: paragraphs only, with no
+    picture, no comment (notes, a layout), no callout marker (``[!NOTE]``) and no wholly
+    bold first line (a callout's title)? Summaries use ``>`` for those too, and they stay
+    text as they always were. (Labelled lines are found once the lines are classified:
+    :func:`deckgen.parse.quotes.settle`.)
 
     ``tokens`` are those between ``blockquote_open`` and its ``blockquote_close``."""
-    from deckgen.parse.classify import split_label
-
     paragraphs = 0
     for t in tokens:
         if t.type in ("paragraph_open", "paragraph_close"):
@@ -111,11 +104,6 @@ def quote_blocks(tokens: Sequence[Token]) -> bool:
             if _CALLOUT.match(text):
                 return False
             if _wholly_bold(first):
-                return False
-        for ln in lines:
-            text = "".join(c.content for c in ln if c.type in ("text", "code_inline"))
-            lab = split_label(text)
-            if lab is not None and not _ATTRIBUTION_LINE.match(text):
                 return False
         paragraphs += 1
     return paragraphs > 0
@@ -144,51 +132,6 @@ def _wholly_bold(line: Sequence[Token]) -> bool:
                 return False
             seen = True
     return seen
-
-
-def make_quote(paragraphs: list[list[RichText]], line: int | None) -> Quote:
-    """A quote from its paragraphs (each a list of lines as written), the attribution
-    taken from a last line that opens with a dash (``— Name``), or from the end of a
-    last line that closes a quotation (``"…" — Name``)."""
-    paras = [list(p) for p in paragraphs if p]
-    attribution: RichText | None = None
-    if paras:
-        last = paras[-1][-1]
-        text = last.text
-        m = _ATTRIBUTION_LINE.match(text)
-        body_left = sum(len(p) for p in paras) > 1
-        if m and body_left and len(text) - m.end() <= _ATTRIBUTION_CHARS:
-            attribution = _tail(last, m.end())
-            paras[-1].pop()
-        else:
-            m2 = _TRAILING_ATTRIBUTION.search(text)
-            if m2 and 0 < len(text) - m2.end() <= _ATTRIBUTION_CHARS:
-                attribution = _tail(last, m2.end())
-                paras[-1][-1] = _head(last, m2.start())
-        paras = [p for p in paras if p]
-    return Quote(tuple(joined(p) for p in paras), attribution, line)
-
-
-def joined(lines: list[RichText]) -> RichText:
-    """A quote's paragraph as one text: hard-wrapped lines joined with a space, lines the
-    author broke on purpose (three quotes on three lines) with a line break."""
-    from deckgen.parse.assemble import wrapped
-
-    if len(lines) == 1:
-        return lines[0]
-    spans: list[Span] = list(lines[0].spans)
-    for prev, ln in zip(lines, lines[1:], strict=False):
-        spans.append(Span(" " if wrapped(prev.text, ln.text) else "\n"))
-        spans.extend(ln.spans)
-    return RichText(tuple(merge(spans)), lines[0].line)
-
-
-def _tail(rt: RichText, n: int) -> RichText:
-    return rich(strip_spans(cut(rt.spans, n)[1]), rt.line)
-
-
-def _head(rt: RichText, n: int) -> RichText:
-    return rich(strip_spans(cut(rt.spans, n)[0]), rt.line)
 
 
 def code_text(content: str) -> str:
