@@ -245,6 +245,12 @@ def test_attribution_forms() -> None:
         assert isinstance(quote, Quote)
         assert quote.attribution is not None and quote.attribution.text == name
         assert [p.text for p in quote.text] == ["Premature optimisation is the root of all evil."]
+    doc = parse(
+        "# Q\n\n## One\n\n> Beware of bugs in the above code.\n> — Knuth: notes on van Emde Boas\n"
+    )
+    (quote,) = _section(doc, "One").elements  # an attribution with a colon is no label
+    assert isinstance(quote, Quote) and quote.attribution is not None
+    assert quote.attribution.text == "Knuth: notes on van Emde Boas"
     doc = parse('# Q\n\n## One\n\n> "Ship small, ship often." — Maria\n\n## Two\n\nText.\n')
     (quote,) = _section(doc, "One").elements
     assert isinstance(quote, Quote) and quote.attribution == RichText.plain_text("Maria", 5)
@@ -266,9 +272,12 @@ def test_quote_marks_used_for_notes_stay_text() -> None:
 > - who owns the retry queue?
 
 > Decision: keep the old flow for B2B.
+
+> Notes: mention the audit before the demo.
 """
     ins = _section(parse(src), "Checkout")
     assert ins.elements == ()
+    assert [n.text for n in ins.notes] == ["mention the audit before the demo."]
     assert [(f.label, f.text.text) for f in ins.fields][:1] == [
         ("Key Point", "conversion is up 4% since the redesign.")
     ]
