@@ -23,6 +23,7 @@ from deckgen import markers, sandbox
 from deckgen.errors import TemplateError, quoted
 from deckgen.markers import SLIDE_NUMBER, SLIDE_TOTAL
 from deckgen.model import (
+    EMU_PER_PT,
     BuildOptions,
     Code,
     Conclusion,
@@ -198,7 +199,10 @@ class ItemRich(Rich):
         self._mark = mark
 
     def __str__(self) -> str:
-        return self._mark + encode(self._rt)
+        if not self._mark or not self._rt.spans:
+            return encode(self._rt)
+        # every line of it a list paragraph (a quote's paragraphs are lines of one value)
+        return self._mark + encode(self._rt).replace("\n", "\n" + self._mark)
 
     @property
     def level(self) -> int:
@@ -1142,6 +1146,31 @@ def _has_area(theme: Theme, kind: str, role: str) -> bool:
     return proto is not None and any(area_role(s) == role for s in proto.shapes)
 
 
+def _shows_items(theme: Theme, kind: str, items: Sequence[RichText] = ()) -> bool:
+    """Whether ``kind``'s prototype has a place for the section's text (``slide.items``;
+    a corporate layout with one box holds the table and nothing else) that ``items`` fill
+    at most nearly (a rough count of lines at a size fit may shrink the box's to, so that a
+    paragraph too many gets its own slide rather than continuing the element's)."""
+    proto = theme.prototypes.get(kind)
+    if proto is None:
+        return False
+    for shape in proto.shapes:
+        if "slide.items" not in shape.template:
+            continue
+        if not items:
+            return True
+        size = shape.paragraphs[0].size if shape.paragraphs else 18.0
+        size = min(size, theme.min_body_size)  # fit may shrink it this far
+        _, _, cx, cy = shape.box
+        li, ti, ri, bi = shape.insets
+        width = max(cx - li - ri, 1) / EMU_PER_PT
+        height = max(cy - ti - bi, 0) / EMU_PER_PT
+        per_line = max(int(width / (0.5 * size)), 1)  # an average character is ~0.5 em
+        lines = sum(-(-max(len(t.text), 1) // per_line) for t in items)
+        return lines * size * 1.25 <= height * 0.8
+    return False
+
+
 def _has_code(theme: Theme) -> bool:
     proto = theme.prototypes.get("code")
     return proto is not None and any("slide.code" in s.template for s in proto.shapes)
@@ -1274,13 +1303,20 @@ def slide_parts(ins: Insight, theme: Theme, warnings: list[str] | None = None) -
         out.append(Part("section", text))
     elif not text:
         pass
-    elif first.pictures and (
-        len(text) <= 8
+    elif (
+        first.pictures
+        and len(text) <= 8
         and _text_chars(text) <= BESIDE_PICTURE_CHARS
         and _has_area(theme, "text_picture", "picture")
+        and _shows_items(theme, "text_picture", text)
     ):
         first = replace(first, kind="text_picture", items=text)
-    elif not first.pictures and len(text) <= 3 and _text_chars(text) <= BESIDE_TABLE_CHARS:
+    elif (
+        not first.pictures
+        and len(text) <= 3
+        and _text_chars(text) <= BESIDE_TABLE_CHARS
+        and _shows_items(theme, first.kind, text)
+    ):
         first = replace(first, items=text)
     else:
         kind = slide_kind(ins, theme)
@@ -1311,8 +1347,8 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
             continue
         mark = ""
         if isinstance(t, ListItem):
-            if from_layouts:
-                mark = item_marker(t.level, 0) if t.level else ""
+            if from_layouts:  # the layout's own bullets and levels; no glyph on "1." or ☐
+                mark = item_marker(t.level, 0 if t.bullet else 2) if t.level or not t.bullet else ""
             else:
                 mark = item_marker(t.level, 1 if t.bullet else 2)
         items.append(ItemRich(t, mark))
@@ -1338,7 +1374,7 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
             "rows": [[cls(c) for c in row] for row in tab.rows],
             "align": list(tab.align),
         }
-    quote = None
+    quote: dict[str, Rich] | None = None
     if part.quote is not None:
         q = part.quote
         spans: list[Span] = []
@@ -1346,7 +1382,11 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
             if k:
                 spans.append(Span("\n"))
             spans.extend(para.spans)
-        quote = {"text": cls(RichText(tuple(spans), q.line)), "attribution": cls(q.attribution)}
+        text, said = RichText(tuple(spans), q.line), q.attribution or RichText()
+        if notes:
+            quote = {"text": PlainRich(text), "attribution": PlainRich(said)}
+        else:  # quote lines never take a body's bullets (a corporate layout's)
+            quote = {"text": ItemRich(text, _NO_GLYPH), "attribution": ItemRich(said, _NO_GLYPH)}
     return {
         "part": part.index,
         "items": items,
@@ -1358,6 +1398,7 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
     }
 
 
+_NO_GLYPH = item_marker(0, 2)
 _NO_PART: dict[str, Any] = {
     "part": 0,
     "items": [], "images": [], "caption": Rich(None), "table": None, "code": None, "quote": None

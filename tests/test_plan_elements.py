@@ -42,7 +42,7 @@ def _theme(kinds: dict[str, tuple[str, ...]]) -> Theme:
         head = "{{ deck.title }}" if kind == "title" else "{{ insight.title }}"
         shapes = [_shape(1, head, title=True)]
         for k, t in enumerate(templates, start=2):
-            box = (1000 * k, 2000, 5000, 3000)
+            box = (914400 * k, 1828800, 4572000, 2743200)  # 5 in × 3 in
             shapes.append(_shape(k, t, box))
         protos[kind] = Prototype(kind, tuple(shapes), slide_index=len(protos))
     return Theme("t", "t.pptx", prototypes=protos)
@@ -103,7 +103,7 @@ def test_a_table_with_a_sentence_is_one_table_slide_with_the_sentence_above():
     (placed,) = slide.elements
     assert isinstance(placed, PlacedTable)
     assert placed.table is TABLE
-    assert placed.area == (1000 * 3, 2000, 5000, 3000)  # the area shape's box
+    assert placed.area == (914400 * 3, 1828800, 4572000, 2743200)  # the area shape's box
     # the area shape gets an empty frame: the writer removes it and draws the table there
     assert [f.paragraphs for f in slide.frames if f.shape_id == 3] == [()]
     assert "slide.table" not in _text(slide)
@@ -128,7 +128,8 @@ def test_pictures_go_together_in_one_grid_beside_short_text():
     assert slide.kind == "text_picture"
     assert [p.picture.alt for p in slide.elements] == ["Photo 0", "Photo 1", "Photo 2"]
     assert all(
-        isinstance(p, PlacedPicture) and p.area == (3000, 2000, 5000, 3000) for p in slide.elements
+        isinstance(p, PlacedPicture) and p.area == (914400 * 3, 1828800, 4572000, 2743200)
+        for p in slide.elements
     )
 
 
