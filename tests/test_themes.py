@@ -146,3 +146,31 @@ def test_quote_attribution_has_a_dash_only_when_there_is_one(name):
     assert _render(by.template, {"slide": {"quote": said}}).strip() == "— Alan Kay"
     anon = {**said, "attribution": ""}
     assert _render(by.template, {"slide": {"quote": anon}}).strip() == ""
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_notes_of_element_slides_say_the_section_once_and_describe_pictures(name):
+    """A section with a picture and a table makes two slides: its text and notes are in the
+    first slide's notes only, and a picture's alt text is in the notes where it is shown."""
+    from deckgen.plan import SlideInfo
+
+    theme = themes.load(name)
+    insight = {
+        "number": "3",
+        "title": "Around town",
+        "paragraphs": ["We walked every street twice."],
+        "notes": ["Pause on the market photo."],
+    }
+
+    def notes(kind: str, part: int, images: list) -> str:
+        slide = {"kind": kind, "part": part, "continued": False, "images": images}
+        ctx = {"slide": SlideInfo(slide), "insight": insight, "deck": {}, "meta": {}}
+        return _render(theme.notes_template, ctx)
+
+    first = notes("picture", 0, [{"alt": "Morning market under a clear sky"}])
+    assert "Around town" in first and "every street twice" in first
+    assert "Pause on the market photo" in first
+    assert "Picture: Morning market under a clear sky." in first
+    second = notes("table", 1, [])
+    assert "Around town" in second
+    assert "every street twice" not in second and "Pause" not in second

@@ -648,7 +648,7 @@ What we will cover:
 {%- if section.subsections %}
 {% for s in section.subsections %}{{ s }}{% if not loop.last %}; {% endif %}{% endfor %}.
 {% endif %}
-{%- elif slide.kind in ('bullets', 'picture', 'text_picture', 'table', 'code', 'quote') -%}
+{%- elif slide.kind == 'bullets' -%}
 {% if slide.continued %}(Continued.) {% endif -%}
 {% if insight.number %}{{ insight.number }}: {% endif %}{{ sentence(insight.title) }}
 {% for p in insight.paragraphs %}
@@ -657,6 +657,22 @@ What we will cover:
 {%- for n in insight.notes %}
 {{ n }}
 {% endfor %}
+{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote') -%}
+{#- a section's pictures, table, code and quote may take several slides (slide.part 0, 1, …):
+    its text and notes once, on the first; each picture's description where it is shown -#}
+{% if slide.continued %}(Continued.) {% endif -%}
+{% if insight.number %}{{ insight.number }}: {% endif %}{{ sentence(insight.title) }}
+{% if slide.part == 0 %}
+{%- for p in insight.paragraphs %}
+{{ p }}
+{% endfor %}
+{%- for n in insight.notes %}
+{{ n }}
+{% endfor %}
+{%- endif %}
+{%- for i in slide.images %}{% if i.alt %}
+Picture: {{ sentence(i.alt) }}
+{% endif %}{% endfor %}
 {%- elif slide.kind == 'insight' -%}
 {% if slide.continued %}(Continued.) {% endif -%}
 Insight{% if insight.number %} {{ insight.number }}{% endif %}: {{ sentence(insight.title) }}
