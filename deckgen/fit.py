@@ -488,7 +488,10 @@ def _item_label(slide: SlideSpec) -> str:
     title = slide.title if len(slide.title) <= 60 else slide.title[:59].rstrip() + "…"
     line = f" (line {slide.line})" if slide.line else ""
     if slide.kind in _SECTION_KINDS and slide.number:
-        title = re.sub(rf"^{re.escape(slide.number)}\s*[.):]\s*", "", title)  # "3. Title" → "Title"
+        if title.startswith(slide.number):  # "3. Title" → "Title"
+            rest = title[len(slide.number) :].lstrip()
+            if rest[:1] in (".", ")", ":"):
+                title = rest[1:].lstrip()
         return f"insight {slide.number} {quoted(title)}{line}"
     kind = "insight" if slide.kind in _SECTION_KINDS else slide.kind
     return f"{kind} slide {quoted(title)}{line}"
@@ -768,6 +771,10 @@ def _cells(table: Table) -> list[tuple[RichText, ...]]:
     return [tuple(r) + (empty,) * (n - len(r)) for r in rows]
 
 
+_FORCED = frozenset("\n\v\u2028\u2029")
+"""Characters that break a line wherever they are (metrics lays them out so)."""
+
+
 def _cell_para(cell: RichText, font: str, bold: bool, size: float) -> MeasurePara:
     return MeasurePara(_text_runs(cell.spans, font, bold, False), size)
 
@@ -787,11 +794,13 @@ def _table_at(
         return (), (), True
     lo = [0.0] * ncols
     hi = [0.0] * ncols
+    measured = []
     for r, row in enumerate(cells):
-        for c, cell in enumerate(row):
-            piece, line = extents(_cell_para(cell, font, r == 0, size))
-            lo[c] = max(lo[c], piece)
-            hi[c] = max(hi[c], line)
+        ext = [extents(_cell_para(cell, font, r == 0, size)) for cell in row]
+        measured.append(ext)
+        for c, e in enumerate(ext):
+            lo[c] = max(lo[c], e.piece)
+            hi[c] = max(hi[c], e.line)
     pad = ml + mr + 0.1
     lo = [w / (1 - WIDTH_MARGIN) + pad for w in lo]
     hi = [w / (1 - WIDTH_MARGIN) + pad for w in hi]
@@ -808,10 +817,13 @@ def _table_at(
     inner = [c / EMU_PER_PT - ml - mr for c in columns]
     heights = []
     for r, row in enumerate(cells):
-        h = max(
-            layout_paragraph(_cell_para(cell, font, r == 0, size), max(w, 1.0)).height
-            for cell, w in zip(row, inner, strict=True)
-        )
+        h = 0.0
+        for cell, w, e in zip(row, inner, measured[r], strict=True):
+            if e.line <= w * (1 - WIDTH_MARGIN) and _FORCED.isdisjoint(cell.text):  # one line
+                h = max(h, e.height)
+            else:
+                pl = layout_paragraph(_cell_para(cell, font, r == 0, size), max(w, 1.0))
+                h = max(h, pl.height)
         heights.append(math.ceil((h + mt + mb) * EMU_PER_PT))
     return columns, tuple(heights), fits
 

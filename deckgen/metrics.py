@@ -614,10 +614,23 @@ def layout(paras: Sequence[MeasurePara], width: float, margin: float = WIDTH_MAR
     return Layout(tuple(layout_paragraph(p, width, margin) for p in paras))
 
 
-def extents(para: MeasurePara) -> tuple[float, float]:
-    """(the widest piece no line may break inside, the widest line when nothing wraps), in
-    points at ``para.size``, ignoring ``indent``: the narrowest and the widest a box would
-    need to be, which is what sizing a table's columns asks (no box width needed).
+class Extents(NamedTuple):
+    """How wide a box a text needs, in points (see :func:`extents`)."""
+
+    piece: float
+    """The widest piece no line may break inside (a word, a link)."""
+    line: float
+    """The widest line when nothing wraps (forced line breaks still end lines)."""
+    height: float
+    """The paragraph's height on one line (when nothing wraps and no line break is forced):
+    at least what :func:`layout_paragraph` gives it then, spacing around it excluded."""
+
+
+def extents(para: MeasurePara) -> Extents:
+    """The narrowest and the widest a box would need to be for ``para`` at ``para.size``
+    (``indent`` ignored), which is what sizing a table's columns asks, with no box width to
+    lay it out in yet; and its height on one line, so that a cell that does not wrap need
+    not be laid out.
 
     A box at least ``piece / (1 - WIDTH_MARGIN)`` wide breaks no word; one at least
     ``line / (1 - WIDTH_MARGIN)`` wide wraps nothing. Pieces are those of the layout
@@ -638,7 +651,8 @@ def extents(para: MeasurePara) -> tuple[float, float]:
         if forced:
             line = max(line, cur)
             cur = pending = 0.0
-    return piece, max(line, cur)
+    factor = cs.uniform if cs.uniform is not None else max(cs.factors, default=MIN_LINE_FACTOR)
+    return Extents(piece, max(line, cur), para.size * para.line_spacing * factor)
 
 
 def text_width(

@@ -421,3 +421,23 @@ def test_prose_above_the_code_may_wrap_without_shrinking_the_code() -> None:
     code = next(f for f in s.frames if f.shape_id == CODE)
     assert {p.size for p in code.paragraphs} == {20.0}  # the preferred size: nothing shrank
     assert code_fits_unwrapped(code.paragraphs[1:], 20.0)
+
+
+def test_row_heights_are_those_of_the_laid_out_cells() -> None:
+    rows = [["short", "a cell with enough words to wrap onto a second line " * 3], ["x", "y"]]
+    tab = table(["Head", "Notes"], rows)
+    (t,) = placed_tables(
+        run(slide("table", elements=(PlacedTable(AREA, tab, AREA_BOX),))).slides[0]
+    )
+    assert t.size is not None
+    _, top, _, bottom = TABLE_CELL_MARGINS
+    cells = [(h.text, True) for h in tab.header], *[[(c.text, False) for c in r] for r in tab.rows]
+    for row, height in zip(cells, t.heights, strict=True):
+        tallest = 0.0
+        for c, (text, bold) in enumerate(row):
+            inner = (t.columns[c] - TABLE_CELL_MARGINS[0] - TABLE_CELL_MARGINS[2]) / EMU_PER_PT
+            mp = M.MeasurePara((M.TextRun(text, t.font, bold=bold),), t.size)
+            tallest = max(tallest, M.layout_paragraph(mp, inner).height)
+        assert height >= (tallest + (top + bottom) / EMU_PER_PT) * EMU_PER_PT - 1
+        assert height <= (tallest + (top + bottom) / EMU_PER_PT) * EMU_PER_PT + 2
+    assert t.heights[1] > 1.5 * t.heights[2]  # the wrapped row is taller
