@@ -364,7 +364,7 @@ def _balanced(heights: Sequence[float], cap: float) -> list[tuple[int, int]]:
     even = list(pairwise(cuts))
     if all(b - a == 1 or ends[b - 1] - (ends[a - 1] if a else 0) <= cap for a, b in even):
         return even
-    lo, hi = total / n, cap  # pack(lo) may need more ranges; pack(hi) needs n
+    lo, hi = min(total / n, cap), cap  # pack(lo) may need more ranges; pack(hi) needs n
     if len(_pack(heights, lo)) <= n:
         return _pack(heights, lo)
     while hi - lo > 0.25:

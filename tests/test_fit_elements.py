@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import combinations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from deckgen import metrics as M
 from deckgen.fit import (
     CODE_MIN_SIZE,
@@ -441,3 +444,18 @@ def test_row_heights_are_those_of_the_laid_out_cells() -> None:
         assert height >= (tallest + (top + bottom) / EMU_PER_PT) * EMU_PER_PT - 1
         assert height <= (tallest + (top + bottom) / EMU_PER_PT) * EMU_PER_PT + 2
     assert t.heights[1] > 1.5 * t.heights[2]  # the wrapped row is taller
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=70))
+def test_any_long_table_keeps_every_row_once_in_order_and_in_its_area(lengths: list[int]) -> None:
+    rows = [[f"Row {i}", " ".join(["word"] * n)] for i, n in enumerate(lengths)]
+    tab = table(["Name", "Words"], rows)
+    d = run(slide("table", elements=(PlacedTable(AREA, tab, AREA_BOX),)))
+    shown: list[int] = []
+    for s in d.slides:
+        (t,) = placed_tables(s)
+        check_table_geometry(t)
+        assert t.rows is not None
+        shown += range(*t.rows)
+    assert shown == list(range(len(lengths)))
