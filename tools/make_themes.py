@@ -15,8 +15,13 @@ the start of its speaker notes), ``notes.j2`` (speaker notes) and ``theme.yaml``
 Design rules every theme follows, because the fitter and the render check rely on them:
 
 - fonts are only those with a metric-compatible free twin (Calibri/Carlito,
-  Cambria/Caladea, Arial/Liberation Sans), set in the theme *and* on every run, so
-  PowerPoint, LibreOffice and deckgen's measurements agree;
+  Cambria/Caladea, Arial/Liberation Sans, and Courier New/Liberation Mono for code), set
+  in the theme *and* on every run, so PowerPoint, LibreOffice and deckgen's measurements
+  agree;
+- a picture or table goes where an *area shape* is (its whole text ``{{ slide.images }}``
+  or ``{{ slide.table }}``; the shape itself is removed), and a shape without text named
+  after a text box plus a space ("Code Edge", "Quote Mark") is a decoration of that box and
+  goes with it when the box renders empty;
 - every text box has ``wrap="square"``, explicit insets and ``noAutofit``: deckgen chooses
   the sizes, the application must not shrink text on its own;
 - preferred sizes are never below 14 pt on a slide (24 pt for titles);
