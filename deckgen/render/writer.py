@@ -190,6 +190,7 @@ class _Writer:
         self.notes_rpr: tuple[str, str] | None = None
         self.media = _Media()
         self.areas: dict[str, frozenset[int]] = {}
+        self.cell_rprs: dict[tuple[Any, ...], str] = {}
 
     def _recipes(self) -> dict[str, Recipe]:
         for kind in sorted({s.kind for s in self.deck.slides}):
@@ -435,28 +436,12 @@ class _Writer:
                 runs = []
                 for span in row[i].spans if i < len(row) else ():
                     rid = self._link(rels, span.link, links) if span.link else None
-                    rpr = M.cell_rpr(
-                        markup,
-                        end=False,
-                        lang=self.lang,
-                        size=size,
-                        bold=span.bold or header,
-                        italic=span.italic,
-                        font=MONO if span.code else font,
-                        color=color,
-                        rid=rid,
+                    face = MONO if span.code else font
+                    rpr = self._cell_rpr(
+                        markup, False, size, span.bold or header, span.italic, face, color, rid
                     )
                     runs.append((span.text, rpr))
-                end = M.cell_rpr(
-                    markup,
-                    end=True,
-                    lang=self.lang,
-                    size=size,
-                    bold=header,
-                    italic=False,
-                    font=font,
-                    color=color,
-                )
+                end = self._cell_rpr(markup, True, size, header, False, font, color, None)
                 out.append(M.CellText(align[i], runs, end))
             return out
 
@@ -535,6 +520,36 @@ class _Writer:
                 ppr = self._list_ppr(shape, proto, para.level, para.bullet)
             out.append(markup.paragraph(ppr, runs, end))
         return "".join(out)
+
+    def _cell_rpr(
+        self,
+        markup: M.Markup,
+        end: bool,
+        size: float,
+        bold: bool,
+        italic: bool,
+        font: str,
+        color: str,
+        rid: str | None,
+    ) -> str:
+        """A table cell run's properties, cached per deck (a link's are made each time)."""
+        key = (id(markup), end, size, bold, italic, font, color)
+        hit = None if rid else self.cell_rprs.get(key)
+        if hit is None:
+            hit = M.cell_rpr(
+                markup,
+                end=end,
+                lang=self.lang,
+                size=size,
+                bold=bold,
+                italic=italic,
+                font=font,
+                color=color,
+                rid=rid,
+            )
+            if not rid:
+                self.cell_rprs[key] = hit
+        return hit
 
     def _list_ppr(self, shape: Shape, proto: int, level: int, bullet: bool) -> str:
         """A list paragraph's properties: its text at the paragraph's margin plus
