@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from deckgen.markers import slide_numbers
-from deckgen.model import Conclusion, Deck, Document, Insight, RichText
+from deckgen.model import (
+    Conclusion,
+    Deck,
+    Document,
+    Insight,
+    Placed,
+    PlacedPicture,
+    RichText,
+    SlideSpec,
+)
 
 SCHEMA = 1
 
@@ -45,6 +54,37 @@ def _conclusion(c: Conclusion | None) -> dict[str, Any] | None:
     }
 
 
+def _element(e: Placed) -> dict[str, Any]:
+    """A picture or table on a slide, for scripts: what it shows and where it came from."""
+    if isinstance(e, PlacedPicture):
+        p = e.picture
+        return {"type": "picture", "src": p.src, "alt": p.alt, "title": p.title,
+                "path": p.path, "line": p.line, "box": list(e.box) if e.box else None}  # fmt: skip
+    t = e.table
+    start, stop = e.rows if e.rows is not None else (0, len(t.rows))
+    return {
+        "type": "table",
+        "line": t.line,
+        "header": [c.text for c in t.header],
+        "rows": [[c.text for c in row] for row in t.rows[start:stop]],
+    }
+
+
+def _element_line(e: Placed) -> str:
+    if isinstance(e, PlacedPicture):
+        shown = e.picture.alt or e.picture.title
+        return f"[picture {e.picture.src}]" + (f" {shown}" if shown else "")
+    start, stop = e.rows if e.rows is not None else (0, len(e.table.rows))
+    cols = len(e.table.header)
+    return f"[table, {cols} columns, rows {start + 1}–{stop} of {len(e.table.rows)}] " + " | ".join(
+        c.text for c in e.table.header
+    )
+
+
+def _slide_elements(s: SlideSpec) -> list[dict[str, Any]]:
+    return [_element(e) for e in s.elements]
+
+
 def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
     total = len(deck.slides)
     return {
@@ -73,6 +113,7 @@ def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
                 "rule": s.rule,
                 "text": [slide_numbers(f.text, n, total) for f in s.frames if f.text.strip()],
                 "notes": slide_numbers(s.notes, n, total),
+                "elements": _slide_elements(s),
             }
             for n, s in enumerate(deck.slides, start=1)
         ],
@@ -106,6 +147,7 @@ def as_text(doc: Document, deck: Deck) -> str:
                 text = slide_numbers(p.text, n, total).strip()
                 if text and text not in (s.title, s.title.partition(". ")[2]):
                     lines.append(f"{'':16}{indent}{text}")
+        lines += [f"{'':16}{indent}{_element_line(e)}" for e in s.elements]
     if deck.warnings:
         lines.append("")
         lines += [f"Warning: {w}" for w in deck.warnings]

@@ -156,6 +156,10 @@ def deck_words(outline: dict[str, Any]) -> Counter[str]:
         out.append(slide.get("title") or "")
         out.extend(slide.get("text") or [])
         out.append(slide.get("notes") or "")
+        for e in slide.get("elements") or []:  # pictures' alt text, tables' cells
+            out += [e.get("alt") or "", e.get("title") or ""]
+            out += e.get("header") or []
+            out += [cell for row in e.get("rows") or [] for cell in row]
     return words("\n".join(out))
 
 

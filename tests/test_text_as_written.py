@@ -163,15 +163,15 @@ def _has_span(doc: Document, span: tuple[str, bool, bool, bool, str | None]) -> 
     return any(span in _spans(r) for r in rich)
 
 
-def test_an_image_embed_is_a_picture_reference_by_its_file_name() -> None:
+def test_an_image_embed_is_a_picture_of_its_file() -> None:
     body = "Whiteboard after the session: ![[whiteboard 2024-05.png]]\n\n![[arch.png|600]]"
     ins = _section(_doc(body), "Lessons")
-    texts = [p.text for p in ins.points] + [f.text.text for f in ins.fields]
-    assert any(t.endswith("whiteboard 2024-05.png") and "[[" not in t for t in texts)
-    assert "arch.png" in texts
-    doc = deckgen.read(text=_doc(body))
-    # the same span as Markdown's ![](arch.png): the file is the link target (issue 11)
-    assert _has_span(doc, ("arch.png", False, False, False, "arch.png"))
+    # the embeds are pictures (issue 11), the size is their width, no [[ ]] left in the text
+    assert [(p.src, p.width) for p in ins.elements] == [
+        ("whiteboard 2024-05.png", ""),
+        ("arch.png", "600"),
+    ]
+    assert [p.text for p in ins.points] == ["Whiteboard after the session:"]
 
 
 def test_an_escaped_or_broken_wikilink_is_shown_as_written() -> None:
