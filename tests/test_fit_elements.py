@@ -267,6 +267,9 @@ def test_a_forty_row_table_continues_by_whole_rows_with_the_header_repeated() ->
     assert max(counts) - min(counts) <= 1  # evenly split, no one-row tail
     assert d.slides[1].title.endswith(CONTINUED)
     assert any("continued by whole rows" in w and "line 12" in w for w in d.warnings)
+    # the text above the table fitted: the follow-ups show only the table
+    texts = [next(f for f in s.frames if f.shape_id == TEXT).text for s in d.slides]
+    assert texts[0] == "Above the table." and not any(texts[1:])
 
 
 def test_a_nine_column_table_shrinks_and_its_columns_fit_the_area() -> None:
