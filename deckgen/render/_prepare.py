@@ -113,7 +113,9 @@ class Preparer:
                 errors[kind] = e
         old = [(s, s.get(f"{{{X.R_NS}}}id")) for s in sld_lst]  # layout slides included
         recipes = {kind: self._recipe(kind, part) for kind, part in parts.items()}
-        next_id = max([255] + [int(s.get("id", "0")) for s, _ in old]) + 1
+        # every slide of the template is dropped, so a deck's slides are numbered from the
+        # first id there is (256): adding a prototype to a theme shifts no deck's ids
+        next_id = 256
         notes = notes_master = None
         master_made = False
         if with_notes:
