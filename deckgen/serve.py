@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.errors import DeckgenError, UsageError
-from deckgen.model import BuildOptions
+from deckgen.model import BuildOptions, PlacedPicture
 from deckgen.office import Renderer
 from deckgen.watch import Watcher
 
@@ -136,6 +136,13 @@ class Session:
             deck = folder / f"{self.name}.pptx"
             write(deck_model, deck)
             self.watcher.template_file = Path(deck_model.theme.path)
+            # a picture saved again shows too (the watcher follows the files placed)
+            self.watcher.pictures = tuple(
+                Path(e.picture.path)
+                for s in deck_model.slides
+                for e in s.elements
+                if isinstance(e, PlacedPicture) and e.picture.path
+            )
             outline = as_dict(doc, deck_model)
             warnings = list(deck_model.warnings)
             warnings += fontcheck.font_warnings(deck) + fontcheck.glyph_warnings(deck)
