@@ -1351,6 +1351,8 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
                 mark = item_marker(t.level, 0 if t.bullet else 2) if t.level or not t.bullet else ""
             else:
                 mark = item_marker(t.level, 1 if t.bullet else 2)
+        elif from_layouts:  # a paragraph of prose is no list item: no layout bullet on it
+            mark = _NO_GLYPH
         items.append(ItemRich(t, mark))
     images: list[dict[str, Any]] = []
     captions: list[str] = []

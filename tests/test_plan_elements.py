@@ -3,6 +3,8 @@ templates see, and where the elements go (issue 11)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from deckgen import plan
 from deckgen.model import (
     Code,
@@ -216,3 +218,21 @@ def test_the_layout_comment_chooses_the_slide_and_a_wrong_name_warns():
     wrong = Insight(1, rt("B"), items=items, layout="Three Columns", line=7)
     deck = _deck(wrong)
     assert any("line 7" in w and "Three Columns" in w for w in deck.warnings)
+
+
+def test_in_a_corporate_body_prose_takes_no_bullet_and_list_items_the_layouts_own():
+    corporate = replace(FULL, from_layouts=True)
+    items = (
+        rt("A lead sentence before the list.", 2),
+        ListItem((Span("Plan"),), 3, level=0, bullet=True),
+        ListItem((Span("Scope"),), 4, level=1, bullet=True),
+        ListItem((Span("2. Ship"),), 5, level=0, bullet=False),
+    )
+    (slide,) = _sections(_deck(Insight(1, rt("Roadmap"), items=items), theme=corporate))
+    body = next(f for f in slide.frames if f.shape_id == 2)
+    assert [(p.level, p.bullet) for p in body.paragraphs] == [
+        (0, False),  # prose: no glyph whatever the master says
+        (0, None),  # the layout's bullet
+        (1, None),  # the layout's second level
+        (0, False),  # its number is its marker
+    ]
