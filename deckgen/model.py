@@ -430,6 +430,11 @@ class SlideSpec:
     none: warnings name an insight by it."""
     elements: tuple[Placed, ...] = ()
     """Pictures and tables placed in the prototype's area shapes (which are removed)."""
+    boxes: tuple[tuple[int, tuple[int, int, int, int]], ...] = ()
+    """Prototype shapes drawn elsewhere on this slide than the prototype has them: (shape
+    id, (x, y, width, height) in EMU), set by fit where a box grows into room another
+    left free (an empty text box above it, or text that needs more lines); the shape's
+    decorations move and stretch vertically with it. Empty: every shape where it was."""
 
 
 @dataclass(frozen=True)

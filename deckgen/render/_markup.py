@@ -88,7 +88,12 @@ def escape_attr(text: str) -> str:
 
 PI = "deckgen"
 START, END, BODY, PARAS, ENDPARAS = "start", "end", "body", "paras", "endparas"
-_MARK = re.compile(rb"<\?" + PI.encode() + rb" (start|end|body|paras|endparas) (\d+)\?>")
+XFRM, ENDXFRM = "xfrm", "endxfrm"
+"""Around a shape's ``a:xfrm`` (or where one goes, for a placeholder that inherits its
+place from the layout): a slide that moves or resizes the shape writes its own there."""
+_MARK = re.compile(
+    rb"<\?" + PI.encode() + rb" (start|end|body|paras|endparas|xfrm|endxfrm) (\d+)\?>"
+)
 
 Token = tuple[str, int, bytes]  # (kind, shape id, static bytes) - kind "" for static
 
@@ -113,11 +118,13 @@ def assemble(
     paras: Mapping[int, bytes],
     bodies: Mapping[int, bytes],
     replaced: Mapping[int, bytes] | None = None,
+    boxes: Mapping[int, bytes] | None = None,
 ) -> bytes:
     """A part's bytes: shapes in ``removed`` left out, shapes in ``replaced`` swapped for
     what it gives (a picture or table drawn in an area shape's place, so it keeps the
     area's place in the z-order), paragraphs of shapes in ``paras`` replaced, and their
-    bodyPr/lstStyle replaced by ``bodies`` where given."""
+    bodyPr/lstStyle replaced by ``bodies`` where given; the ``a:xfrm`` of shapes in
+    ``boxes`` replaced by (or, where the shape has none, given) the one it holds."""
     out: list[bytes] = []
     skip: tuple[str, int] | None = None
     for kind, sid, data in tokens:
@@ -140,7 +147,18 @@ def assemble(
         elif kind == PARAS and sid in paras:
             out.append(paras[sid])
             skip = (ENDPARAS, sid)
+        elif kind == XFRM and boxes and sid in boxes:
+            out.append(boxes[sid])
+            skip = (ENDXFRM, sid)
     return b"".join(out)
+
+
+def xfrm_xml(head: str, tail: str, box: tuple[int, int, int, int]) -> bytes:
+    """A shape's ``a:xfrm`` at ``box`` (EMU), from its opening tag (which keeps a rotation
+    or flip the designer set) and closing tag, as the recipe holds them."""
+    x, y, cx, cy = (max(0, int(v)) for v in box)
+    a = head[1 : head.index(":")]
+    return (f'{head}<{a}:off x="{x}" y="{y}"/><{a}:ext cx="{cx}" cy="{cy}"/>{tail}').encode()
 
 
 def fragment(el: Any, nsmap: Mapping[str, str]) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from deckgen.model import ShapeProto, Theme
+from deckgen.render import _markup as M
 from deckgen.render import _xml as X
 from deckgen.render._package import (
     PartNamer,
@@ -271,6 +272,7 @@ class Preparer:
                 X.mark_shape(sp, sid)
                 marked.add(sid)
         decorations = _decorations(element, read, marked)
+        xfrms = _mark_xfrms(element, markup, marked, read)
         blob = etree.tostring(element, encoding="UTF-8", standalone=True)
         static = None
         if not any(isinstance(t, Clone) for _, t, _ in rels):
@@ -281,7 +283,16 @@ class Preparer:
         ids = [X.frame_id(el) for el in element.iter(*_DRAWN)]
         next_id = max([0] + [i for i in ids if i is not None]) + 1
         return Recipe(
-            kind, X.segments(blob), rels, static, shapes, bodies, markup, decorations, next_id
+            kind,
+            X.segments(blob),
+            rels,
+            static,
+            shapes,
+            bodies,
+            markup,
+            decorations,
+            next_id,
+            xfrms,
         )
 
     def _clone(self, part: Part, depth: int = 0) -> Clone:
@@ -385,6 +396,46 @@ def _decorations(
             marked.add(sid)
         out.setdefault(owner, []).append(sid)
     return {k: tuple(v) for k, v in out.items()}
+
+
+_XFRM_OWNERS = tuple(X.qn(f"p:{t}") for t in ("sp", "pic", "cxnSp"))
+
+
+def _mark_xfrms(
+    element: Any, markup: X.Markup, marked: set[int], read: dict[int, ShapeProto]
+) -> dict[int, tuple[str, str, tuple[int, int, int, int] | None]]:
+    """Marks around the ``a:xfrm`` of each marked shape (a slide may move or resize it:
+    ``SlideSpec.boxes``), or where one goes first in its ``p:spPr`` when it inherits its
+    place from the layout; shape id → the element's opening and closing tags and the box
+    it has (the reader's for an inherited one, None when unknown)."""
+    out: dict[int, tuple[str, str, tuple[int, int, int, int] | None]] = {}
+    a = next((k for k, v in markup.nsmap.items() if v == X.NS["a"]), "a")
+    for el in list(element.iter(*_XFRM_OWNERS)):
+        sid = X.frame_id(el)
+        if sid is None or sid not in marked or sid in out:
+            continue
+        sp_pr = el.find(X.qn("p:spPr"))
+        if sp_pr is None:
+            continue
+        xfrm = sp_pr.find(X.qn("a:xfrm"))
+        if xfrm is not None:
+            bare = copy.deepcopy(xfrm)
+            for child in list(bare):
+                bare.remove(child)
+            bare.text = None
+            text = markup.fragment(bare)
+            head = text[:-2] + ">" if text.endswith("/>") else text[: text.index(">") + 1]
+            box = X.xfrm_box(el)
+            xfrm.addprevious(etree.ProcessingInstruction(M.PI, f"{M.XFRM} {sid}"))
+            xfrm.addnext(etree.ProcessingInstruction(M.PI, f"{M.ENDXFRM} {sid}"))
+        else:
+            head = f"<{a}:xfrm>"
+            shape = read.get(sid)
+            box = shape.box if shape is not None else None
+            sp_pr.insert(0, etree.ProcessingInstruction(M.PI, f"{M.ENDXFRM} {sid}"))
+            sp_pr.insert(0, etree.ProcessingInstruction(M.PI, f"{M.XFRM} {sid}"))
+        out[sid] = (head, f"</{a}:xfrm>", box)
+    return out
 
 
 def _has_text(el: Any) -> bool:

@@ -96,6 +96,10 @@ class Recipe(NamedTuple):
     next_id: int = 1 << 20
     """A shape id above every id on the prototype slide: pictures beyond the first in one
     area are numbered from here."""
+    xfrms: dict[int, tuple[str, str, tuple[int, int, int, int] | None]] = {}  # noqa: RUF012
+    """Shape id → the opening and closing tags of its ``a:xfrm`` and its box in EMU (None
+    when unknown), for the shapes whose ``a:xfrm`` is marked (text, area and decoration
+    shapes): a slide that moves one (``SlideSpec.boxes``) writes its own there."""
 
 
 Notes = tuple[list[M.Token], int | None, M.Markup, tuple[M.Skeleton, M.Skeleton]]

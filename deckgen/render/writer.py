@@ -338,7 +338,8 @@ class _Writer:
         if recipe.decorations and removed:
             for sid in list(removed):
                 removed.update(recipe.decorations.get(sid, ()))
-        return M.assemble(recipe.tokens, removed, paras, recipe.bodies, replaced)
+        boxes = _boxes(recipe, spec) if spec.boxes else None
+        return M.assemble(recipe.tokens, removed, paras, recipe.bodies, replaced, boxes)
 
     def _no_shape(self, spec: SlideSpec, number: int, sid: int) -> TemplateError:
         return TemplateError(
@@ -699,6 +700,33 @@ def _fallback_box(placed: PlacedPicture, spec: SlideSpec) -> tuple[int, int, int
     scale = min(cw / pixels[0], ch / pixels[1])
     pw, ph = round(pixels[0] * scale), round(pixels[1] * scale)
     return (cx + (cw - pw) // 2, cy + (ch - ph) // 2, pw, ph)
+
+
+def _boxes(recipe: Recipe, spec: SlideSpec) -> dict[int, bytes]:
+    """Shape id → the ``a:xfrm`` a slide writes for the shapes fit moved or resized
+    (``SlideSpec.boxes``), and for their decorations: each keeps its place across, and
+    its top and bottom move with the shape's, in proportion (a bar beside a code panel
+    stays as tall as the panel; a panel behind a text box stays behind it)."""
+    out: dict[int, bytes] = {}
+    for sid, box in spec.boxes:
+        known = recipe.xfrms.get(sid)
+        if known is None:
+            continue
+        head, tail, old = known
+        out[sid] = M.xfrm_xml(head, tail, box)
+        if old is None or old[3] <= 0:
+            continue
+        _, oy, _, oh = old
+        _, ny, _, nh = box
+        for dec in recipe.decorations.get(sid, ()):
+            got = recipe.xfrms.get(dec)
+            if got is None or got[2] is None or dec in out:
+                continue
+            dx, dy, dw, dh = got[2]
+            top = ny + (dy - oy) * nh / oh
+            bottom = ny + (dy + dh - oy) * nh / oh
+            out[dec] = M.xfrm_xml(got[0], got[1], (dx, round(top), dw, round(bottom - top)))
+    return out
 
 
 def _w3cdtf(when: dt.datetime) -> str:
