@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from deckgen.errors import quoted
 from deckgen.metrics import (
@@ -104,20 +104,27 @@ def fit(deck: Deck) -> Deck:
     theme = deck.theme
     slides: list[SlideSpec] = []
     warnings = list(deck.warnings)
-    memo: dict[tuple[str, int, tuple[Para, ...]], tuple[_Box, _FrameFit]] = {}
+    memo: _Memo = {}
+    stacked: dict[str, tuple[Stack, ...]] = {}
     for slide in deck.slides:
         proto = theme.prototypes.get(slide.kind)
         if proto is None and not slide.elements:
             slides.append(slide)
             continue
         shapes = {s.shape_id: s for s in proto.shapes} if proto is not None else {}
-        out, warns = _fit_slide(slide, shapes, theme, memo)
+        st = stacked.get(slide.kind)
+        if st is None:
+            st = stacked[slide.kind] = stacks(proto.shapes) if proto is not None else ()
+        out, warns = _fit_slide(slide, shapes, theme, memo, st)
         slides.extend(out)
         warnings.extend(warns)
     return replace(deck, slides=tuple(slides), warnings=tuple(warnings))
 
 
 # --------------------------------------------------------------------------- one frame
+
+_Memo = dict[tuple[Any, ...], tuple["_Box", "_FrameFit"]]
+"""Frames fitted so far, by slide kind, shape and text (and the box, where it grew)."""
 
 
 class _Box(NamedTuple):
@@ -251,12 +258,16 @@ def _choose(box: _Box, paras: Sequence[Para]) -> tuple[Sequence[float], bool]:
     return cands[hi], True
 
 
-def _fit_frame(box: _Box, frame: Frame, split: bool) -> _FrameFit:
+def _fit_frame(
+    box: _Box, frame: Frame, split: bool, rest: _Box | None = None, n_first: int = 0
+) -> _FrameFit:
+    """``rest``: for a code frame, its (taller) box on the follow-up slides from the
+    ``n_first``-th on, where the text box above it shows nothing (:func:`_fit_code`)."""
     paras = frame.paragraphs
     if not paras:
         return _FrameFit(((),), True, 0.0)
     if box.shape.role == "code":
-        return _fit_code(box, paras)
+        return _fit_code(box, paras, rest, n_first)
     sizes, ok = _choose(box, paras)
     below = None
     if not ok and box.shape.role == "title" and box.min_size > TITLE_FLOOR:
@@ -272,12 +283,17 @@ def _fit_frame(box: _Box, frame: Frame, split: bool) -> _FrameFit:
     return _FrameFit(tuple(_split(box, sized)), False, top)
 
 
-def _fit_code(box: _Box, paras: Sequence[Para]) -> _FrameFit:
+def _fit_code(
+    box: _Box, paras: Sequence[Para], rest: _Box | None = None, n_first: int = 0
+) -> _FrameFit:
     """A code block, one source line a paragraph: whole on one slide at the largest size at
     which no line of code wraps (prose in the same frame may); else whole at the minimum,
     its long lines wrapped by the box; else, at the minimum, split between lines (never
     inside one) over follow-up slides, which then hold about as many lines each. Shrinking
-    is always tried before wrapping a line: wrapped code reads wrong."""
+    is always tried before wrapping a line: wrapped code reads wrong. With ``rest`` (the
+    box grown on follow-up slides from the ``n_first``-th on), the first slides hold what
+    ``box`` does and the others share the rest evenly. A follow-up slide does not start
+    with a blank line (one at a split is left out; no other is)."""
 
     lines = [_is_code_line(p) for p in paras]
 
@@ -310,7 +326,12 @@ def _fit_code(box: _Box, paras: Sequence[Para]) -> _FrameFit:
             return _FrameFit((sized,), False, top)
         heights = [p.height for p in lay.paragraphs]
         chunks: list[tuple[Para, ...]] = []
-        for start, stop in _balanced(heights, box.height + 1e-6):
+        if rest is None:
+            ranges = _balanced(heights, box.height + 1e-6)
+        else:
+            ranges = _pack_varying(heights, [box.height + 1e-6] * n_first, rest.height + 1e-6)
+        blank = [not p.text.strip() for p in paras]
+        for start, stop in _skip_blank_starts(ranges, blank):
             if stop - start == 1 and heights[start] > box.height + 1e-6:
                 # one line that, wrapped, is taller than the box: the only split inside a line
                 chunks.extend(_split(box, sized[start:stop]))
@@ -339,6 +360,43 @@ def _pack(heights: Sequence[float], cap: float) -> list[tuple[int, int]]:
     if heights:
         out.append((start, len(heights)))
     return out
+
+
+def _pack_varying(
+    heights: Sequence[float], first: Sequence[float], rest: float
+) -> list[tuple[int, int]]:
+    """Ranges as :func:`_pack` makes them, the k-th holding at most ``first[k]`` (as many
+    as fit: those slides also show the text above), the ranges after those at most
+    ``rest`` each, evened out (:func:`_balanced`)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for cap in first:
+        if start >= len(heights):
+            break
+        stop, used = start, 0.0
+        while stop < len(heights) and (stop == start or used + heights[stop] <= cap):
+            used += heights[stop]
+            stop += 1
+        out.append((start, stop))
+        start = stop
+    if start < len(heights):
+        out.extend((start + a, start + b) for a, b in _balanced(heights[start:], rest))
+    return out
+
+
+def _skip_blank_starts(
+    ranges: Sequence[tuple[int, int]], blank: Sequence[bool]
+) -> list[tuple[int, int]]:
+    """``ranges`` with the blank lines that would start a follow-up slide left out (a
+    range of nothing else goes)."""
+    out: list[tuple[int, int]] = []
+    for k, (start, stop) in enumerate(ranges):
+        if k:
+            while start < stop and blank[start]:
+                start += 1
+        if start < stop:
+            out.append((start, stop))
+    return out or list(ranges[:1])
 
 
 def _balanced(heights: Sequence[float], cap: float) -> list[tuple[int, int]]:
@@ -516,29 +574,65 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def _fitted(
+    kind: str,
+    frame: Frame,
+    shape: ShapeProto,
+    theme: Theme,
+    memo: _Memo,
+    rest: ShapeProto | None = None,
+    n_first: int = 0,
+    moved: bool = False,
+) -> tuple[_Box, _FrameFit]:
+    """A frame fitted into ``shape`` (``moved``: a box other than its prototype's; ``rest``:
+    a code frame's box on the follow-ups from the ``n_first``-th on), from ``memo`` when
+    the same text was fitted into the same box before."""
+    if moved or rest is not None:
+        key: tuple[Any, ...] = (
+            kind,
+            frame.shape_id,
+            frame.paragraphs,
+            shape.box,
+            None if rest is None else rest.box,
+            n_first,
+        )
+    else:
+        key = (kind, frame.shape_id, frame.paragraphs)
+    hit = memo.get(key)
+    if hit is None:
+        box = _Box.of(shape, theme)
+        later = None if rest is None else _Box.of(rest, theme)
+        hit = memo[key] = box, _fit_frame(box, frame, shape.role == "content", later, n_first)
+    return hit
+
+
 def _fit_slide(
     slide: SlideSpec,
     shapes: dict[int, ShapeProto],
     theme: Theme,
-    memo: dict[tuple[str, int, tuple[Para, ...]], tuple[_Box, _FrameFit]],
+    memo: _Memo,
+    stacked: tuple[Stack, ...] = (),
 ) -> tuple[list[SlideSpec], list[str]]:
     """``memo``: frames fitted so far, by slide kind, shape and text (footers, slide numbers
-    and labels repeat on every slide)."""
+    and labels repeat on every slide); ``stacked``: the prototype's stacked boxes, which
+    grow into each other's free room first (:func:`_grow`)."""
     warnings: list[str] = []
     fits: list[tuple[Frame, _Box, _FrameFit] | Frame] = []
     overflow_size: float | None = None
     overflow_box: _Box | None = None
+    growth = _grow(slide, shapes, theme, memo, stacked) if stacked else _NO_GROWTH
     for frame in slide.frames:
-        shape = shapes.get(frame.shape_id)
-        if shape is None:
+        proto_shape = shapes.get(frame.shape_id)
+        if proto_shape is None:
             fits.append(frame)
             continue
-        key = (slide.kind, frame.shape_id, frame.paragraphs)
-        hit = memo.get(key)
-        if hit is None:
-            box = _Box.of(shape, theme)
-            hit = memo[key] = box, _fit_frame(box, frame, split=shape.role == "content")
-        box, ff = hit
+        shape = growth.first.get(frame.shape_id, proto_shape)
+        later, n_first = growth.rest.get(frame.shape_id, (None, 0))
+        if shape.role != "code":
+            later, n_first = None, 0
+        box, ff = _fitted(
+            slide.kind, frame, shape, theme, memo, later, n_first, shape is not proto_shape
+        )
         fits.append((frame, box, ff))
         if len(ff.chunks) > 1 and overflow_size is None:
             overflow_size = box.min_size
@@ -558,7 +652,7 @@ def _fit_slide(
     n = max((len(f[2].chunks) for f in fits if isinstance(f, tuple)), default=1)
     shown: list[tuple[Placed, ...]] = [()]
     if slide.elements:
-        shown, warns = _place_elements(slide, shapes, theme)
+        shown, warns = _place_elements(slide, shapes, theme, growth.areas(shapes))
         warnings.extend(warns)
         n = max(n, len(shown))
     out: list[SlideSpec] = []
@@ -583,9 +677,12 @@ def _fit_slide(
                 paras = ()
             frames.append(replace(frame, paragraphs=paras))
         elements = shown[k] if k < len(shown) else ()
+        boxes = growth.boxes(shapes, k) if growth.first or growth.rest else ()
         if k == 0:
             if slide.elements:
-                out.append(replace(slide, frames=tuple(frames), elements=elements))
+                out.append(replace(slide, frames=tuple(frames), elements=elements, boxes=boxes))
+            elif boxes:
+                out.append(replace(slide, frames=tuple(frames), boxes=boxes))
             else:
                 out.append(replace(slide, frames=tuple(frames)))
         else:
@@ -596,6 +693,7 @@ def _fit_slide(
                     continued=slide.continued + k,
                     title=head if head else slide.title + CONTINUED,
                     elements=elements,
+                    boxes=boxes,
                 )
             )
     if overflow_size is not None:
@@ -658,6 +756,207 @@ def _continued_title(box: _Box, paras: tuple[Para, ...]) -> tuple[Para, ...]:
     # The marked title does not fit even at the minimum size: it is only a repeat of the
     # first slide's title, so keep the original sized title (which did fit).
     return paras
+
+
+# --------------------------------------------------------------------------- growing
+
+STACK_GAP = 43 * EMU_PER_PT
+"""The most room (0.6 in) between a text box's bottom and the top of the box under it for
+the two to be stacked: the lower one grows into the upper one's room when that shows
+nothing, and the upper one grows down into the lower one's when its text needs it."""
+STACK_OVERLAP = 0.8
+"""How much of the narrower box's width the two must share to be stacked."""
+KEEP = 0.5
+"""The share of its height a lower box keeps, at least, when the text above grows into it
+(more when its own content needs more: :func:`_keep`)."""
+_LOWER_ROLES = ("picture", "table", "code", "content")
+_AREA_ROLES = ("picture", "table")
+
+
+class Stack(NamedTuple):
+    """A content text box (``upper``) right above another box (``lower``: a picture or
+    table area, a code or content text box) of a prototype, the two about as wide."""
+
+    upper: ShapeProto
+    lower: ShapeProto
+
+    @property
+    def gap(self) -> int:
+        return max(self.lower.box[1] - (self.upper.box[1] + self.upper.box[3]), 0)
+
+
+def stacks(shapes: Sequence[ShapeProto]) -> tuple[Stack, ...]:
+    """The stacked pairs of a prototype's shapes, each shape in one pair at most (the
+    topmost pairs first): a content text box with text wrapped, and the box that starts at
+    its bottom or just below (at most :data:`STACK_GAP`), sharing most of its width."""
+    found: list[tuple[int, int, int, Stack]] = []
+    for a in shapes:
+        ax, ay, aw, ah = a.box
+        if a.role != "content" or not a.wrap or a.is_title or aw <= 0 or ah <= 0:
+            continue
+        for b in shapes:
+            bx, by, bw, bh = b.box
+            if b is a or b.role not in _LOWER_ROLES or b.is_title or bw <= 0 or bh <= 0:
+                continue
+            gap = by - (ay + ah)
+            if not -2 * EMU_PER_PT <= gap <= STACK_GAP:
+                continue
+            if min(ax + aw, bx + bw) - max(ax, bx) < STACK_OVERLAP * min(aw, bw):
+                continue
+            found.append((ay, gap, len(found), Stack(a, b)))
+    used: set[int] = set()
+    out: list[Stack] = []
+    for _, _, _, st in sorted(found, key=lambda f: f[:3]):
+        if st.upper.shape_id in used or st.lower.shape_id in used:
+            continue
+        used.update((st.upper.shape_id, st.lower.shape_id))
+        out.append(st)
+    return tuple(out)
+
+
+class _Growth(NamedTuple):
+    """Where a slide's stacked boxes are drawn: ``first``, shape id → the shape with the
+    box it has on the first slide(s) (and on every slide, unless ``rest`` says otherwise);
+    ``rest``, for a code box or an area, shape id → (the shape grown into the room of the
+    empty text box above it, n): its box from the n-th follow-up slide on."""
+
+    first: dict[int, ShapeProto]
+    rest: dict[int, tuple[ShapeProto, int]]
+
+    def areas(self, shapes: dict[int, ShapeProto]) -> _Areas | None:
+        out: _Areas = {}
+        for sid, shape in shapes.items():
+            if shape.role not in _AREA_ROLES:
+                continue
+            got, later = self.first.get(sid), self.rest.get(sid)
+            if got is not None or later is not None:
+                out[sid] = (
+                    (got or shape).box,
+                    None if later is None else later[0].box,
+                    0 if later is None else later[1],
+                )
+        return out or None
+
+    def boxes(
+        self, shapes: dict[int, ShapeProto], k: int
+    ) -> tuple[tuple[int, tuple[int, int, int, int]], ...]:
+        """The slide's ``SlideSpec.boxes``: text and code boxes drawn elsewhere than in the
+        prototype on the k-th slide (areas are drawn by their pictures and tables)."""
+        out: dict[int, tuple[int, int, int, int]] = {}
+        for sid, shape in self.first.items():
+            out[sid] = shape.box
+        for sid, (shape, n) in self.rest.items():
+            if k >= n:
+                out[sid] = shape.box
+        return tuple(
+            (sid, box)
+            for sid, box in sorted(out.items())
+            if shapes[sid].role not in _AREA_ROLES and box != shapes[sid].box
+        )
+
+
+_NO_GROWTH = _Growth({}, {})
+
+
+def _blank_paras(paras: Sequence[Para]) -> bool:
+    return not any(r.text.strip() for p in paras for r in p.runs)
+
+
+def _at_preferred(box: _Box, ff: _FrameFit) -> bool:
+    """Whether a frame fitted whole at its preferred sizes."""
+    return (
+        ff.fits
+        and len(ff.chunks) == 1
+        and all(p.size == float(box.proto(p).size) for p in ff.chunks[0])
+    )
+
+
+def _grow(
+    slide: SlideSpec,
+    shapes: dict[int, ShapeProto],
+    theme: Theme,
+    memo: _Memo,
+    stacked: tuple[Stack, ...],
+) -> _Growth:
+    """Boxes grown into free room before anything is shrunk or split, for each stacked
+    pair (:func:`stacks`): an upper text box that shows nothing gives its room to the box
+    under it (on every slide); one whose text does not fit at its preferred sizes grows
+    down as far as that text needs, the box under it moving its top down but keeping what
+    :func:`_keep` says; and a code box or an area gets the upper box's room on follow-up
+    slides where the text shows nothing (its first slides hold as much as theirs do)."""
+    first: dict[int, ShapeProto] = {}
+    rest: dict[int, tuple[ShapeProto, int]] = {}
+    frames = {f.shape_id: f for f in slide.frames}
+    for st in stacked:
+        a, b = st.upper, st.lower
+        fa = frames.get(a.shape_id)
+        if fa is None or shapes.get(a.shape_id) is not a:
+            continue
+        fb = frames.get(b.shape_id)
+        if b.role in _AREA_ROLES:
+            empty = not any(e.shape_id == b.shape_id for e in slide.elements)
+        else:
+            empty = fb is not None and _blank_paras(fb.paragraphs)
+        ax, ay, aw, ah = a.box
+        bx, by, bw, bh = b.box
+        bottom = by + bh
+        full = replace(b, box=(bx, ay, bw, bottom - ay))
+        if _blank_paras(fa.paragraphs):
+            if not empty:
+                first[b.shape_id] = full
+            continue
+        box, ff = _fitted(slide.kind, fa, a, theme, memo)
+        if not _at_preferred(box, ff):
+            # an empty box under the text is not drawn: the text may take all its room
+            most = bottom - ay if empty else bottom - _keep(b, fb, slide, theme, memo) - st.gap - ay
+            lay = box.layout(fa.paragraphs, box.preferred(fa.paragraphs))
+            need = math.ceil(lay.height * EMU_PER_PT) + a.insets[1] + a.insets[3]
+            high = min(need, most)
+            if high > ah:
+                grown = replace(a, box=(ax, ay, aw, high))
+                first[a.shape_id] = grown
+                top = ay + high + st.gap
+                if not empty:
+                    first[b.shape_id] = replace(b, box=(bx, top, bw, bottom - top))
+                _, ff = _fitted(slide.kind, fa, grown, theme, memo, moved=True)
+        if empty:
+            continue
+        if b.role in ("code", "table"):
+            rest[b.shape_id] = (full, len(ff.chunks))
+    return _Growth(first, rest)
+
+
+def _keep(b: ShapeProto, fb: Frame | None, slide: SlideSpec, theme: Theme, memo: _Memo) -> int:
+    """How much of its height (EMU) a lower box keeps when the text above grows into it:
+    at least :data:`KEEP` of it; a table, code or text that fits its whole box on one
+    slide keeps the room it takes there (at the size it has there: growing the text
+    above never shrinks or splits it); text that does not fit keeps all of its box (it
+    would only continue on more slides); a table or code that continues anyway, and a
+    picture, keep :data:`KEEP`."""
+    height = b.box[3]
+    half = math.ceil(height * KEEP)
+    if b.role == "table":
+        el = next(
+            (e for e in slide.elements if isinstance(e, PlacedTable) and e.shape_id == b.shape_id),
+            None,
+        )
+        if el is None:
+            return half
+        tf = _fit_table(el, *_table_sizes(b, theme))
+        if len(tf.chunks) == 1:
+            return min(height, max(half, sum(tf.heights) + EMU_PER_PT))
+        return half
+    if fb is None:  # a shape the slide does not fill keeps its prototype's text
+        return height
+    if b.role == "picture" or _blank_paras(fb.paragraphs):
+        return half
+    box, ff = _fitted(slide.kind, fb, b, theme, memo)
+    if len(ff.chunks) == 1 and ff.fits:
+        paras = ff.chunks[0]
+        lay = box.layout(paras, [p.size or box.min_size for p in paras])
+        need = math.ceil(lay.height * EMU_PER_PT) + b.insets[1] + b.insets[3] + EMU_PER_PT
+        return min(height, max(half, need))
+    return half if b.role == "code" else height
 
 
 # --------------------------------------------------------------------------- pictures
@@ -828,10 +1127,19 @@ def _table_at(
     return columns, tuple(heights), fits
 
 
-def _fit_table(table: PlacedTable, preferred: float, min_size: float) -> _TableFit:
+def _fit_table(
+    table: PlacedTable,
+    preferred: float,
+    min_size: float,
+    rest: tuple[int, int, int, int] | None = None,
+    n_first: int = 0,
+) -> _TableFit:
     """The largest size (all cells alike, from ``preferred`` down to ``min_size``) at which
     no word breaks and every row fits the area; else the smallest, the body rows split
-    over follow-up slides by whole rows (each slide repeats the header) in even parts."""
+    over follow-up slides by whole rows (each slide repeats the header) in even parts.
+    ``rest``: the (taller) area of the follow-up slides from the ``n_first``-th on, where
+    the text above shows nothing: the first slides hold what fits theirs, the others share
+    the rest evenly."""
     cells = _cells(table.table)
     area = table.area
     cands = [c[0] for c in _candidates((preferred,), min_size)]
@@ -861,7 +1169,14 @@ def _fit_table(table: PlacedTable, preferred: float, min_size: float) -> _TableF
     columns, heights, fits = last
     room = area[3] - (heights[0] if heights else 0)
     body = heights[1:]
-    chunks = tuple(_balanced(body, room)) if sum(body) > room else ((0, nrows),)
+    if sum(body) <= room:
+        chunks: tuple[tuple[int, int], ...] = ((0, nrows),)
+    elif rest is None:
+        chunks = tuple(_balanced(body, room))
+    else:
+        later = rest[3] - (heights[0] if heights else 0)
+        chunks = tuple(_pack_varying(body, [room] * n_first, later))
+        room = min(room, later) if n_first else later
     tall = any(h > room for h in body)
     return _TableFit(cands[-1], columns, heights, chunks, not fits, tall)
 
@@ -869,15 +1184,38 @@ def _fit_table(table: PlacedTable, preferred: float, min_size: float) -> _TableF
 # --------------------------------------------------------------------------- elements
 
 
+def _table_sizes(shape: ShapeProto | None, theme: Theme) -> tuple[float, float]:
+    """A table's preferred and smallest size in an area shape."""
+    preferred = TABLE_SIZE
+    if shape is not None and shape.paragraphs:
+        preferred = min(preferred, shape.paragraphs[0].size)
+    lowest = min(TABLE_MIN_SIZE, theme.min_body_size)
+    if shape is not None and shape.min_size is not None:
+        lowest = shape.min_size
+    return preferred, lowest
+
+
+_Areas = dict[int, tuple[tuple[int, int, int, int], tuple[int, int, int, int] | None, int]]
+"""Area shape id → its area on the first slides, its area on the follow-ups from the
+n-th on (None: the same) and n: where a box grows (:func:`_grow`)."""
+
+
 def _place_elements(
-    slide: SlideSpec, shapes: dict[int, ShapeProto], theme: Theme
+    slide: SlideSpec, shapes: dict[int, ShapeProto], theme: Theme, areas: _Areas | None = None
 ) -> tuple[list[tuple[Placed, ...]], list[str]]:
     """What each of the slide's slides (first, then follow-ups) shows of its elements, in
     the slide's order: pictures, placed, on the first only; each table's rows that fit (all
-    of it, or its first part on the first slide and the rest on follow-ups)."""
+    of it, or its first part on the first slide and the rest on follow-ups). ``areas``:
+    where an area grew or shrank (:func:`_grow`)."""
     warnings: list[str] = []
+    elements = list(slide.elements)
+    if areas:
+        elements = [
+            replace(el, area=areas[el.shape_id][0]) if el.shape_id in areas else el
+            for el in elements
+        ]
     groups: dict[tuple[int, tuple[int, int, int, int]], list[tuple[int, PlacedPicture]]] = {}
-    for i, el in enumerate(slide.elements):
+    for i, el in enumerate(elements):
         if isinstance(el, PlacedPicture):
             groups.setdefault((el.shape_id, el.area), []).append((i, el))
     placed: dict[int, Placed] = {}
@@ -886,24 +1224,29 @@ def _place_elements(
         for (i, _), pic in zip(members, boxed, strict=True):
             placed[i] = pic
     per_slide: list[list[Placed]] = [[]]
-    for i, el in enumerate(slide.elements):
+    for i, el in enumerate(elements):
         if not isinstance(el, PlacedTable):
             per_slide[0].append(placed.get(i, el))
             continue
-        shape = shapes.get(el.shape_id)
-        preferred = TABLE_SIZE
-        if shape is not None and shape.paragraphs:
-            preferred = min(preferred, shape.paragraphs[0].size)
-        lowest = min(TABLE_MIN_SIZE, theme.min_body_size)
-        if shape is not None and shape.min_size is not None:
-            lowest = shape.min_size
-        tf = _fit_table(el, preferred, lowest)
+        preferred, lowest = _table_sizes(shapes.get(el.shape_id), theme)
+        _, rest, n_first = (
+            areas.get(el.shape_id, (el.area, None, 0)) if areas else (el.area, None, 0)
+        )
+        tf = _fit_table(el, preferred, lowest, rest, n_first)
         for k, (start, stop) in enumerate(tf.chunks):
             if k == len(per_slide):
                 per_slide.append([])
             heights = (*tf.heights[:1], *tf.heights[1 + start : 1 + stop])
+            area = rest if rest is not None and k >= n_first else el.area
             per_slide[k].append(
-                replace(el, size=tf.size, columns=tf.columns, heights=heights, rows=(start, stop))
+                replace(
+                    el,
+                    area=area,
+                    size=tf.size,
+                    columns=tf.columns,
+                    heights=heights,
+                    rows=(start, stop),
+                )
             )
         what = "the table" + (f" at line {el.table.line}" if el.table.line else "")
         if tf.wide:

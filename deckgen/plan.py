@@ -1150,7 +1150,11 @@ def _shows_items(theme: Theme, kind: str, items: Sequence[RichText] = ()) -> boo
     """Whether ``kind``'s prototype has a place for the section's text (``slide.items``;
     a corporate layout with one box holds the table and nothing else) that ``items`` fill
     at most nearly (a rough count of lines at a size fit may shrink the box's to, so that a
-    paragraph too many gets its own slide rather than continuing the element's)."""
+    paragraph too many gets its own slide rather than continuing the element's). The box
+    counts as tall as fit may grow it: down into the box stacked under it (a table area,
+    the code panel) as far as that one keeps its share (``fit.KEEP``) of its height."""
+    from deckgen import fit  # fit's own rule for which boxes are stacked
+
     proto = theme.prototypes.get(kind)
     if proto is None:
         return False
@@ -1163,6 +1167,9 @@ def _shows_items(theme: Theme, kind: str, items: Sequence[RichText] = ()) -> boo
         size = min(size, theme.min_body_size)  # fit may shrink it this far
         _, _, cx, cy = shape.box
         li, ti, ri, bi = shape.insets
+        below = next((st.lower for st in fit.stacks(proto.shapes) if st.upper is shape), None)
+        if below is not None:  # fit grows the box down into the one under it first
+            cy += int(below.box[3] * (1 - fit.KEEP))
         width = max(cx - li - ri, 1) / EMU_PER_PT
         height = max(cy - ti - bi, 0) / EMU_PER_PT
         per_line = max(int(width / (0.5 * size)), 1)  # an average character is ~0.5 em
