@@ -124,8 +124,9 @@ def shape(theme: Theme, shape_id: int) -> ShapeProto:
 def frame_fits(theme: Theme, slide: SlideSpec, shape_id: int) -> bool:
     sh = shape(theme, shape_id)
     fr = frame(slide, shape_id)
-    width = (sh.box[2] - sh.insets[0] - sh.insets[2]) / EMU_PER_PT
-    height = (sh.box[3] - sh.insets[1] - sh.insets[3]) / EMU_PER_PT
+    box = dict(slide.boxes).get(shape_id, sh.box)  # where the slide draws it (grown)
+    width = (box[2] - sh.insets[0] - sh.insets[2]) / EMU_PER_PT
+    height = (box[3] - sh.insets[1] - sh.insets[3]) / EMU_PER_PT
     paras = []
     for para in fr.paragraphs:
         pp = sh.paragraphs[para.proto]
