@@ -55,11 +55,13 @@ def read(
     *,
     text: str | None = None,
     stdin: BinaryIO | None = None,
+    slide_level: int | None = None,
 ) -> Document:
     """Parse a summary: from ``text``, from a path, or from stdin when ``source`` is ``-``.
 
     A ``str`` source holding a newline is taken as the summary itself, so a pipeline can
-    pass generated text straight in.
+    pass generated text straight in. ``slide_level`` reads it as a pandoc slide show whose
+    headings of that level are its slides (``--slide-level``).
     """
     from deckgen import parse
     from deckgen import source as src
@@ -72,7 +74,7 @@ def read(
         body, name, warnings = text, "<text>", ()  # parse() normalizes text itself
     else:
         body, name, warnings = src.load(source if source is not None else "content.md", stdin=stdin)
-    doc = parse.parse(body, source=name)
+    doc = parse.parse(body, source=name, slide_level=slide_level)
     if warnings:
         from dataclasses import replace
 
@@ -173,13 +175,15 @@ def build(
     layouts: Mapping[str, str] | None = None,
     resource_paths: Sequence[str | os.PathLike[str]] = (),
     stdin: BinaryIO | None = None,
+    slide_level: int | None = None,
 ) -> Result:
     """Build a deck from a summary and write it atomically; return what was written.
 
     ``source`` is a path (``-`` for stdin) or the summary's text itself; ``output``
     defaults to the source's name with ``.pptx``; ``layouts`` pins a corporate template's
     slide kinds to layouts by name (``{"insight": "Two Content"}``); pictures are read from
-    the summary's folder and below, and from the folders in ``resource_paths``. Raises
+    the summary's folder and below, and from the folders in ``resource_paths``;
+    ``slide_level`` reads it as a pandoc slide show with slides at that heading level. Raises
     :class:`deckgen.errors.DeckgenError` (with a message saying what and where) and never
     leaves a partial file behind.
     """
@@ -190,6 +194,7 @@ def build(
         agenda=agenda,
         layouts=tuple((layouts or {}).items()),
         resource_paths=tuple(os.fspath(p) for p in resource_paths),
+        slide_level=slide_level,
     )
     return build_with(options, source, output, text=text, stdin=stdin)
 
@@ -214,7 +219,7 @@ def build_with(
     out = Path(output) if output is not None else default_output(named)
     check_output(out, named)
     with _no_cycle_collection():
-        doc = read(source, text=text, stdin=stdin)
+        doc = read(source, text=text, stdin=stdin, slide_level=options.slide_level)
         deck, pictures = _prepare(doc, options)
         from deckgen.render import write
 

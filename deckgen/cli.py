@@ -167,9 +167,19 @@ _resource_option = click.option(
 )
 
 
+_slide_level_option = click.option(
+    "--slide-level",
+    type=click.IntRange(0, 6),
+    metavar="N",
+    help="Read the summary as a pandoc slide show whose level-N headings are its slides "
+    "(shallower ones: section dividers; 0: slides only at '---' rules). Front matter: "
+    "'slide-level:'. Default: read from the document.",
+)
+
+
 def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """-t, --layout, --agenda, --no-numbers, --no-footer and --resource-path, given to
-    ``command`` as one ``options``."""
+    """-t, --layout, --agenda, --no-numbers, --no-footer, --resource-path and --slide-level,
+    given to ``command`` as one ``options``."""
 
     @functools.wraps(command)
     def with_options(
@@ -180,6 +190,7 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
         no_numbers: bool,
         no_footer: bool,
         resource_paths: tuple[str, ...],
+        slide_level: int | None,
         **kw: Any,
     ) -> Any:
         from deckgen.model import BuildOptions
@@ -191,10 +202,12 @@ def _deck_options(command: Callable[..., Any]) -> Callable[..., Any]:
             agenda=agenda,
             layouts=layouts,
             resource_paths=resource_paths,
+            slide_level=slide_level,
         )
         return command(*args, options=options, **kw)
 
     for option in (
+        _slide_level_option,
         _resource_option,
         _layout_option,
         click.option("--no-footer", is_flag=True, help="Leave the footer off."),
@@ -537,12 +550,14 @@ def serve(source: str | None, options: BuildOptions, port: int, dpi: int) -> Non
 @_template_option
 @click.option("--agenda", is_flag=True, help="Include the agenda slide.")
 @_resource_option
+@_slide_level_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (schema in README).")
 def outline(
     source: str | None,
     template: str | None,
     agenda: bool,
     resource_paths: tuple[str, ...],
+    slide_level: int | None,
     as_json: bool,
 ) -> None:
     """Show what deckgen understood of SOURCE (default content.md): the slides the deck will
@@ -552,10 +567,11 @@ def outline(
     from deckgen.model import BuildOptions
     from deckgen.outline import as_dict, as_text
 
-    doc = read(source, stdin=sys.stdin.buffer if source == "-" else None)
-    deck = prepare(
-        doc, BuildOptions(template=template, agenda=agenda, resource_paths=resource_paths)
+    doc = read(source, stdin=sys.stdin.buffer if source == "-" else None, slide_level=slide_level)
+    options = BuildOptions(
+        template=template, agenda=agenda, resource_paths=resource_paths, slide_level=slide_level
     )
+    deck = prepare(doc, options)
     if as_json:
         import json
 

@@ -477,3 +477,7 @@ class BuildOptions:
     source_date_epoch: int | None = None
     """Seconds since the epoch for the document's dates, for reproducible files; None: the
     environment's SOURCE_DATE_EPOCH (``deckgen.api.prepare`` reads it), else now."""
+    slide_level: int | None = None
+    """Read the summary as a pandoc slide show whose headings of this level (0–6) are its
+    slides (``--slide-level``), shallower ones section dividers; None: the front matter's
+    ``slide-level``, else the level is read from the document."""

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from deckgen.errors import SourceError
 from deckgen.model import Document, Element, Insight, RichText, Span
 from deckgen.parse import outline, quotes, sections
+from deckgen.parse import slides as slide_show
 from deckgen.parse.assemble import (
     Unit,
     body_item,
@@ -40,7 +41,7 @@ from deckgen.parse.assemble import (
 from deckgen.parse.blocks import Line, Walker, markdown
 from deckgen.parse.classify import CONCLUSION_NAMES, NOTES_LABELS, classify
 from deckgen.parse.elements import element_text
-from deckgen.parse.frontmatter import front_matter, meta_text
+from deckgen.parse.frontmatter import front_matter, meta_text, title_block
 from deckgen.parse.outline import Head
 from deckgen.parse.spans import plain, rich, strip_spans
 from deckgen.source import check_not_empty, normalize
@@ -76,17 +77,27 @@ def _check_size(text: str, source: str) -> None:
         )
 
 
-def parse(text: str, *, source: str = "<string>") -> Document:
-    """Read a summary into a Document; raise SourceError if no insight can be found."""
+def parse(text: str, *, source: str = "<string>", slide_level: int | None = None) -> Document:
+    """Read a summary into a Document; raise SourceError if it has no words.
+
+    ``slide_level`` (pandoc's ``--slide-level``; else the front matter's ``slide-level``)
+    reads the document as a slide show whose headings of that level are its slides."""
+    if slide_level is not None and not 0 <= slide_level <= 6:
+        raise ValueError(f"slide_level must be 0 to 6, not {slide_level}")
     text, warn = normalize(text, source)
     check_not_empty(text, source)
     _check_size(text, source)
     warnings = list(warn)
+    pandoc_meta, text = title_block(text)
     meta, body, fm_warn = front_matter(text, source)
     warnings.extend(fm_warn)
+    if pandoc_meta:
+        meta = {**pandoc_meta, **meta}
+    if slide_level is None:
+        slide_level = _meta_slide_level(meta, source, warnings)
     src_lines = body.split("\n")
     try:
-        tokens = markdown().parse(body)
+        tokens = markdown(divs=":::" in body, attrs="{" in body).parse(body)
     except RecursionError:
         raise SourceError(
             "the document is nested too deeply to read", path=source,
@@ -103,7 +114,33 @@ def parse(text: str, *, source: str = "<string>") -> Document:
 
     fm_title = meta_text(meta.get("title"))
     fm_title = fm_title.strip() if fm_title and fm_title.strip() else None
-    return _document(lines, meta, fm_title, source, warnings)
+    show = _Show(walker.breaks, walker.divs, walker.pauses, slide_level, bool(pandoc_meta))
+    return _document(lines, meta, fm_title, source, warnings, show)
+
+
+@dataclass(frozen=True)
+class _Show:
+    """What may make the document a pandoc slide show (:func:`deckgen.parse.slides.slideshow`)."""
+
+    breaks: list[int]
+    divs: list[str]
+    pauses: int
+    level: int | None
+    title_block: bool
+
+
+def _meta_slide_level(meta: dict, source: str, warnings: list[str]) -> int | None:
+    raw = meta.get("slide-level", meta.get("slide_level"))
+    if raw is None:
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = -1
+    if 0 <= value <= 6:
+        return value
+    warnings.append(f"{source}: front matter 'slide-level' must be 0 to 6, not {raw!r}; ignored")
+    return None
 
 
 def _blank(ln: Line) -> Line:
@@ -116,13 +153,19 @@ def _head_line(lines: list[Line], h: Head) -> Line:
 
 
 def _document(
-    lines: list[Line], meta: dict, fm_title: str | None, source: str, warnings: list[str]
+    lines: list[Line],
+    meta: dict,
+    fm_title: str | None,
+    source: str,
+    warnings: list[str],
+    show: _Show | None = None,
 ) -> Document:
-    if not any(
+    if fm_title is None and not any(
         _has_words(ln.text) if ln.element is None else _has_words(element_text(ln.element))
         for ln in lines
         if ln.spans or ln.element is not None
     ):
+        # (a title in the metadata is a title slide, as pandoc makes it)
         raise SourceError(
             "has no words to put on slides",
             path=source,
@@ -146,7 +189,27 @@ def _document(
     conclusion_head: Head | None = None
     back: list[Head] = []
     stop = len(lines)
-    if heads:
+    why = ""
+    if show is not None:
+        why = slide_show.slideshow(
+            lines, heads, show.breaks, show.divs, show.pauses, meta, show.level, show.title_block
+        )
+    if why and show is not None:
+        # a pandoc slide show: its headings and rules say where its slides are
+        real = [h for h in heads if h.rule.startswith("heading")]
+        if show.level is not None:
+            slide_level = 10 * show.level
+        else:
+            slide_level = slide_show.slide_level(lines, real, show.breaks)
+        taken = [i for i in (ol.title_index, ol.subtitle_index, ol.title_line) if i is not None]
+        first = max([*taken, *ol.preamble], default=-1) + 1
+        cut, conclusion_head, back = slide_show.cut(
+            lines, real, show.breaks, first, slide_level, why
+        )
+        if conclusion_head is not None:
+            stop = conclusion_head.index
+        ol.signoff = []  # a last slide's "Feel free to ask" is the author's slide
+    elif heads:
         level = sections.section_level(heads)
         assert level is not None
         conclusion_head, back = sections.find_conclusion(lines, heads, level)

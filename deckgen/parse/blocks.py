@@ -47,6 +47,15 @@ _NOTES_COMMENT = re.compile(r"^\s*(?:speaker\s+)?notes?\s*[:：]\s*", re.IGNOREC
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
 _MARKERS = re.compile(r"^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])(?:[ \t]+|$))*")
 _IMAGE_SIZE = re.compile(r"\d+(?:x\d+)?")
+# pandoc's fenced divs that only a slide show has: speaker notes, (non)incremental lists,
+# columns
+SLIDE_DIVS = frozenset(("notes", "incremental", "nonincremental", "columns", "column"))
+_DIV_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*$")
+_PAUSE = ". . ."
+# ``{width=50%}``, ``{width=2.5in}``: pandoc needs no quotes around a value, the attrs
+# plugin's syntax does for any but letters, digits, ``_``, ``:`` and ``-`` (``%`` even
+# starts a comment there)
+_UNQUOTED_VALUE = re.compile(r"""=([^\s"'}]+)""")
 
 
 @dataclass
@@ -97,6 +106,12 @@ class Walker:
         self.pending: tuple[int | None, bool, int | None] | None = None
         self.next_id = 0
         self.depth = 0  # HTML blocks re-parsed as Markdown inside each other
+        self.breaks: list[int] = []
+        """Source lines of thematic breaks (``---``) between top-level blocks."""
+        self.divs: list[str] = []
+        """The names of the fenced divs (``::: notes``) in the order they open."""
+        self.pauses = 0  # pandoc's ``. . .``
+        self.inside = 0  # in a block quote or a notes div: a rule there breaks no slide
 
     def indent(self, lineno: int) -> int:
         raw = self.src[lineno - 1] if 0 < lineno <= len(self.src) else ""
@@ -140,7 +155,12 @@ class Walker:
                 i += 2
             elif typ == "inline":
                 self.cover(t.map)
-                self.paragraph(t)
+                if t.content == _PAUSE:
+                    self.pauses += 1  # pandoc's pause: nothing to show
+                else:
+                    self.paragraph(t)
+            elif typ == "container_div_open":
+                i = self.div(tokens, i)
             elif typ == "blockquote_open":
                 j = _closing(tokens, i, "blockquote_close")
                 if j is not None and quote_blocks(tokens[i + 1 : j]):
@@ -157,6 +177,8 @@ class Walker:
                 self.html_block(t.content, t.map[0] if t.map else -1)
             elif typ == "hr":
                 self.cover(t.map)
+                if t.map and not self.lists and not self.inside:
+                    self.breaks.append(t.map[0] + 1)
             i += 1
 
     def make(self, kind: str, spans: list[Span], lineno: int, **kw: Any) -> Line:
@@ -253,12 +275,48 @@ class Walker:
         if first and (notes or layout):
             self.add("text", [], start, block=block, notes=notes, layout=layout)
 
+    def div(self, tokens: list[Token], i: int) -> int:
+        """A fenced div (``::: notes`` … ``:::``): speaker notes are notes; any other div
+        (``::: incremental``, ``:::: columns``) shows what it holds, its fences nothing.
+        Returns the index of the last token taken."""
+        t = tokens[i]
+        name = div_name(t.info)
+        self.divs.append(name)
+        m = t.map or [0, 0]
+        self.cover([m[0], m[0] + 1])
+        closed = m[1] < len(self.src) and bool(_DIV_FENCE.match(self.src[m[1]]))
+        if closed:
+            self.cover([m[1], m[1] + 1])
+        j = _closing(tokens, i, "container_div_close")
+        if name != "notes" or j is None or not closed:
+            return i  # its content is walked as it comes (an unclosed notes div too: text)
+        self.cover([m[0], m[1]])
+        at = len(self.lines)
+        pending = self.pending
+        self.inside += 1
+        try:
+            self.walk(tokens[i + 1 : j])
+        finally:
+            self.inside -= 1
+        taken = self.lines[at:]
+        del self.lines[at:]
+        self.pending = pending
+        notes = notes_text(taken)
+        if notes:
+            self.next_id += 1
+            self.lines.append(self.make("text", [], m[0] + 1, block=self.next_id, notes=notes))
+        return j
+
     def quote(self, t: Token, inner: list[Token]) -> None:
         """A block quote of paragraphs: one ``quote`` line holding its lines as the walker
         reads them (as it always did); :func:`deckgen.parse.quotes.settle` makes it a
         Quote or puts the lines back once they are classified."""
         at = len(self.lines)
-        self.walk(inner)
+        self.inside += 1
+        try:
+            self.walk(inner)
+        finally:
+            self.inside -= 1
         taken = self.lines[at:]
         del self.lines[at:]
         if any(ln.spans for ln in taken):
@@ -359,7 +417,7 @@ class Walker:
         tail = textwrap.dedent("\n".join(lines[k:]))
         if not tail.strip():
             return
-        tokens = markdown().parse(tail)
+        tokens = markdown(divs=":::" in tail, attrs="{" in tail).parse(tail)
         for tok in tokens:
             if tok.map:
                 tok.map = [tok.map[0] + first + k, tok.map[1] + first + k]
@@ -402,6 +460,42 @@ class Walker:
                 missing.append(Line("text", [Span(text)], i, self.indent(i), block=self.next_id))
         if missing:
             self.lines = sorted(self.lines + missing, key=lambda ln: ln.line)
+
+
+def div_name(info: str) -> str:
+    """A fenced div's name: ``notes`` for ``::: notes``, ``::: {.notes}`` and
+    ``::: {#id .notes}``; its first word otherwise; casefolded."""
+    info = info.strip().strip(":").strip()
+    if info.startswith("{"):
+        classes = [w[1:] for w in info.strip("{}").split() if w.startswith(".")]
+        return classes[0].casefold() if classes else ""
+    return info.split()[0].casefold() if info else ""
+
+
+def notes_text(lines: list[Line]) -> list[str]:
+    """What a notes div holds, as notes: one per paragraph (its lines joined), a list item
+    with its number or a bullet, a table, code or quote as its lines of text."""
+    out: list[str] = []
+    block = None
+    for ln in lines:
+        out.extend(ln.notes)
+        shown = ln.fallback if (ln.kind in ("element", "quote") or ln.fallback) else [ln]
+        if ln.kind == "quote":
+            shown = [x for f in ln.fallback for x in (f.fallback or [f])]
+        for x in shown:
+            text = x.text.strip()
+            if not text:
+                continue
+            if x.number is not None:
+                text = f"{x.number}. {text}"
+            elif x.bullet:
+                text = f"• {text}"
+            if out and x.block == block and not x.first and x.kind == "text":
+                out[-1] = f"{out[-1]} {text}"
+            else:
+                out.append(text)
+            block = x.block
+    return out
 
 
 def html_lines(lines: list[str]) -> int:
@@ -557,8 +651,11 @@ def _closing(tokens: list[Token], i: int, close: str) -> int | None:
     return None
 
 
-def markdown() -> MarkdownIt:
-    """CommonMark plus GFM tables and ~~strike~~ (what ChatGPT/Notion exports contain).
+def markdown(divs: bool = True, attrs: bool = True) -> MarkdownIt:
+    """CommonMark plus GFM tables and ~~strike~~ (what ChatGPT/Notion exports contain),
+    and pandoc's fenced divs (``divs``) and attributes (``attrs``): a caller that knows the
+    text has no ``:::`` or no ``{`` leaves their rules out, which every block line or
+    inline stop would otherwise try.
 
     Blocks may nest ``_MAX_NESTING`` deep (markdown-it skips what lies deeper, so the
     default of 20 would lose the text of deeply nested lists), but inline parsing keeps
@@ -578,7 +675,65 @@ def markdown() -> MarkdownIt:
     md.core.ruler.before("inline", "deckgen_inline_nesting", inline_nesting)
     md.inline.ruler.after("backticks", "deckgen_tex_math", tex_math)
     md.inline.ruler.before("link", "deckgen_wikilink", wikilink)
+    # pandoc's slide Markdown: fenced divs (``::: notes``) and attributes
+    # (``![chart](c.png){width=50%}``)
+    # (imported here: a summary without them does not pay for the plugins' import)
+    if divs:
+        from mdit_py_plugins.container import container_plugin
+
+        container_plugin(md, "div", validate=_any_div)
+    if attrs:
+        from mdit_py_plugins.attrs import attrs_plugin
+
+        attrs_plugin(md, after=_ATTRS_AFTER, allowed=_ATTRS_ALLOWED)
+        md.inline.ruler.after("attr", "deckgen_pandoc_attrs", pandoc_attrs)
     return md
+
+
+_ATTRS_AFTER = ("image", "code_inline", "link_close")
+_ATTRS_ALLOWED = ("width", "height", "id", "class")
+"""What a picture's attributes may set (a ``src`` or an event handler never)."""
+
+
+def _any_div(params: str, *args: Any) -> bool:
+    """Every ``:::`` fence opens a div (pandoc's fenced divs have any name or attributes)."""
+    return True
+
+
+def pandoc_attrs(state: StateInline, silent: bool) -> bool:
+    """Attributes as pandoc writes them where the attrs plugin's syntax refuses them: values
+    unquoted (``{width=50%}``, ``{width=2.5in}``), spaces inside the braces
+    (``{ width=5cm }``). The plugin's own parser reads them once the values are quoted."""
+    src, pos = state.src, state.pos
+    if src[pos] != "{" or state.pending or not state.tokens:
+        return False
+    token = state.tokens[-1]
+    if token.type not in _ATTRS_AFTER:
+        return False
+    end = src.find("}", pos, state.posMax)
+    if end < 0 or "\n" in src[pos:end]:
+        return False
+    from mdit_py_plugins.attrs.parse import ParseError
+    from mdit_py_plugins.attrs.parse import parse as parse_attrs
+
+    inner = _UNQUOTED_VALUE.sub(lambda m: f'="{m.group(1)}"', src[pos + 1 : end].strip())
+    try:
+        _, attrs = parse_attrs("{" + inner + "}")
+    except ParseError:
+        return False
+    if token.type == "link_close":
+        k = len(state.tokens) - 1
+        while k >= 0 and state.tokens[k].type != "link_open":
+            k -= 1
+        if k < 0:
+            return False
+        token = state.tokens[k]
+    if not silent:
+        for key, value in attrs.items():
+            if key in _ATTRS_ALLOWED and key != "class":
+                token.attrSet(key, value)
+    state.pos = end + 1
+    return True
 
 
 def tex_math(state: StateInline, silent: bool) -> bool:

@@ -52,6 +52,38 @@ def front_matter(text: str, name: str) -> tuple[dict[str, Any], str, list[str]]:
     return meta, body, warnings
 
 
+def title_block(text: str) -> tuple[dict[str, Any], str]:
+    """pandoc's title block: up to three ``%`` lines at the very top — title, authors
+    (separated by ``;``), date — a field continued on lines that start with a space (each
+    continuation line of the authors another author). The lines are blanked, not removed,
+    so line numbers stay those of the file. Fields left empty (``%`` alone) are not set."""
+    if not (text.startswith("% ") or text.startswith("%\n") or text.rstrip() == "%"):
+        return {}, text
+    lines = text.split("\n")
+    fields: list[list[str]] = []
+    k = 0
+    while k < len(lines) and len(fields) < 3 and _TITLE_LINE.match(lines[k]):
+        fields.append([lines[k][1:].strip()])
+        k += 1
+        while k < len(lines) and lines[k][:1] in (" ", "\t") and lines[k].strip():
+            fields[-1].append(lines[k].strip())
+            k += 1
+    meta: dict[str, Any] = {}
+    title = " ".join(x for x in fields[0] if x)
+    if title:
+        meta["title"] = title
+    if len(fields) > 1:
+        authors = [a.strip() for x in fields[1] for a in x.split(";") if a.strip()]
+        if authors:
+            meta["author"] = authors if len(authors) > 1 else authors[0]
+    if len(fields) > 2:
+        date_ = " ".join(x for x in fields[2] if x)
+        if date_:
+            meta["date"] = date_
+    return meta, "\n" * k + "\n".join(lines[k:])
+
+
+_TITLE_LINE = re.compile(r"^%(?:[ \t]|$)")
 _SIMPLE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 
 
@@ -76,10 +108,15 @@ def _simple_lines(block: list[str]) -> tuple[dict[str, Any], int]:
 
 
 def meta_text(value: Any) -> str | None:
+    """A metadata value as text: a list joined with commas; an entry that is a mapping (a
+    pandoc author ``{name: …, affiliation: …}``) by its name."""
     if value is None:
         return None
+    if isinstance(value, dict):
+        name = value.get("name", value.get("text"))
+        return meta_text(name) if name is not None else None
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(t for t in (meta_text(v) for v in value) if t)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
