@@ -29,6 +29,9 @@ from deckgen.model import BuildOptions, Picture
 from deckgen.parse import parse
 from deckgen.parse.frontmatter import title_block
 
+from .conftest import needs_soffice
+from .rendercheck import check_deck
+from .test_elements_e2e import TEMPLATES, template_arg
 from .test_properties import deck_strings, source_words, words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slides"
@@ -384,6 +387,26 @@ def test_every_word_in_every_theme_and_no_syntax_shown(
     assert len(placed) == len(re.findall(r"!\[[^\]]*\]\(images/", src))
 
 
+@pytest.mark.parametrize("name", CASES)
+def test_every_word_in_a_corporate_template(name: str, tmp_path: Path) -> None:
+    src = _source(name).read_text(encoding="utf-8")
+    template = template_arg("corporate-16x9", tmp_path)
+    result = deckgen.build(_source(name), tmp_path / f"{name}.pptx", template=template)
+    lost = shown_words(src) - words("\n".join(deck_strings(result.output)))
+    assert not lost, f"{sum(lost.values())} words lost: {dict(lost)}"
+
+
+@pytest.mark.render
+@needs_soffice
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("name", CASES)
+def test_slides_render_with_every_word_in_its_box(tmp_path: Path, name: str, template: str):
+    out = tmp_path / f"{name}-{template}.pptx"
+    deckgen.build(_source(name), out, template=template_arg(template, tmp_path))
+    problems = check_deck(out, tmp_path / "render")
+    assert not problems, f"{out.name}:\n" + "\n".join(problems[:40])
+
+
 # --------------------------------------------------------------------------- slide level
 
 
@@ -493,7 +516,8 @@ def test_a_document_with_words_is_never_refused(text: str) -> None:
 
 def test_a_heading_less_talk_is_cut_at_its_rules() -> None:
     doc = parse(
-        "Intro line\n\n---\n\nFirst point here.\n\n---\n\nSecond point, longer than a title line would be, because it goes on and on.\n"
+        "Intro line\n\n---\n\nFirst point here.\n\n---\n\n"
+        "Second point, longer than a title line would be, because it goes on and on.\n"
     )
     assert [i.title.text for i in doc.insights] == [
         "First point here.",
