@@ -350,6 +350,20 @@ def test_code_and_link_attributes_are_not_text() -> None:
     assert [p.text for p in doc.insights[0].points] == ["Run make and see the docs."]
 
 
+def test_bracketed_spans_show_their_text() -> None:
+    doc = parse("% T\n\n# S\n\nIn [small caps]{.smallcaps}, **[bold]{.mark}** too.\n")
+    assert [p.text for p in doc.insights[0].points] == ["In small caps, bold too."]
+    assert doc.insights[0].points[0].spans[-2].bold
+
+
+def test_columns_show_what_they_hold() -> None:
+    doc = parse(
+        '% T\n\n# Side by side\n\n:::: {.columns}\n::: {.column width="40%"}\nLeft\n:::\n'
+        "::: column\nRight\n:::\n::::\n"
+    )
+    assert [p.text for p in doc.insights[0].points] == ["Left", "Right"]
+
+
 def test_incremental_divs_and_pauses_build_as_normal_slides() -> None:
     doc = deckgen.read(_source("incremental"))
     write, sleep, hand = doc.insights

@@ -685,7 +685,7 @@ def markdown(divs: bool = True, attrs: bool = True) -> MarkdownIt:
     if attrs:
         from mdit_py_plugins.attrs import attrs_plugin
 
-        attrs_plugin(md, after=_ATTRS_AFTER, allowed=_ATTRS_ALLOWED)
+        attrs_plugin(md, after=_ATTRS_AFTER, spans=True, allowed=_ATTRS_ALLOWED)
         md.inline.ruler.after("attr", "deckgen_pandoc_attrs", pandoc_attrs)
     return md
 
