@@ -287,8 +287,8 @@ class Walker:
         closed = m[1] < len(self.src) and bool(_DIV_FENCE.match(self.src[m[1]]))
         if closed:
             self.cover([m[1], m[1] + 1])
-        j = _closing(tokens, i, "container_div_close")
-        if name != "notes" or j is None or not closed:
+        j = _closing(tokens, i, "container_div_close") if name == "notes" and closed else None
+        if j is None:
             return i  # its content is walked as it comes (an unclosed notes div too: text)
         self.cover([m[0], m[1]])
         at = len(self.lines)

@@ -20,6 +20,7 @@ built as written, the way pandoc's PowerPoint writer would:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -80,6 +81,16 @@ def _meta_says(meta: Mapping[str, Any]) -> str:
     return ""
 
 
+def _next(lines: Sequence[Line], k: int, notes: bool = False) -> Line | None:
+    """The first line from ``lines[k]`` on that shows something or is a heading (or, with
+    ``notes``, holds notes: pandoc counts a notes div as content)."""
+    for i in range(k, len(lines)):
+        ln = lines[i]
+        if _shown(ln) or ln.kind == "heading" or (notes and ln.notes):
+            return ln
+    return None
+
+
 def content_breaks(lines: Sequence[Line], breaks: Sequence[int]) -> list[int]:
     """The rules with something shown before them and, after them, something that is not a
     heading (a rule right before a heading breaks nothing the heading does not)."""
@@ -90,7 +101,7 @@ def content_breaks(lines: Sequence[Line], breaks: Sequence[int]) -> list[int]:
         while k < len(lines) and lines[k].line < br:
             seen = seen or _shown(lines[k])
             k += 1
-        nxt = next((ln for ln in lines[k:] if _shown(ln) or ln.kind == "heading"), None)
+        nxt = _next(lines, k)
         if seen and nxt is not None and nxt.kind != "heading":
             out.append(br)
     return out
@@ -139,15 +150,12 @@ def slide_level(lines: Sequence[Line], heads: Sequence[Head], breaks: Sequence[i
     rules = sorted(breaks)
     best: int | None = None
     for h in heads:
-        nxt = next(
-            (ln for ln in lines[h.index + 1 :] if _shown(ln) or ln.notes or ln.kind == "heading"),
-            None,
-        )
+        nxt = _next(lines, h.index + 1, notes=True)
         if nxt is None or nxt.kind == "heading":
             continue
-        here = lines[h.index].line
-        if any(here < br < nxt.line for br in rules):
-            continue
+        k = bisect_right(rules, lines[h.index].line)
+        if k < len(rules) and rules[k] < nxt.line:
+            continue  # a rule between the heading and its content
         if best is None or h.level < best:
             best = h.level
     if best is not None:
@@ -156,9 +164,13 @@ def slide_level(lines: Sequence[Line], heads: Sequence[Head], breaks: Sequence[i
 
 
 def _pieces(lines: Sequence[Line], a: int, b: int, breaks: Sequence[int]) -> list[tuple[int, int]]:
-    """``lines[a:b]`` cut at the rules between them (at least one piece, maybe empty)."""
+    """``lines[a:b]`` cut at the rules between them (at least one piece, maybe empty);
+    ``breaks`` sorted."""
     cuts = [a]
-    for br in breaks:
+    if b - a < 2:
+        return [(a, b)]
+    inside = breaks[bisect_right(breaks, lines[a].line) : bisect_left(breaks, lines[b - 1].line)]
+    for br in inside:
         k = cuts[-1]
         while k < b and lines[k].line < br:
             k += 1
@@ -247,6 +259,7 @@ def cut(
 ) -> tuple[Cut, Head | None, list[Head]]:
     """The slides of a slide show from line ``first`` on (before it: the title block), its
     conclusion head (a ``# Conclusion`` slide with text only) and its back matter."""
+    breaks = sorted(breaks)
     top = [h for h in heads if h.level <= level]
     conclusion, back = find_conclusion(lines, top, level) if top else (None, [])
     if conclusion is not None:
