@@ -456,6 +456,17 @@ def test_slide_level_option() -> None:
     assert "Nobody could get past chapter two." in [p.text for p in one.insights[0].items]
 
 
+def test_a_slide_level_without_its_headings_is_warned_about() -> None:
+    doc = parse("% T\n\n# A\n\none\n\n# B\n\ntwo\n", source="t.md", slide_level=2)
+    assert [(i.kind, i.title.text) for i in doc.insights] == [
+        ("section", "A"),
+        ("insight", "one"),
+        ("section", "B"),
+        ("insight", "two"),
+    ]
+    assert any("slide level 2, but no heading has ##" in w for w in doc.warnings)
+
+
 def test_slide_level_zero_cuts_at_rules_only() -> None:
     doc = parse("% T\n\n# A\n\none\n\n---\n\n# B\n\ntwo\n\n---\n\nthree\n", slide_level=0)
     assert [i.title.text for i in doc.insights] == ["A", "B", "three"]

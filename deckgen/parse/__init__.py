@@ -199,6 +199,11 @@ def _document(
         real = [h for h in heads if h.rule.startswith("heading")]
         if show.level is not None:
             slide_level = 10 * show.level
+            if show.level and not any(h.level == slide_level for h in real):
+                warnings.append(
+                    f"{source}: slide level {show.level}, but no heading has {'#' * show.level}"
+                    ": its text is on the slides of shallower headings (or of its '---' rules)"
+                )
         else:
             slide_level = slide_show.slide_level(lines, real, show.breaks)
         taken = [i for i in (ol.title_index, ol.subtitle_index, ol.title_line) if i is not None]
