@@ -1466,6 +1466,7 @@ def _properties(doc: Document, opts: BuildOptions) -> dict[str, str]:
         "author": doc.author or _text(meta.get("author")),
         "subject": _text(meta.get("subject")) or (doc.subtitle.text if doc.subtitle else ""),
         "keywords": _text(meta.get("keywords") or meta.get("tags")),
+        "description": _text(meta.get("description") or meta.get("abstract")),
         "language": _language(doc),
         "created": stamp,
         "modified": stamp,

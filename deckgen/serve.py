@@ -131,7 +131,7 @@ class Session:
         folder = self._root / f"build-{self.builds}"
         folder.mkdir()
         try:
-            doc = read(self.source)
+            doc = read(self.source, slide_level=self.options.slide_level)
             deck_model = prepare(doc, self.options)
             deck = folder / f"{self.name}.pptx"
             write(deck_model, deck)

@@ -653,6 +653,9 @@ What we will cover:
 {%- if section.subsections %}
 {% for s in section.subsections %}{{ s }}{% if not loop.last %}; {% endif %}{% endfor %}.
 {% endif %}
+{%- for n in section.notes %}
+{{ n }}
+{% endfor %}
 {%- elif slide.kind == 'bullets' -%}
 {% if slide.continued %}(Continued.) {% endif -%}
 {% if insight.number %}{{ insight.number }}: {% endif %}{{ sentence(insight.title) }}
