@@ -1344,8 +1344,8 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
     """What a slide's template sees of its part (``slide.items``, ``slide.images``,
     ``slide.caption``, ``slide.table``, ``slide.code``, ``slide.quote``); empty values for
     slides that are not a section's."""
-    if part is None:
-        return _NO_PART_NOTES if notes else _NO_PART
+    if part is None:  # fresh lists: a template that appends to one changes no other slide
+        return {**(_NO_PART_NOTES if notes else _NO_PART), "items": [], "images": []}
     cls: type[Rich] = PlainRich if notes else Rich
     items: list[Rich] = []
     for t in part.items:
