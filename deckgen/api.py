@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from deckgen.errors import SourceError
-from deckgen.model import LAYOUT_KINDS, BuildOptions, Deck, Document
+from deckgen.model import LAYOUT_KINDS, BuildOptions, Deck, Document, Picture
 from deckgen.output import check_output, default_output
 
 __all__ = ["BuildOptions", "Result", "build", "build_with", "prepare", "read"]
@@ -106,7 +106,7 @@ def prepare(doc: Document, options: BuildOptions | None = None) -> Deck:
 
 def _prepare(doc: Document, options: BuildOptions | None) -> tuple[Deck, tuple[Path, ...]]:
     """:func:`prepare`, and the picture files it read or looked for."""
-    from deckgen import fit, media, plan, themes
+    from deckgen import fit, plan, themes
 
     opts = options or BuildOptions()
     if opts.source_date_epoch is None:
@@ -114,11 +114,22 @@ def _prepare(doc: Document, options: BuildOptions | None) -> tuple[Deck, tuple[P
     pins, warnings = _layouts_for(doc, opts)
     if warnings:
         doc = replace(doc, warnings=doc.warnings + tuple(warnings))
-    resolver = media.Resolver(media.folder_of(doc), media.check_folders(opts.resource_paths))
-    doc = resolver.resolve(doc)
+    files: set[str] = set()
+    if opts.resource_paths or "resource-path" in doc.meta or _has_pictures(doc):
+        from deckgen import media  # only for a summary with pictures: a build's start counts
+
+        resolver = media.Resolver(media.folder_of(doc), media.check_folders(opts.resource_paths))
+        doc = resolver.resolve(doc)
+        files = resolver.files
     theme = themes.load(_template_for(doc, opts.template), layouts=pins)
     deck = fit.fit(plan.plan(doc, theme, opts))
-    return deck, tuple(Path(f) for f in sorted(resolver.files))
+    return deck, tuple(Path(f) for f in sorted(files))
+
+
+def _has_pictures(doc: Document) -> bool:
+    return any(
+        isinstance(e, Picture) for ins in (*doc.insights, *doc.back_matter) for e in ins.elements
+    )
 
 
 def _layouts_for(doc: Document, opts: BuildOptions) -> tuple[dict[str, str], list[str]]:
