@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from deckgen.errors import UsageError, where
 from deckgen.model import Document, Insight, Picture
@@ -220,7 +219,7 @@ class Resolver:
                 "summary and link the file)"
             )
         if scheme and scheme[1].lower() == "file":
-            names = [url2pathname(urlsplit(text).path)]
+            names = [_file_url_path(text)]
         elif scheme:
             return _Found(reason=f"a {scheme[1]}: link is not a file deckgen can read")
         else:
@@ -265,6 +264,17 @@ class Resolver:
         if hit is None:
             hit = self._read[path] = _examine(path)
         return hit
+
+
+def _file_url_path(url: str) -> str:
+    """The path of a ``file:`` URL (what ``urllib.request.url2pathname`` gives, without
+    importing urllib.request and the HTTP client it brings: a build's start-up counts)."""
+    path = unquote(urlsplit(url).path)
+    if os.name == "nt":
+        if re.match(r"^/[A-Za-z]:", path):
+            path = path[1:]
+        path = path.replace("/", "\\")
+    return path
 
 
 def _set(picture: Picture, got: _Found | None) -> Picture:
