@@ -947,24 +947,20 @@ def design_default(d: Designer) -> None:
     # the area, so a few lines sit beside the picture rather than above it.
     d.prototype("text_picture", "Title Only", HINTS["text_picture"])
     _default_header(d)
-    col = 5.6
-    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
-    d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
-    d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+    _text_beside_picture(d, top, bottom)
     _default_footer(d)
 
     # Table: a short lead-in over the table, which takes the rest of the content area.
     d.prototype("table", "Title Only", HINTS["table"])
     _default_header(d)
-    lead = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
-    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _lead_text(d, top)
     d.area((M, top + 0.75, CW, bottom - top - 0.75), TABLE, "Table Area")
     _default_footer(d)
 
     # Code: the insight slide's explanation panel (mist with a teal edge) holds the code.
     d.prototype("code", "Title Only", HINTS["code"])
     _default_header(d)
-    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _lead_text(d, top)
     _code_panel(d, (M, top + 0.75, CW, bottom - top - 0.75), "bg2", "tx1", "accent1", 0.1)
     _default_footer(d)
 
@@ -998,6 +994,22 @@ def _default_footer(d: Designer) -> None:
     _footer(d, M + 0.35, 8.5)
     _number(d, 13.333 - M - 2.0, 2.0)
     d.drop_unused_placeholders(("title",))
+
+
+def _text_beside_picture(d: Designer, top: float, bottom: float) -> None:
+    """The text and picture slide's content, alike in every theme: the body at the left, a
+    little under half the width, centred in its height as the picture is in its area; the
+    picture area at the right, as tall as the body."""
+    col = 5.6
+    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
+    d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
+    d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+
+
+def _lead_text(d: Designer, top: float) -> None:
+    """The short lead-in over a table or a code panel (which start 0.75 in lower)."""
+    lead = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
+    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
 
 
 def _code_panel(
@@ -1146,23 +1158,19 @@ def design_dark(d: Designer) -> None:
 
     d.prototype("text_picture", "Title Only", HINTS["text_picture"])
     _dark_band(d)
-    col = 5.6
-    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
-    d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
-    d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+    _text_beside_picture(d, top, bottom)
     _dark_band_footer(d)
 
     d.prototype("table", "Title Only", HINTS["table"])
     _dark_band(d)
-    lead = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
-    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _lead_text(d, top)
     d.area((M, top + 0.75, CW, bottom - top - 0.75), TABLE, "Table Area")
     _dark_band_footer(d)
 
     # Code: on a slate panel with an amber edge, like the conclusion's closing box.
     d.prototype("code", "Title Only", HINTS["code"])
     _dark_band(d)
-    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _lead_text(d, top)
     _code_panel(d, (M, top + 0.75, CW, bottom - top - 0.75), "bg2", "tx1", "accent1", 0.08)
     _dark_band_footer(d)
 
@@ -1334,16 +1342,12 @@ def design_bold(d: Designer) -> None:
 
     d.prototype("text_picture", "Title Only", HINTS["text_picture"])
     _bold_header(d)
-    col = 5.6
-    items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
-    d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
-    d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+    _text_beside_picture(d, top, bottom)
     _bold_footer(d)
 
     d.prototype("table", "Title Only", HINTS["table"])
     _bold_header(d)
-    lead = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
-    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _lead_text(d, top)
     d.area((M, top + 0.75, CW, bottom - top - 0.75), TABLE, "Table Area")
     _bold_footer(d)
 
@@ -1351,7 +1355,7 @@ def design_bold(d: Designer) -> None:
     # conclusion slides' colour blocks.
     d.prototype("code", "Title Only", HINTS["code"])
     _bold_header(d)
-    d.text((M, top - 0.05, CW, 0.7), [lead], "Text")
+    _lead_text(d, top)
     _code_panel(d, (M, top + 0.75, CW, bottom - top - 0.75), "accent2", "bg1", "accent1", 0.14)
     _bold_footer(d)
 
