@@ -520,14 +520,9 @@ def _bench(
         )
 
     # -- 1,000 and 4,000 insights, pandoc in between
-    big: dict[int, list[Run]] = {1000: [], 4000: []}
-    pandoc_big: list[Run] = []
-    for i in range(big_runs):
-        print(f"big decks, round {i + 1} of {big_runs} …", flush=True)
-        big[1000].append(runner.run([*dg, "build", "in1000.md", "-o", "out1000.pptx"]))
-        if pandoc:
-            pandoc_big.append(runner.run([pandoc, "pandoc1000.md", "-o", "p1000.pptx"]))
-        big[4000].append(runner.run([*dg, "build", "in4000.md", "-o", "out4000.pptx"]))
+    big, pandoc_big = _rounds(
+        runner, dg, pandoc, big_runs, "big decks", ("in", "pandoc", "out", "p", "out")
+    )
     print()
     d1000, d4000 = _median(big[1000]), _median(big[4000])
     slides = {n: reported_build(big[n][0])[0] for n in big}
@@ -561,6 +556,36 @@ def _bench(
     return _report(figures)
 
 
+def _rounds(
+    runner: Runner,
+    dg: list[str],
+    pandoc: str | None,
+    rounds: int,
+    what: str,
+    names: tuple[str, str, str, str, str],
+) -> tuple[dict[int, list[Run]], list[Run]]:
+    """deckgen on the 1,000- and 4,000-section inputs with pandoc on the 1,000 one between,
+    in alternating rounds (so a change in the host's load touches all three alike).
+    ``names``: the prefixes of deckgen's input, pandoc's input, deckgen's 1,000 output,
+    pandoc's output and deckgen's 4,000 output, each followed by the size."""
+    source, pandoc_source, out1000, pandoc_out, out4000 = names
+    big: dict[int, list[Run]] = {1000: [], 4000: []}
+    pandoc_runs: list[Run] = []
+    for i in range(rounds):
+        print(f"{what}, round {i + 1} of {rounds} …", flush=True)
+        big[1000].append(
+            runner.run([*dg, "build", f"{source}1000.md", "-o", f"{out1000}1000.pptx"])
+        )
+        if pandoc:
+            pandoc_runs.append(
+                runner.run([pandoc, f"{pandoc_source}1000.md", "-o", f"{pandoc_out}1000.pptx"])
+            )
+        big[4000].append(
+            runner.run([*dg, "build", f"{source}4000.md", "-o", f"{out4000}4000.pptx"])
+        )
+    return big, pandoc_runs
+
+
 def _media_parts(deck: Path) -> int:
     import zipfile
 
@@ -572,14 +597,14 @@ def _elements(runner: Runner, dg: list[str], pandoc: str | None, rounds: int) ->
     """Issue 11's figures: the document of benchmarks/elements_doc.py at 1,000 and 4,000
     sections, deckgen's 1,000 against pandoc's on the same Markdown, in alternating rounds
     like the insight decks."""
-    big: dict[int, list[Run]] = {1000: [], 4000: []}
-    pandoc_runs: list[Run] = []
-    for i in range(rounds):
-        print(f"decks with pictures, tables and code, round {i + 1} of {rounds} …", flush=True)
-        big[1000].append(runner.run([*dg, "build", "elements1000.md", "-o", "el1000.pptx"]))
-        if pandoc:
-            pandoc_runs.append(runner.run([pandoc, "elements1000.md", "-o", "p-el1000.pptx"]))
-        big[4000].append(runner.run([*dg, "build", "elements4000.md", "-o", "el4000.pptx"]))
+    big, pandoc_runs = _rounds(
+        runner,
+        dg,
+        pandoc,
+        rounds,
+        "decks with pictures, tables and code",
+        ("elements", "elements", "el", "p-el", "el"),
+    )
     d1000 = _median(big[1000])
     slides = {n: reported_build(big[n][0])[0] for n in big}
     build = {n: statistics.median(reported_build(r)[1] for r in big[n]) for n in big}
