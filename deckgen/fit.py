@@ -40,6 +40,7 @@ from deckgen.metrics import (
     layout_paragraph,
 )
 from deckgen.model import (
+    AREA_ROLES,
     BULLET_HANG,
     EMU_PER_PT,
     LIST_INDENT,
@@ -770,7 +771,6 @@ KEEP = 0.5
 """The share of its height a lower box keeps, at least, when the text above grows into it
 (more when its own content needs more: :func:`_keep`)."""
 _LOWER_ROLES = ("picture", "table", "code", "content")
-_AREA_ROLES = ("picture", "table")
 
 
 class Stack(NamedTuple):
@@ -826,7 +826,7 @@ class _Growth(NamedTuple):
     def areas(self, shapes: dict[int, ShapeProto]) -> _Areas | None:
         out: _Areas = {}
         for sid, shape in shapes.items():
-            if shape.role not in _AREA_ROLES:
+            if shape.role not in AREA_ROLES:
                 continue
             got, later = self.first.get(sid), self.rest.get(sid)
             if got is not None or later is not None:
@@ -851,7 +851,7 @@ class _Growth(NamedTuple):
         return tuple(
             (sid, box)
             for sid, box in sorted(out.items())
-            if shapes[sid].role not in _AREA_ROLES and box != shapes[sid].box
+            if shapes[sid].role not in AREA_ROLES and box != shapes[sid].box
         )
 
 
@@ -893,7 +893,7 @@ def _grow(
         if fa is None or shapes.get(a.shape_id) is not a:
             continue
         fb = frames.get(b.shape_id)
-        if b.role in _AREA_ROLES:
+        if b.role in AREA_ROLES:
             empty = not any(e.shape_id == b.shape_id for e in slide.elements)
         else:
             empty = fb is not None and _blank_paras(fb.paragraphs)

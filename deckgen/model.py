@@ -256,6 +256,12 @@ class ParaProto:
     when a positive first-line indent pushes that further in."""
 
 
+AREA_ROLES = ("picture", "table")
+"""Roles of *area* shapes: where a slide's pictures or table go. Plan does not fill them
+with text; fit places the element in their box; the writer draws it there, in their
+stead."""
+
+
 @dataclass(frozen=True)
 class ShapeProto:
     """A text-bearing shape of a prototype slide (or a layout placeholder)."""
@@ -275,9 +281,11 @@ class ShapeProto:
     """Smallest size fit may use; None means the theme's minimum for body or title."""
     role: str = "content"
     """``title`` (the title placeholder), ``chrome`` (numbers, footer, decoration: repeated
-    on continuation slides) or ``content`` (text that may continue on a follow-up slide).
-    The loader decides: the title placeholder is ``title``; a shape whose template uses only
-    ``slide.*``, ``deck.footer``, ``deck.title`` or ``*.number`` is ``chrome``."""
+    on continuation slides), ``content`` (text that may continue on a follow-up slide),
+    ``code`` (a code block's lines), or one of :data:`AREA_ROLES`. The loader decides
+    (``reader.role_for``): the title placeholder is ``title``; a shape whose whole text is
+    ``{{ slide.images }}`` / ``{{ slide.table }}`` is an area; a shape whose template uses
+    only ``slide.*``, ``deck.footer``, ``deck.title`` or ``*.number`` is ``chrome``."""
 
     @property
     def template(self) -> str:

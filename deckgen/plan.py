@@ -23,6 +23,7 @@ from deckgen import markers, sandbox
 from deckgen.errors import TemplateError, quoted
 from deckgen.markers import SLIDE_NUMBER, SLIDE_TOTAL
 from deckgen.model import (
+    AREA_ROLES,
     EMU_PER_PT,
     BuildOptions,
     Code,
@@ -1123,9 +1124,6 @@ class Part:
     (``slide.part``: speaker notes say the section's notes once)."""
 
 
-AREA_ROLES = ("picture", "table")
-_AREA_TEMPLATES = {"{{ slide.images }}": "picture", "{{ slide.table }}": "table"}
-
 BESIDE_TABLE_CHARS = 300
 """Text up to this long (and at most three paragraphs) stays on a table, code or quote
 slide, above the element; more gets a slide of its own before it."""
@@ -1135,10 +1133,9 @@ BESIDE_PICTURE_CHARS = 700
 
 def area_role(shape: ShapeProto) -> str | None:
     """``picture`` or ``table`` for a prototype shape that marks where the element goes
-    (its whole text ``{{ slide.images }}`` / ``{{ slide.table }}``), else None."""
-    if shape.role in AREA_ROLES:
-        return shape.role
-    return _AREA_TEMPLATES.get(" ".join(shape.template.split()))
+    (the reader's role for it: its whole text ``{{ slide.images }}`` / ``{{ slide.table }}``),
+    else None."""
+    return shape.role if shape.role in AREA_ROLES else None
 
 
 def _has_area(theme: Theme, kind: str, role: str) -> bool:

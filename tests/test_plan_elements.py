@@ -23,18 +23,19 @@ from deckgen.model import (
     Table,
     Theme,
 )
+from deckgen.render.reader import role_for
 
 BODY = "{% for t in slide.items %}{{ t }}{{ '\\n' }}{% endfor %}"
 
 
-def _shape(sid: int, template: str, box=(0, 0, 100, 100), title: bool = False, role="content"):
+def _shape(sid: int, template: str, box=(0, 0, 100, 100), title: bool = False):
     return ShapeProto(
         sid,
         f"Shape {sid}",
         box,
         paragraphs=(ParaProto(template, "Calibri", 18.0),),
         is_title=title,
-        role="title" if title else role,
+        role=role_for(template, title),  # as the template reader decides it
     )
 
 

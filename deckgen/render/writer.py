@@ -47,6 +47,7 @@ from deckgen import cache as disk_cache
 from deckgen.errors import DeckgenError, SourceError, TemplateError
 from deckgen.markers import slide_numbers
 from deckgen.model import (
+    AREA_ROLES,
     BULLET_HANG,
     EMU_PER_PT,
     LIST_INDENT,
@@ -95,7 +96,6 @@ RT_HYPERLINK = RT + "hyperlink"
 RT_IMAGE = RT + "image"
 TABLE_SIZE = 18.0
 """Points of a table's text when fit has not chosen a size."""
-_AREA_ROLES = ("picture", "table")
 CT_SLIDE = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
 CT_NOTES = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
 _CACHE_SIZE = 4
@@ -354,7 +354,7 @@ class _Writer:
         if hit is None:
             proto = self.deck.theme.prototypes.get(kind)
             shapes = proto.shapes if proto is not None else ()
-            hit = frozenset(s.shape_id for s in shapes if s.role in _AREA_ROLES)
+            hit = frozenset(s.shape_id for s in shapes if s.role in AREA_ROLES)
             self.areas[kind] = hit
         return hit
 
