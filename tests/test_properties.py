@@ -181,6 +181,9 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     return {}, text
 
 
+_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def source_words(text: str) -> Counter[str]:
     """The words of a summary that must reach the deck (see the module docstring)."""
     text = normalize(text)[0]
@@ -202,7 +205,9 @@ def source_words(text: str) -> Counter[str]:
     src = _NOTES_MARK.sub(r"\1", src)
     src = _INLINE_TAG.sub("", src)
     src = _HTML_TAG.sub(" ", src)
-    src = html.unescape(src)
+    # a character reference only with its ";", as CommonMark reads it ("&#0A" stays as
+    # written); html.unescape alone also takes HTML5's unterminated forms
+    src = _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), src)
     src = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", src)  # "\*" shows as "*"
     out = words(src)
     for key in TEXT_KEYS:
