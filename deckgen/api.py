@@ -127,8 +127,11 @@ def _prepare(doc: Document, options: BuildOptions | None) -> tuple[Deck, tuple[P
 
 
 def _has_pictures(doc: Document) -> bool:
-    return any(
-        isinstance(e, Picture) for ins in (*doc.insights, *doc.back_matter) for e in ins.elements
+    units = (*doc.insights, *doc.back_matter)
+    return (
+        doc.background is not None
+        or any(ins.background is not None for ins in units)
+        or any(isinstance(e, Picture) for ins in units for e in ins.elements)
     )
 
 

@@ -57,8 +57,13 @@ _WIDE = (
 
 
 def pictures(doc: Document) -> Iterator[Picture]:
-    """Every picture of the document, in its sections and its back matter, in order."""
+    """Every picture of the document, in its sections and its back matter, in order, and
+    the slides' backgrounds."""
+    if doc.background is not None:
+        yield doc.background
     for insight in (*doc.insights, *doc.back_matter):
+        if insight.background is not None:
+            yield insight.background
         for element in insight.elements:
             if isinstance(element, Picture):
                 yield element
@@ -152,6 +157,9 @@ class Resolver:
             )
 
         def placed(insight: Insight) -> Insight:
+            bg = insight.background
+            if bg is not None:
+                insight = replace(insight, background=_set(bg, found.get(bg.src)))
             if not any(isinstance(e, Picture) for e in insight.elements):
                 return insight
             elements = tuple(
@@ -159,8 +167,10 @@ class Resolver:
             )
             return replace(insight, elements=elements)
 
+        bg = doc.background
         return replace(
             doc,
+            background=_set(bg, found.get(bg.src)) if bg is not None else None,
             insights=tuple(placed(i) for i in doc.insights),
             back_matter=tuple(placed(i) for i in doc.back_matter),
             warnings=doc.warnings + tuple(warnings),

@@ -99,6 +99,9 @@ class Picture:
     path: str | None = None
     pixels: tuple[int, int] | None = None
     """Width and height in pixels (aspect ratio; DPI is ignored)."""
+    background: bool = False
+    """Marp's ``![bg](x.jpg)``: the slide's background, covering the whole slide (cropped to
+    its shape, never stretched), behind everything on it."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,8 @@ class Insight:
     layout: str = ""
     """The layout the author asked for (``<!-- layout: Two Content -->``): a slide kind or a
     layout's name; empty: chosen from what the section holds."""
+    background: Picture | None = None
+    """The slide's background picture (Marp's ``![bg](x.jpg)``), on its follow-ups too."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +212,10 @@ class Document:
     """Where the text came from, for messages: a path or ``<stdin>``."""
     warnings: tuple[str, ...] = ()
     """Things that were odd but not fatal (BOM removed, control characters dropped …)."""
+    background: Picture | None = None
+    """The title slide's background picture (Marp's ``![bg]`` on a deck's first slide)."""
+    numbers: bool | None = None
+    """Slide numbers as the document asks (Marp's ``paginate``); None: the options decide."""
 
 
 # --------------------------------------------------------------------------- theme
@@ -443,6 +452,8 @@ class SlideSpec:
     id, (x, y, width, height) in EMU), set by fit where a box grows into room another
     left free (an empty text box above it, or text that needs more lines); the shape's
     decorations move and stretch vertically with it. Empty: every shape where it was."""
+    background: Picture | None = None
+    """A picture covering the slide's background (``p:bg``), behind every shape."""
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,12 @@ def _element_line(e: Placed) -> str:
 
 
 def _slide_elements(s: SlideSpec) -> list[dict[str, Any]]:
-    return [_element(e) for e in s.elements]
+    out = [_element(e) for e in s.elements]
+    if s.background is not None:
+        p = s.background
+        out.append({"type": "background", "src": p.src, "alt": p.alt, "path": p.path,
+                    "line": p.line})  # fmt: skip
+    return out
 
 
 def as_dict(doc: Document, deck: Deck) -> dict[str, Any]:
@@ -148,6 +153,8 @@ def as_text(doc: Document, deck: Deck) -> str:
                 if text and text not in (s.title, s.title.partition(". ")[2]):
                     lines.append(f"{'':16}{indent}{text}")
         lines += [f"{'':16}{indent}{_element_line(e)}" for e in s.elements]
+        if s.background is not None:
+            lines.append(f"{'':16}{indent}[background {s.background.src}]")
     if deck.warnings:
         lines.append("")
         lines += [f"Warning: {w}" for w in deck.warnings]

@@ -935,6 +935,8 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
     """The deck's slides, their text rendered, sizes not yet fitted (``options.template``
     is not plan's business: the caller loaded ``theme`` from it)."""
     opts = options or BuildOptions()
+    if doc.numbers is False and opts.numbers:
+        opts = replace(opts, numbers=False)  # Marp's deck without ``paginate: true``
     comp = _compiled_for(theme)
     allowance = _Allowance(doc)
     warnings = list(doc.warnings) + list(theme.warnings)
@@ -1045,6 +1047,10 @@ def plan(doc: Document, theme: Theme, options: BuildOptions | None = None) -> De
             spec = replace(spec, rule=unit.rule, level=unit.level, number=badge(unit))
             if part is not None:
                 spec = _place(spec, theme.prototypes[kind], part)
+            if unit.background is not None:
+                spec = replace(spec, background=unit.background)
+        elif kind == "title" and doc.background is not None:
+            spec = replace(spec, background=doc.background)
         elif kind in ("conclusion", "closing"):
             spec = replace(spec, rule="conclusion (named like one, among the last sections)")
         slides.append(spec)

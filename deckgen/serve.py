@@ -142,6 +142,10 @@ class Session:
                 for s in deck_model.slides
                 for e in s.elements
                 if isinstance(e, PlacedPicture) and e.picture.path
+            ) + tuple(
+                Path(s.background.path)
+                for s in deck_model.slides
+                if s.background is not None and s.background.path
             )
             outline = as_dict(doc, deck_model)
             warnings = list(deck_model.warnings)

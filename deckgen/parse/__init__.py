@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from deckgen.errors import SourceError
-from deckgen.model import Document, Element, Insight, RichText, Span
+from deckgen.model import Document, Element, Insight, Picture, RichText, Span
 from deckgen.parse import outline, quotes, sections
 from deckgen.parse import slides as slide_show
 from deckgen.parse.assemble import (
@@ -96,6 +96,11 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
     if slide_level is None:
         slide_level = _meta_slide_level(meta, source, warnings)
     src_lines = body.split("\n")
+    marp_why = ""
+    if "<!--" in body or any(k in meta for k in ("marp", "paginate", "headingDivider", "_class")):
+        from deckgen.parse.marp import says_marp
+
+        marp_why = says_marp(meta, body)
     try:
         tokens = markdown(divs=":::" in body, attrs="{" in body).parse(body)
     except RecursionError:
@@ -103,7 +108,7 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
             "the document is nested too deeply to read", path=source,
             hint="flatten lists or quotes nested hundreds of levels deep",
         ) from None  # fmt: skip
-    walker = Walker(src_lines)
+    walker = Walker(src_lines, marp=bool(marp_why))
     walker.walk(tokens)
     walker.restore_skipped()
     for ln in walker.lines:
@@ -114,7 +119,10 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
 
     fm_title = meta_text(meta.get("title"))
     fm_title = fm_title.strip() if fm_title and fm_title.strip() else None
-    show = _Show(walker.breaks, walker.divs, walker.pauses, slide_level, bool(pandoc_meta))
+    show = _Show(
+        walker.breaks, walker.divs, walker.pauses, slide_level, bool(pandoc_meta),
+        marp_why, walker.marp or [],
+    )  # fmt: skip
     return _document(lines, meta, fm_title, source, warnings, show)
 
 
@@ -127,6 +135,10 @@ class _Show:
     pauses: int
     level: int | None
     title_block: bool
+    marp: str = ""
+    """Why the document is Marp's, or empty."""
+    directives: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    """Marp's directives in comments: (source line, ``{key: value}``)."""
 
 
 def _meta_slide_level(meta: dict, source: str, warnings: list[str]) -> int | None:
@@ -171,7 +183,11 @@ def _document(
             path=source,
             hint="write the summary under a title line: sections as headings or numbered lines",
         )
-    ol = outline.title_block(lines, fm_title is not None, fm_title)
+    marp = show is not None and bool(show.marp)
+    if marp:
+        ol = outline.TitleBlock()  # Marp's first slide is its title slide or not (below)
+    else:
+        ol = outline.title_block(lines, fm_title is not None, fm_title)
     skip = {i for i in (ol.title_index, ol.subtitle_index) if i is not None}
     skip |= set(ol.preamble) | set(ol.signoff)
     if ol.title_line is not None:
@@ -190,11 +206,28 @@ def _document(
     back: list[Head] = []
     stop = len(lines)
     why = ""
-    if show is not None:
+    marp_author: int | None = None
+    numbers: bool | None = None
+    if show is not None and marp:
+        why = show.marp
+        real = [h for h in heads if h.rule.startswith("heading")]
+        reading = slide_show.marp_read(
+            lines, real, show.breaks, show.directives, meta, fm_title, why
+        )
+        cut, meta, numbers = reading.cut, reading.meta, reading.numbers
+        ol.title_index, ol.subtitle_index = reading.title, reading.subtitle
+        for k in (reading.title, reading.subtitle):
+            if k is not None:
+                body[k] = _blank(lines[k])
+        marp_author = reading.author
+        show = None  # (not a pandoc slide show)
+    elif show is not None:
         why = slide_show.slideshow(
             lines, heads, show.breaks, show.divs, show.pauses, meta, show.level, show.title_block
         )
-    if why and show is not None:
+    if marp:
+        pass
+    elif why and show is not None:
         # a pandoc slide show: its headings and rules say where its slides are
         real = [h for h in heads if h.rule.startswith("heading")]
         if show.level is not None:
@@ -256,11 +289,19 @@ def _document(
     # overview slide shows them (it is made for them if the text alone would make none)
     intro_elements = [u.element for u in intro_units if u.element is not None]
     intro_layout = next((u.label for u in intro_units if u.kind == "layout"), "")
+    background = None
+    bgs = [e for e in intro_elements if isinstance(e, Picture) and e.background]
+    if len(bgs) == 1 and ol.title_index is not None:
+        background = bgs[0]  # a Marp deck's title slide's background
+        intro_elements = [e for e in intro_elements if e is not background]
     intro_units = [u for u in intro_units if u.kind not in ("element", "layout")]
     author = meta_text(meta.get("author"))
     date_ = meta_text(meta.get("date"))
     kept: list[Unit] = []
     for u in intro_units:
+        if marp_author is not None and author is None and u.line == lines[marp_author].line:
+            author = plain(u.spans)  # the short line under a Marp deck's title and subtitle
+            continue
         key = _INTRO_META.get(u.label.casefold()) if u.kind == "field" else None
         if key == "author" and author is None:
             author = plain(u.spans)
@@ -334,7 +375,11 @@ def _document(
                 number = sl.head.number
         else:
             head = Line("marker", [], lines[sl.start].line, 0, title=sl.title or [])
-        ins = make_insight(number, head, body[sl.start : sl.end])
+        own = body[sl.start : sl.end]
+        if sl.head is not None and sl.start <= sl.head.index < sl.end:
+            # a Marp slide's heading after its background picture: the title, not a line
+            own = [ln for i, ln in enumerate(own, sl.start) if i != sl.head.index]
+        ins = backgrounds(make_insight(number, head, own))
         if sl.head is not None and _worded_number(lines[sl.head.index], sl.head):
             # "Metoda 5:", "Part II", "第三章": the badge shows the number; the notes keep
             # the heading as written
@@ -408,6 +453,8 @@ def _document(
         back_matter=tuple(back_matter),
         source=source,
         warnings=tuple(warnings),
+        background=background,
+        numbers=numbers,
     )
 
 
@@ -461,6 +508,21 @@ def _overview(parts: list[Unit], elements: list[Element], layout: str) -> Insigh
         elements=tuple(elements),
         layout=layout,
     )
+
+
+def backgrounds(ins: Insight) -> Insight:
+    """A slide's one background picture (Marp's ``![bg](x.jpg)``) as its background; more
+    than one (Marp shows them side by side) are pictures on the slide."""
+    bgs = [e for e in ins.elements if isinstance(e, Picture) and e.background]
+    if not bgs:
+        return ins
+    if len(bgs) == 1:
+        rest = tuple(e for e in ins.elements if e is not bgs[0])
+        return replace(ins, background=bgs[0], elements=rest)
+    shown = tuple(
+        replace(e, background=False) if isinstance(e, Picture) else e for e in ins.elements
+    )
+    return replace(ins, elements=shown)
 
 
 def _element_line(elements: list[Element]) -> int | None:

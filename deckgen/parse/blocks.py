@@ -98,8 +98,11 @@ class Walker:
     quotes become one line of kind ``element`` each, holding the element (and, as its
     ``fallback``, the text lines it was before, for the conclusion, which has none)."""
 
-    def __init__(self, src_lines: list[str]):
+    def __init__(self, src_lines: list[str], marp: bool = False):
         self.src = src_lines
+        self.marp: list[tuple[int, dict[str, str]]] | None = [] if marp else None
+        """Marp's directives (source line, ``{key: value}``), in a Marp document; None in
+        any other (where a comment is a private remark, not a presenter note)."""
         self.lines: list[Line] = []
         self.covered = bytearray(len(src_lines) + 1)
         self.lists: list[list[int]] = []  # [id, next number or -1 for bullets]
@@ -181,6 +184,11 @@ class Walker:
                     self.breaks.append(t.map[0] + 1)
             i += 1
 
+    def _shown_marp(self) -> list[tuple[int, dict[str, str]]] | None:
+        """For reading a paragraph a second time (as shown): Marp's reading, its directives
+        not collected again."""
+        return None if self.marp is None else []
+
     def make(self, kind: str, spans: list[Span], lineno: int, **kw: Any) -> Line:
         """A line as the walker makes it, not yet added (an element's fallback lines)."""
         return Line(kind, spans, lineno, self.indent(lineno), depth=len(self.lists) - 1, **kw)
@@ -203,9 +211,10 @@ class Walker:
         start = t.map[0] + 1 if t.map else 0
         pictures: list[tuple[int, Picture, Span]] = []
         layouts: list[str] = []
-        lines, notes = inline_lines(inline.children or [], pictures, layouts)
+        lines, notes = inline_lines(inline.children or [], pictures, layouts, self.marp, start)
         if not lines and pictures:
-            lines, notes = inline_lines(inline.children or [])  # the alt text is the title
+            # the alt text is the title
+            lines, notes = inline_lines(inline.children or [], marp=self._shown_marp())
         spans: list[Span] = []
         for ln in lines:
             if spans and ln:
@@ -243,8 +252,8 @@ class Walker:
         children = t.children or []
         pictures: list[tuple[int, Picture, Span]] = []
         layouts: list[str] = []
-        lines, offsets, notes = _inline(children, pictures, layouts)
-        shown = _inline(children)[0] if pictures else lines
+        lines, offsets, notes = _inline(children, pictures, layouts, self.marp, start)
+        shown = _inline(children, marp=self._shown_marp())[0] if pictures else lines
         if self.pending is not None:  # "- [ ] item": the item's first line
             for each in (lines, shown) if pictures else (lines,):
                 k = next((k for k, ln in enumerate(each) if ln), None)
@@ -431,7 +440,7 @@ class Walker:
         """Raw HTML keeps its text: comments become notes, other markup is stripped."""
         notes: list[str] = []
         layouts: list[str] = []
-        rest = take_comments(content, notes, layouts)
+        rest = take_comments(content, notes, layouts, self.marp, lineno)
         layout = layouts[0] if layouts else ""
         self.next_id += 1
         emitted = False
@@ -513,12 +522,21 @@ def html_lines(lines: list[str]) -> int:
     return len(lines)
 
 
-def take_comments(content: str, notes: list[str], layouts: list[str] | None = None) -> str:
+def take_comments(
+    content: str,
+    notes: list[str],
+    layouts: list[str] | None = None,
+    marp: list[tuple[int, dict[str, str]]] | None = None,
+    line: int = 0,
+) -> str:
     """Remove ``<!-- … -->`` comments (keeping their line breaks) and collect the text of
     those that say they are notes (``<!-- notes: … -->``, ``<!-- speaker notes: … -->``)
     and, into ``layouts``, the layouts named by ``<!-- layout: Two Content -->``.
     Any other comment is the author's private remark (``<!-- TODO -->``, ``<!-- draft -->``):
-    it is in no slide and in no notes.
+    it is in no slide and in no notes — except in a Marp document (``marp`` a list), where
+    it is a presenter note, as Marp has it, unless it holds Marp's directives
+    (``<!-- _class: lead -->``), which go into ``marp`` with their source line (``line``
+    that of ``content``'s first).
 
     A scan with ``str.find`` rather than a lazy regex, which is quadratic on many
     unclosed ``<!--``.
@@ -543,6 +561,14 @@ def take_comments(content: str, notes: list[str], layouts: list[str] | None = No
         name = " ".join(inner[directive.end() :].split()) if directive else ""
         if name and layouts is not None:
             layouts.append(name)
+        if marp is not None and not marker and not name:
+            from deckgen.parse.marp import directive as marp_directive
+
+            said = marp_directive(inner)
+            if said is not None:
+                marp.append((line + content.count("\n", 0, a), said))
+            elif inner.strip():
+                notes.append(textwrap.dedent(inner).strip())
         pos = b + 3
     out.append(content[pos:])
     return "".join(out)
@@ -552,10 +578,13 @@ def inline_lines(
     children: list[Token],
     pictures: list[tuple[int, Picture, Span]] | None = None,
     layouts: list[str] | None = None,
+    marp: list[tuple[int, dict[str, str]]] | None = None,
+    line: int = 0,
 ) -> tuple[list[list[Span]], list[str]]:
     """Inline tokens → lines of spans (split at soft/hard breaks) and ``notes`` comments;
-    with ``pictures``, images are collected there instead of shown as their alt text."""
-    lines, _, notes = _inline(children, pictures, layouts)
+    with ``pictures``, images are collected there instead of shown as their alt text;
+    ``marp`` and ``line`` as for :func:`take_comments`."""
+    lines, _, notes = _inline(children, pictures, layouts, marp, line)
     return [ln for ln in lines if ln], notes
 
 
@@ -563,6 +592,8 @@ def _inline(
     children: list[Token],
     pictures: list[tuple[int, Picture, Span]] | None = None,
     layouts: list[str] | None = None,
+    marp: list[tuple[int, dict[str, str]]] | None = None,
+    line: int = 0,
 ) -> tuple[list[list[Span]], list[int], list[str]]:
     """:func:`inline_lines`, every line kept (an empty one too) with its source line's
     offset in the paragraph (a ``<br>`` breaks the line, not the source line); pictures
@@ -601,17 +632,25 @@ def _inline(
         elif typ == "image":
             alt = "".join(x.content for x in (c.children or []))
             src = str(c.attrGet("src") or "")
+            width = str(c.attrGet("width") or "")
+            background = False
+            if marp is not None:
+                from deckgen.parse.marp import picture_words
+
+                alt, _, background, asked = picture_words(alt)
+                width = width or asked
             shown = Span(alt or src, bold > 0, italic > 0, False, src or link)
             if pictures is not None and src.strip() and (c.meta or {}).get("picture", True):
                 title = str(c.attrGet("title") or "")
-                width = str(c.attrGet("width") or "")
-                pic = Picture(src.strip(), " ".join(alt.split()), title, width=width)
+                pic = Picture(
+                    src.strip(), " ".join(alt.split()), title, width=width, background=background
+                )
                 pictures.append((len(lines) - 1, pic, shown))
             else:
                 lines[-1].append(shown)
         elif typ == "html_inline":
             if c.content.startswith("<!--"):
-                take_comments(c.content, notes, layouts)
+                take_comments(c.content, notes, layouts, marp, line + offsets[-1])
             elif c.content.lower().startswith("<br"):
                 lines.append([])
                 offsets.append(offsets[-1])

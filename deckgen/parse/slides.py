@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from deckgen.model import Span
@@ -304,3 +305,192 @@ def cut(
             slide = Slide(h, h.index + 1, end, "insight", 1, slide_rule)
             _add(slides, lines, h.index + 1, end, breaks, slide, at)
     return Cut(slides, first, section_level=level), conclusion, back
+
+
+# --------------------------------------------------------------------------- Marp
+
+MARP_TITLE_LINES = 3
+"""A Marp deck's first slide is its title slide when it holds a heading and at most this
+many short lines more (a subtitle, the speaker, a date), no list and no table."""
+
+
+def _picture_line(ln: Line) -> bool:
+    return ln.element is not None and type(ln.element).__name__ == "Picture"
+
+
+def marp_pieces(lines: Sequence[Line], breaks: Sequence[int], first: int) -> list[_Piece]:
+    """Marp's slides from line ``first`` on: one between each two rules (and the rules
+    ``headingDivider`` makes before its headings, in ``breaks`` too); a piece with nothing
+    shown (a presenter note after a last rule) goes with the slide before it."""
+    rules = sorted(breaks)
+    out: list[_Piece] = []
+    for x, y in _pieces(lines, first, len(lines), rules):
+        hi = lines[y].line if y < len(lines) else 1 << 30
+        if out and not _has_shown(lines, out[-1].start, out[-1].end):
+            out[-1].end, out[-1].hi = y, hi  # nothing shown before: one slide with this
+        elif _has_shown(lines, x, y) or not out:
+            out.append(_Piece(x, y, 0, hi))
+        else:
+            out[-1].end, out[-1].hi = y, hi
+    for k in range(1, len(out)):
+        # a directive after the rule, above the slide's first line, is the slide's
+        out[k].lo = _rule_before(rules, lines[out[k].start].line)
+    return out
+
+
+def piece_of(pieces: Sequence[_Piece], line: int) -> int:
+    """The index of the piece a directive on source line ``line`` belongs to."""
+    k = 0
+    for i, p in enumerate(pieces):
+        if p.lo <= line:
+            k = i
+    return k
+
+
+def _rule_before(rules: Sequence[int], line: int) -> int:
+    k = bisect_left(rules, line)
+    return rules[k - 1] if k else 0
+
+
+class _Piece:
+    """One Marp slide's lines, ``lines[start:end]``, and the source lines it spans (from
+    the rule before it, ``lo``, to the next slide's first line, ``hi``), to give it its
+    directives."""
+
+    __slots__ = ("start", "end", "lo", "hi")
+
+    def __init__(self, start: int, end: int, lo: int, hi: int) -> None:
+        self.start, self.end, self.lo, self.hi = start, end, lo, hi
+
+
+def marp_title(lines: Sequence[Line], piece: _Piece) -> tuple[int, list[int]] | None:
+    """A Marp deck's first slide as its title slide: (its heading's index, the indices of
+    the short lines under it), when it is a heading and a few short lines, nothing else
+    but pictures."""
+    shown = [i for i in range(piece.start, piece.end) if _shown(lines[i])]
+    words = [i for i in shown if not _picture_line(lines[i])]
+    if not words or lines[words[0]].kind != "heading":
+        return None
+    rest = words[1:]
+    if len(rest) > MARP_TITLE_LINES:
+        return None
+    for i in rest:
+        ln = lines[i]
+        if ln.element is not None or ln.bullet or ln.number is not None:
+            return None
+        if ln.kind not in ("text", "heading", "html") or len(ln.text.split()) > TITLE_LINE_WORDS:
+            return None
+    return words[0], rest
+
+
+def marp_slides(
+    lines: Sequence[Line],
+    heads: Sequence[Head],
+    pieces: Sequence[_Piece],
+    leads: Sequence[bool],
+    why: str,
+) -> list[Slide]:
+    """One slide per piece, titled by its first heading (pictures may come before it: a
+    background is often written first) or, without one, by its first line or words. A
+    ``lead`` piece that is only a heading (and pictures) is a section divider."""
+    by_index = {h.index: h for h in heads}
+    at = f"Marp slide show: {why}"
+    out: list[Slide] = []
+    for piece, lead in zip(pieces, leads, strict=True):
+        x, y = piece.start, piece.end
+        k = next((i for i in range(x, y) if _shown(lines[i]) and not _picture_line(lines[i])), None)
+        ln = lines[k] if k is not None else None
+        if k is None or ln is None or ln.kind != "heading":
+            out.append(_untitled(lines, x, y, 1, f"slide between '---' rules ({at})"))
+            continue
+        head = by_index.get(k) or Head(k, 10 * ln.level, "heading", list(ln.title) or
+                                       strip_spans(ln.spans))  # fmt: skip
+        more = any(_shown(lines[i]) and not _picture_line(lines[i]) for i in range(k + 1, y))
+        if lead and not more:
+            out.append(
+                Slide(head, x, y, "section", 0, f"divider (a lead slide of a heading; {at})")
+            )
+        else:
+            out.append(Slide(head, x, y, "insight", 1, f"slide ({at})"))
+    return out
+
+
+@dataclass
+class MarpReading:
+    """What Marp's structure and directives make of a document."""
+
+    cut: Cut
+    title: int | None = None
+    """Index of the heading that is the deck's title (its first slide is the title slide)."""
+    subtitle: int | None = None
+    author: int | None = None
+    """Index of a short line under the title, as the speaker's name (when no author is
+    given)."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    numbers: bool = False
+
+
+def marp_read(
+    lines: Sequence[Line],
+    heads: Sequence[Head],
+    breaks: Sequence[int],
+    directives: Sequence[tuple[int, dict[str, str]]],
+    meta: Mapping[str, Any],
+    fm_title: str | None,
+    why: str,
+) -> MarpReading:
+    """The slides of a Marp document, its title slide, and the metadata its directives
+    give (the front matter's and its comments')."""
+    from deckgen.parse.marp import GLOBAL, LOCAL, heading_divider, truth
+
+    out_meta = dict(meta)
+    for _, said in directives:  # global directives apply wherever they are written
+        for key, value in said.items():
+            if key in GLOBAL and key not in LOCAL and key != "marp":
+                out_meta[key] = value
+    divider = heading_divider(out_meta.get("headingDivider"))
+    rules = list(breaks)
+    if divider:
+        rules += [lines[h.index].line for h in heads if lines[h.index].level <= divider]
+    pieces = marp_pieces(lines, rules, 0)
+    local: list[dict[str, Any]] = [{} for _ in pieces]
+    spot: list[dict[str, Any]] = [{} for _ in pieces]
+    for line, said in directives:
+        k = piece_of(pieces, line)
+        for key, value in said.items():
+            if key.startswith("_"):
+                spot[k][key[1:]] = value
+            elif key in LOCAL:
+                local[k][key] = value
+    now = {k: v for k, v in meta.items() if k in LOCAL}
+    effective: list[dict[str, Any]] = []
+    for k in range(len(pieces)):
+        now.update(local[k])
+        effective.append({**now, **spot[k]})
+    leads = ["lead" in str(e.get("class", "")).split() for e in effective]
+    numbers = any(truth(e.get("paginate")) for e in effective)
+    if "footer" not in out_meta or not str(out_meta["footer"]).strip():
+        footer = next(
+            (str(e[key]) for key in ("footer", "header") for e in effective if e.get(key)), ""
+        )
+        if footer.strip():
+            out_meta["footer"] = footer.strip()
+
+    reading = MarpReading(Cut([], 0), meta=out_meta, numbers=numbers)
+    first = 0
+    found = marp_title(lines, pieces[0]) if pieces else None
+    if found is not None:
+        head, rest = found
+        top = min((lines[h.index].level for h in heads), default=lines[head].level)
+        named = fm_title is not None and " ".join(lines[head].text.split()).casefold() == (
+            " ".join(fm_title.split()).casefold()
+        )
+        if leads[0] or named or (fm_title is None and lines[head].level <= top):
+            reading.title = head
+            reading.subtitle = rest[0] if rest else None
+            if len(rest) == 2:
+                reading.author = rest[1]
+            first = 1
+    slides = marp_slides(lines, heads, pieces[first:], leads[first:], why)
+    reading.cut = Cut(slides, pieces[0].end if first else 0)
+    return reading

@@ -281,6 +281,33 @@ def picture_xml(
     )
 
 
+def background_xml(m: Markup, rid: str, crop: tuple[int, int]) -> bytes:
+    """A slide's ``p:bg``: the picture of relationship ``rid`` filling the slide, ``crop``
+    (left and right, top and bottom, in thousandths of a percent) cut off so it is not
+    stretched."""
+    names, decls = m.prefixes()
+    p, a, r = names["p"], names["a"], names["r"]
+    x, y = crop
+    src = f'<{a}:srcRect l="{x}" t="{y}" r="{x}" b="{y}"/>' if x or y else f"<{a}:srcRect/>"
+    return (
+        f'<{p}:bg{decls}><{p}:bgPr><{a}:blipFill dpi="0" rotWithShape="1">'
+        f'<{a}:blip {r}:embed="{rid}"/>{src}<{a}:stretch><{a}:fillRect/></{a}:stretch>'
+        f"</{a}:blipFill><{a}:effectLst/></{p}:bgPr></{p}:bg>"
+    ).encode()
+
+
+_CSLD = re.compile(rb"(<(?:\w+:)?cSld\b[^>]*>)(\s*<(?:\w+:)?bg\b.*?</(?:\w+:)?bg>)?", re.S)
+
+
+def with_background(blob: bytes, bg: bytes) -> bytes:
+    """A slide part's bytes with ``bg`` as its background (the prototype's own, if it has
+    one, replaced): the first child of ``p:cSld``."""
+    m = _CSLD.search(blob)
+    if m is None:
+        return blob
+    return blob[: m.end(1)] + bg + blob[m.end() :]
+
+
 def cell_rpr(
     m: Markup,
     *,

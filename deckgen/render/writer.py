@@ -339,7 +339,16 @@ class _Writer:
             for sid in list(removed):
                 removed.update(recipe.decorations.get(sid, ()))
         boxes = _boxes(recipe, spec) if spec.boxes else None
-        return M.assemble(recipe.tokens, removed, paras, recipe.bodies, replaced, boxes)
+        blob = M.assemble(recipe.tokens, removed, paras, recipe.bodies, replaced, boxes)
+        bg = spec.background
+        if bg is not None and bg.path is not None:
+            part = self.media.part(bg.path, bg.src)
+            rid = f"rId{len(rels) + 1}"
+            rels.append(rel_xml(rid, RT_IMAGE, relative_ref(part, SLIDES_DIR)))
+            theme = self.deck.theme
+            crop = cover_crop(bg.pixels, (theme.slide_width, theme.slide_height))
+            blob = M.with_background(blob, M.background_xml(recipe.markup, rid, crop))
+        return blob
 
     def _no_shape(self, spec: SlideSpec, number: int, sid: int) -> TemplateError:
         return TemplateError(
@@ -681,6 +690,18 @@ def image_type(blob: bytes) -> tuple[str, str] | None:
         if blob.startswith(magic):
             return kind
     return None  # SVG too: PowerPoint needs a PNG copy of it (media.resolve refuses it)
+
+
+def cover_crop(pixels: tuple[int, int] | None, slide: tuple[int, int]) -> tuple[int, int]:
+    """How much of a background picture to crop off each side, left and right or top and
+    bottom (thousandths of a percent, as ``a:srcRect`` has it), so that it covers the slide
+    without being stretched: (horizontal, vertical), one of them 0."""
+    if not pixels or not pixels[0] or not pixels[1] or not slide[1]:
+        return 0, 0
+    picture, page = pixels[0] / pixels[1], slide[0] / slide[1]
+    if picture > page:  # wider than the slide: its sides go
+        return round((1 - page / picture) / 2 * 100_000), 0
+    return 0, round((1 - picture / page) / 2 * 100_000)
 
 
 def _fallback_box(placed: PlacedPicture, spec: SlideSpec) -> tuple[int, int, int, int]:
