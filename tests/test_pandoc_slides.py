@@ -110,11 +110,26 @@ EXPECT: dict[str, dict[str, Any]] = {
         "title": "A year of the reading group",
         "slides": [("insight", "Spring"), ("insight", "Autumn")],
     },
+    "book_club": {
+        "title": "The Long Way Home: notes for the book club",
+        "author": "Marta Okafor",
+        "date": "March 2025",
+        "slides": [
+            ("section", "Before we start"),
+            ("insight", "Why this book"),
+            ("insight", "What the critics said"),
+            ("section", "Talking points"),
+            ("insight", "The map in chapter 3"),
+            ("insight", "Compare her map with the one in the …"),
+            ("insight", "The ending"),
+        ],
+        "back": ["Notes"],
+    },
 }
 
 _NOTES_DIV = re.compile(r"(?ms)^:::+ *(?:notes|\{\.notes\}) *\n(.*?)^:::+ *$")
 _FENCE = re.compile(r"(?m)^ {0,3}:{3,}.*$")
-_ATTRS = re.compile(r"(?<=[)`]){[^}\n]*}")
+_ATTRS = re.compile(r"(?m)(?<=[)`]){[^}\n]*}| \{[#.a-z][^}\n]*\}$")
 _PAUSE = re.compile(r"(?m)^\. \. \.$")
 _TITLE_BLOCK = re.compile(r"(?m)\A(?:%.*\n(?:[ \t]+\S.*\n)*)+")
 
@@ -189,14 +204,15 @@ def test_builds_into_the_expected_slides(name: str) -> None:
             value = getattr(doc, key)
             assert (value.text if hasattr(value, "text") else value) == exp[key], key
     assert [(i.kind, i.title.text) for i in doc.insights] == exp["slides"]
-    assert doc.conclusion is None and not doc.back_matter
+    assert doc.conclusion is None
+    assert [b.title.text for b in doc.back_matter] == exp.get("back", [])
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_outline_shows_the_slides(name: str) -> None:
     outline = _outline(name)
     titles = [s["title"] for s in outline["slides"] if s["kind"] != "title"]
-    expected = [t for _, t in EXPECT[name]["slides"]]
+    expected = [t for _, t in EXPECT[name]["slides"]] + EXPECT[name].get("back", [])
     assert [re.sub(r"^\d+\. ", "", t) for t in titles] == expected
 
 
@@ -574,3 +590,87 @@ def test_three_rules_between_content_make_a_slide_show() -> None:
     doc = parse("# Talk\n\n## One\n\nA.\n\n---\n\nB.\n\n## Two\n\nC.\n\n---\n\nD.\n\n---\n\nE.\n")
     assert [i.title.text for i in doc.insights] == ["One", "B.", "Two", "D.", "E."]
     assert all("'---' slide breaks" in i.rule for i in doc.insights)
+
+
+# --------------------------------------------------------------------------- pandoc's extras
+
+
+def test_a_lone_heading_at_the_slide_level_is_a_slide_and_the_decks_title() -> None:
+    doc = parse("# Budget for Q3\n\n::: notes\nStart with the total.\n:::\n\nWe spend less.\n")
+    assert doc.title.text == "Budget for Q3"
+    assert [i.title.text for i in doc.insights] == ["Budget for Q3"]
+    assert [n.text for n in doc.insights[0].notes] == ["Start with the total."]
+    # a title above the slides stays the deck's title only
+    doc = parse("# Talk\n\n## One\n\nA.\n\n::: notes\nN.\n:::\n\n## Two\n\nB.\n")
+    assert doc.title.text == "Talk"
+    assert [i.title.text for i in doc.insights] == ["One", "Two"]
+
+
+def test_a_summarys_only_heading_titles_its_first_slide_too() -> None:
+    doc = parse("## Standup, Tuesday\n\n- Ana: fixed the login bug\n- Ben: on leave\n")
+    assert doc.title.text == "Standup, Tuesday"
+    assert [i.title.text for i in doc.insights] == ["Standup, Tuesday"]
+
+
+def test_heading_attributes_are_not_shown_and_set_the_background(tmp_path: Path) -> None:
+    src = (
+        "% Trip report\n\n# Day one {#day-1 .wide}\n\nWe landed late.\n\n"
+        '# Day two {#day-2 background-image="images/tower.png"}\n\nThe tower tour.\n'
+    )
+    doc = parse(src)
+    assert [i.title.text for i in doc.insights] == ["Day one", "Day two"]
+    assert doc.insights[0].background is None
+    bg = doc.insights[1].background
+    assert bg is not None and bg.src == "images/tower.png" and bg.background
+    path = FIXTURES / "trip.md"
+    out = tmp_path / "trip.pptx"
+    try:
+        path.write_text(src, encoding="utf-8")
+        deckgen.build(path, out)
+    finally:
+        path.unlink()
+    shown, _ = _slide_and_notes_text(out)
+    assert not any("{#" in text or "background-image" in text for text in shown)
+    xml = [Presentation(str(out)).slides[k].element for k in (1, 2)]
+    assert [bool(x.xpath("./p:cSld/p:bg")) for x in xml] == [False, True]
+
+
+def test_notes_before_a_slides_first_line_are_its_notes() -> None:
+    src = "% T\n\nOne.\n\n---\n\n::: notes\nSay this first.\n:::\n\nTwo is here.\n\n---\n\nThree.\n"
+    doc = parse(src)
+    two = next(i for i in doc.insights if i.title.text == "Two is here.")
+    assert [n.text for n in two.notes] == ["Say this first."]
+
+
+def test_footnotes_make_a_notes_slide() -> None:
+    doc = parse(
+        "% Sources\n\n# Claim\n\nTea came to Europe in 1610.[^a] Coffee later.^[About 1615.]\n\n"
+        "[^a]: Through Dutch traders.\n"
+    )
+    (claim,) = doc.insights
+    assert claim.items[0].text == "Tea came to Europe in 1610.[1] Coffee later.[2]"
+    (notes,) = doc.back_matter
+    assert notes.title.text == "Notes"
+    assert [t.text for t in notes.items] == ["[1] Through Dutch traders.", "[2] About 1615."]
+    assert not any("[^" in t.text for t in claim.items)
+
+
+def test_raw_blocks_and_inlines_for_other_formats_are_left_out() -> None:
+    doc = parse(
+        "% T\n\n# Slide\n\nBefore `<b>x</b>`{=html} after.\n\n"
+        "```{=openxml}\n<p:sp></p:sp>\n```\n\nEnd.\n"
+    )
+    assert [t.text for t in doc.insights[0].items] == ["Before after.", "End."]
+    assert not doc.insights[0].elements
+    assert any("raw '{=openxml}' block is left out" in w and "line 7" in w for w in doc.warnings)
+
+
+def test_a_table_caption_shows_without_its_colon() -> None:
+    doc = parse("% T\n\n# Costs\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Costs per month\n")
+    assert [t.text for t in doc.insights[0].items] == ["Costs per month"]
+
+
+def test_a_div_inside_a_quote_shows_no_fence() -> None:
+    doc = parse("% T\n\n# S\n\n> ::: incremental\n> - one\n> - two\n> :::\n")
+    texts = [t.text for i in doc.insights for t in i.items]
+    assert texts == ["one", "two"]

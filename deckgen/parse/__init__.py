@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from deckgen.errors import SourceError
+from deckgen.errors import SourceError, where
 from deckgen.model import Document, Element, Insight, Picture, RichText, Span
 from deckgen.parse import outline, quotes, sections
 from deckgen.parse import slides as slide_show
@@ -102,7 +102,9 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
 
         marp_why = says_marp(meta, body)
     try:
-        tokens = markdown(divs=":::" in body, attrs="{" in body).parse(body)
+        tokens = markdown(
+            divs=":::" in body, attrs="{" in body, footnotes="[^" in body or "^[" in body
+        ).parse(body)
     except RecursionError:
         raise SourceError(
             "the document is nested too deeply to read", path=source,
@@ -111,6 +113,7 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
     walker = Walker(src_lines, marp=bool(marp_why))
     walker.walk(tokens)
     walker.restore_skipped()
+    warnings.extend(f"{where(source, line)}: {what}" for line, what in walker.warnings)
     for ln in walker.lines:
         classify(ln)
         for shown in ln.fallback:
@@ -123,7 +126,25 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
         walker.breaks, walker.divs, walker.pauses, slide_level, bool(pandoc_meta),
         marp_why, walker.marp or [],
     )  # fmt: skip
-    return _document(lines, meta, fm_title, source, warnings, show)
+    doc = _document(lines, meta, fm_title, source, warnings, show)
+    return _with_footnotes(doc, walker.footnotes) if walker.footnotes else doc
+
+
+def _with_footnotes(doc: Document, footnotes: list[tuple[int, list[str]]]) -> Document:
+    """The footnotes on a slide of their own at the end, titled "Notes", each with the number
+    its reference shows (``[1]``), as pandoc's PowerPoint writer makes them."""
+    items = tuple(RichText.plain_text(f"[{n}] {' '.join(texts)}".strip()) for n, texts in footnotes)
+    notes = Insight(
+        len(doc.insights) + 1,
+        RichText.plain_text("Notes"),
+        points=items,
+        items=items,
+        badge="",
+        rule="footnotes (the slide of notes pandoc makes)",
+    )
+    # (a title and notes: not "only a title slide")
+    warnings = tuple(w for w in doc.warnings if ": only a title slide:" not in w)
+    return replace(doc, back_matter=(*doc.back_matter, notes), warnings=warnings)
 
 
 @dataclass(frozen=True)
@@ -206,6 +227,7 @@ def _document(
     back: list[Head] = []
     stop = len(lines)
     why = ""
+    titled_by: Line | None = None  # a slide show's first slide, whose heading titles the deck
     marp_author: int | None = None
     numbers: bool | None = None
     if show is not None and marp:
@@ -239,6 +261,25 @@ def _document(
                 )
         else:
             slide_level = slide_show.slide_level(lines, real, show.breaks)
+        t = ol.title_index
+        if fm_title is None and t is not None and lines[t].kind == "heading":
+            # pandoc makes a title slide of the metadata only: a first heading that would be
+            # a slide (at the slide level or deeper) is one, and titles the deck too
+            others = skip - {t, ol.subtitle_index}
+            again = outline.machine_fields(lines, outline.build(lines, others))[0]
+            with_it = [h for h in again if h.rule.startswith("heading")]
+            at = (
+                10 * show.level
+                if show.level is not None
+                else slide_show.slide_level(lines, with_it, show.breaks)
+            )
+            if 10 * lines[t].level >= at:
+                titled_by = lines[t]
+                real, slide_level = with_it, at
+                for k in (t, ol.subtitle_index):
+                    if k is not None:
+                        body[k] = lines[k]
+                ol.title_index = ol.subtitle_index = None
         taken = [i for i in (ol.title_index, ol.subtitle_index, ol.title_line) if i is not None]
         first = max([*taken, *ol.preamble], default=-1) + 1
         cut, conclusion_head, back = slide_show.cut(
@@ -265,6 +306,12 @@ def _document(
         ):
             start += 1  # metadata lines ("Date: …") stay in the intro
         cut = sections.Cut(sections.chunks(body, start, stop), start)
+        if ol.title_index is not None and lines[ol.title_index].kind == "heading" and cut.slides:
+            # a document whose one heading is its title: the heading titles its first slide
+            # too, as pandoc makes one slide of one heading (the rest: titled by first words)
+            first_slide = cut.slides[0]
+            first_slide.title = strip_spans(lines[ol.title_index].spans)
+            first_slide.rule = "text group (titled by the one heading, the deck's title too)"
     for i in ol.signoff:
         body[i] = _blank(lines[i])
 
@@ -294,6 +341,9 @@ def _document(
     if len(bgs) == 1 and ol.title_index is not None:
         background = bgs[0]  # a Marp deck's title slide's background
         intro_elements = [e for e in intro_elements if e is not background]
+    elif ol.title_index is not None and lines[ol.title_index].background is not None:
+        background = lines[ol.title_index].background  # '# Title {background-image=…}'
+
     intro_units = [u for u in intro_units if u.kind not in ("element", "layout")]
     author = meta_text(meta.get("author"))
     date_ = meta_text(meta.get("date"))
@@ -310,6 +360,8 @@ def _document(
         else:
             kept.append(u)
     intro_units = kept
+    if title is None and titled_by is not None:
+        title = rich(strip_spans(titled_by.spans), titled_by.line)
     if title is None:
         if intro_units and intro_units[0].kind != "notes":
             u = intro_units.pop(0)
@@ -355,7 +407,13 @@ def _document(
         title = rich(short_title(list(title.spans), DECK_TITLE_CHARS), title.line)
         overview = [Unit("point", list(whole.spans), whole.line or 1), *overview]
     if overview or intro_elements:
-        slides.append(_overview(overview, intro_elements, intro_layout))
+        ov = _overview(overview, intro_elements, intro_layout)
+        t = ol.title_index
+        if not cut.slides and t is not None and lines[t].kind == "heading":
+            # all the text is under the one heading, the deck's title: it titles the slide
+            heading = rich(strip_spans(lines[t].spans), lines[t].line)
+            ov = replace(ov, title=heading, rule="the text under the one heading, its title")
+        slides.append(ov)
     # numbers as written when they count up; "1." "1." "1." (Markdown renders 1, 2, 3)
     # and other repeats are counted instead
     written = [sl.head.number for sl in cut.slides if sl.level == 1 and sl.head is not None]

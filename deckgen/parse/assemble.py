@@ -253,6 +253,7 @@ def make_insight(number: int, head: Line, body: Sequence[Line]) -> Insight:
         items=tuple(items),
         elements=tuple(elements),
         layout=layout,
+        background=head.background,
     )
 
 

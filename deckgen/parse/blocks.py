@@ -76,6 +76,7 @@ class Line:
     depth: int = -1  # nesting depth of the list the line is in (0: a top-level list), or -1
     layout: str = ""  # a "<!-- layout: NAME -->" directive on this line
     element: Element | None = None  # kind "element": a picture, table, code block, quote
+    background: Picture | None = None  # a heading's ``{background-image="x.jpg"}``
     fallback: list[Line] = field(default_factory=list)
     """For places that show no elements (the conclusion): an element's text as lines, or a
     text line that had a picture in it as it was shown then (the alt text in place)."""
@@ -114,6 +115,10 @@ class Walker:
         self.divs: list[str] = []
         """The names of the fenced divs (``::: notes``) in the order they open."""
         self.pauses = 0  # pandoc's ``. . .``
+        self.warnings: list[tuple[int, str]] = []
+        """Things left out, for the build's warnings: (source line, what)."""
+        self.footnotes: list[tuple[int, list[str]]] = []
+        """Footnotes (``[^1]: …``): their number as the text shows it, and their text."""
         self.inside = 0  # in a block quote or a notes div: a rule there breaks no slide
 
     def indent(self, lineno: int) -> int:
@@ -161,6 +166,8 @@ class Walker:
                 if t.content == _PAUSE:
                     self.pauses += 1  # pandoc's pause: nothing to show
                 else:
+                    if t.content.startswith(": ") and self._beside_table(tokens, i):
+                        _caption(t)
                     self.paragraph(t)
             elif typ == "container_div_open":
                 i = self.div(tokens, i)
@@ -178,6 +185,10 @@ class Walker:
             elif typ == "html_block":
                 self.cover(t.map)
                 self.html_block(t.content, t.map[0] if t.map else -1)
+            elif typ == "footnote_block_open":
+                j = _closing(tokens, i, "footnote_block_close")
+                self.footnote_block(tokens[i + 1 : j if j is not None else len(tokens)])
+                i = j if j is not None else len(tokens)
             elif typ == "hr":
                 self.cover(t.map)
                 if t.map and not self.lists and not self.inside:
@@ -188,6 +199,36 @@ class Walker:
         """For reading a paragraph a second time (as shown): Marp's reading, its directives
         not collected again."""
         return None if self.marp is None else []
+
+    def footnote_block(self, tokens: list[Token]) -> None:
+        """The footnotes markdown-it gathers at the end: each one's text, as notes are."""
+        k = 0
+        while k < len(tokens):
+            t = tokens[k]
+            if t.type == "footnote_open":
+                j = _closing(tokens, k, "footnote_close")
+                end = j if j is not None else len(tokens)
+                at = len(self.lines)
+                pending = self.pending
+                self.inside += 1
+                try:
+                    self.walk(tokens[k + 1 : end])
+                finally:
+                    self.inside -= 1
+                taken = self.lines[at:]
+                del self.lines[at:]
+                self.pending = pending
+                for ln in taken:
+                    self.cover([ln.line - 1, ln.line])
+                self.footnotes.append((int((t.meta or {}).get("id", 0)) + 1, notes_text(taken)))
+                k = end
+            k += 1
+
+    def _beside_table(self, tokens: list[Token], i: int) -> bool:
+        """Is the paragraph of inline token ``i`` right after a table or right before one?
+        (``: Caption`` there is pandoc's table caption.)"""
+        after = bool(self.lines) and isinstance(self.lines[-1].element, Table)
+        return after or (i + 2 < len(tokens) and tokens[i + 2].type == "table_open")
 
     def make(self, kind: str, spans: list[Span], lineno: int, **kw: Any) -> Line:
         """A line as the walker makes it, not yet added (an element's fallback lines)."""
@@ -221,7 +262,12 @@ class Walker:
                 spans.append(Span(" "))
             spans.extend(ln)
         layout = layouts[0] if layouts else ""
-        self.add("heading", spans, start, level=int(t.tag[1:]), notes=notes, layout=layout)
+        spans, attrs = heading_attributes(spans)
+        background = None
+        if attrs.get("background-image"):
+            background = Picture(attrs["background-image"], line=start, background=True)
+        self.add("heading", spans, start, level=int(t.tag[1:]), notes=notes, layout=layout,
+                 background=background)  # fmt: skip
         self.pictures(pictures, start)
 
     def pictures(
@@ -401,6 +447,16 @@ class Walker:
         line = t.map[0] + 1 if t.map else 0
         start = line + (1 if t.type == "fence" else 0)
         info = t.info.strip() if t.type == "fence" else ""
+        raw = _RAW_FORMAT.match(info)
+        if raw is not None:
+            # pandoc's raw block (```{=openxml}, ```{=html}): output for one format, never
+            # text on a slide
+            self.warnings.append(
+                (line, f"a raw '{{={raw.group(1)}}}' block is left out (deckgen copies no raw "
+                 "markup into a deck)")
+            )  # fmt: skip
+            self.pending = None
+            return
         lang = info.split()[0] if info else ""
         rest = info[len(lang) :].strip()
         if rest:
@@ -426,7 +482,7 @@ class Walker:
         tail = textwrap.dedent("\n".join(lines[k:]))
         if not tail.strip():
             return
-        tokens = markdown(divs=":::" in tail, attrs="{" in tail).parse(tail)
+        tokens = markdown(divs=":::" in tail, attrs="{" in tail, footnotes=False).parse(tail)
         for tok in tokens:
             if tok.map:
                 tok.map = [tok.map[0] + first + k, tok.map[1] + first + k]
@@ -464,11 +520,41 @@ class Walker:
             if not raw.strip() or _REF_DEF.match(raw):
                 continue
             text = _MARKERS.sub("", raw, count=1).strip()
-            if text and set(text) - set("-=*_#`~> "):
+            if text and set(text) - set("-=*_#`~> ") and not _DIV_FENCE.match(text):
                 self.next_id += 1
                 missing.append(Line("text", [Span(text)], i, self.indent(i), block=self.next_id))
         if missing:
             self.lines = sorted(self.lines + missing, key=lambda ln: ln.line)
+
+
+_RAW_FORMAT = re.compile(r"^\{=([\w-]+)\}$")
+_RAW_INLINE = re.compile(r"^\{=[\w-]+\}")
+_ATTR = r"""(?:[#.][\w:.-]+|-|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'}]+))"""
+_HEADING_ATTRS = re.compile(rf"\s*\{{\s*({_ATTR}(?:\s+{_ATTR})*)\s*\}}\s*$")
+_KEY_VALUE = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
+
+
+def heading_attributes(spans: list[Span]) -> tuple[list[Span], dict[str, str]]:
+    """A heading's text without pandoc's attributes (``# Slide {#id .class key=value}``,
+    never shown) and those attributes' ``key=value`` pairs."""
+    if not spans or not spans[-1].text.rstrip().endswith("}") or spans[-1].code:
+        return spans, {}
+    last = spans[-1]
+    m = _HEADING_ATTRS.search(last.text)
+    if m is None:
+        return spans, {}
+    attrs = {k.casefold(): a or b or c for k, a, b, c in _KEY_VALUE.findall(m.group(1))}
+    rest = last.text[: m.start()]
+    out = [*spans[:-1], replace(last, text=rest)] if rest.strip() else spans[:-1]
+    return strip_spans(out), attrs
+
+
+def _caption(t: Token) -> None:
+    """pandoc's table caption (``: Sales by region``): its text without the colon."""
+    first = t.children[0] if t.children else None
+    if first is not None and first.type == "text" and first.content.startswith(":"):
+        first.content = first.content[1:].lstrip()
+        t.content = t.content[1:].lstrip()
 
 
 def div_name(info: str) -> str:
@@ -603,6 +689,8 @@ def _inline(
     notes: list[str] = []
     bold = italic = 0
     links: list[str | None] = []
+    if any(c.type == "text" and c.content.startswith("{=") for c in children):
+        children = _without_raw(children)
     for c in children:
         typ = c.type
         link = links[-1] if links else None
@@ -613,6 +701,9 @@ def _inline(
             lines[-1].append(Span(c.content, bold > 0, italic > 0, True, link))
         elif typ in ("math_inline", "wikilink"):
             lines[-1].append(Span(c.content, bold > 0, italic > 0, False, link))
+        elif typ == "footnote_ref":
+            number = int((c.meta or {}).get("id", 0)) + 1
+            lines[-1].append(Span(f"[{number}]", bold > 0, italic > 0, False, link))
         elif typ in ("softbreak", "hardbreak"):
             lines.append([])
             offsets.append(offsets[-1] + 1)
@@ -666,6 +757,26 @@ def _inline(
     return [strip_spans(ln) for ln in lines], offsets, notes
 
 
+def _without_raw(children: list[Token]) -> list[Token]:
+    """Inline tokens without pandoc's raw inlines (`` `<a:r>…</a:r>`{=openxml} ``, output
+    for one format): the code span and its ``{=format}`` go."""
+    out: list[Token] = []
+    for c in children:
+        m = _RAW_INLINE.match(c.content) if c.type == "text" else None
+        if m is not None and out and out[-1].type in ("code_inline", "html_inline"):
+            out.pop()
+            rest = c.content[m.end() :]
+            if out and out[-1].type == "text" and out[-1].content.endswith(" "):
+                rest = rest.lstrip(" ")  # "Before `x`{=html} after": one space between
+            if rest:
+                c = c.copy()
+                c.content = rest
+                out.append(c)
+            continue
+        out.append(c)
+    return out
+
+
 def _one_space(spans: list[Span]) -> list[Span]:
     """Spans with the doubled spaces a removed picture leaves joined into one."""
     out: list[Span] = []
@@ -690,7 +801,7 @@ def _closing(tokens: list[Token], i: int, close: str) -> int | None:
     return None
 
 
-def markdown(divs: bool = True, attrs: bool = True) -> MarkdownIt:
+def markdown(divs: bool = True, attrs: bool = True, footnotes: bool = True) -> MarkdownIt:
     """CommonMark plus GFM tables and ~~strike~~ (what ChatGPT/Notion exports contain),
     and pandoc's fenced divs (``divs``) and attributes (``attrs``): a caller that knows the
     text has no ``:::`` or no ``{`` leaves their rules out, which every block line or
@@ -726,6 +837,10 @@ def markdown(divs: bool = True, attrs: bool = True) -> MarkdownIt:
 
         attrs_plugin(md, after=_ATTRS_AFTER, spans=True, allowed=_ATTRS_ALLOWED)
         md.inline.ruler.after("attr", "deckgen_pandoc_attrs", pandoc_attrs)
+    if footnotes:  # ``text[^1]`` and ``[^1]: the note``, ``^[an inline note]``
+        from mdit_py_plugins.footnote import footnote_plugin
+
+        footnote_plugin(md)
     return md
 
 

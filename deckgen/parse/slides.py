@@ -218,7 +218,9 @@ def _untitled(lines: Sequence[Line], a: int, b: int, level: int, rule: str) -> S
     head = _line_title(lines, a, b)
     if head is not None:
         head.level = level
-        return Slide(head, head.index + 1, b, "insight", 1, rule)
+        # (from ``a``: notes before the title line are the slide's; the title line is not
+        # a line of its body)
+        return Slide(head, a, b, "insight", 1, rule)
     return Slide(None, a, b, "insight", 1, f"{rule}, titled by its first words",
                  title=_words_title(lines, a, b))  # fmt: skip
 
