@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from deckgen.errors import SourceError
-from deckgen.model import LAYOUT_KINDS, BuildOptions, Deck, Document, Picture
+from deckgen.model import LAYOUT_KINDS, BuildOptions, Columns, Deck, Document, Picture
 from deckgen.output import check_output, default_output
 
 __all__ = ["BuildOptions", "Result", "build", "build_with", "prepare", "read"]
@@ -128,7 +128,9 @@ def _prepare(doc: Document, options: BuildOptions | None) -> tuple[Deck, tuple[P
 
 def _has_pictures(doc: Document) -> bool:
     return any(
-        isinstance(e, Picture) for ins in (*doc.insights, *doc.back_matter) for e in ins.elements
+        isinstance(e, Picture) or (isinstance(e, Columns) and any(c.pictures for c in e.columns))
+        for ins in (*doc.insights, *doc.back_matter)
+        for e in ins.elements
     )
 
 
