@@ -42,7 +42,7 @@ DEFAULT_NOTES = """\
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
 {% endfor %}
-{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote') -%}
+{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote', 'columns', 'comparison') -%}
 {% if insight.number %}{{ insight.number }}. {% endif %}{{ insight.title }}.
 {% if slide.part == 0 %}{% for f in insight.fields %}{{ f.label }}: {{ f.text }}
 {% endfor %}{% for p in insight.points %}{{ p }}
