@@ -1305,8 +1305,10 @@ def _columns_part(cols: Columns, kind: str, theme: Theme) -> tuple[Part, tuple[P
             box = _column_box(proto, side)
             # the column's box shows no text: its heading is in a header of its own, or none
             empty = box is not None and not col.items
-            if col.heading and box is not None and f"slide.{side}.heading" in _squeezed(
-                box.template
+            if (
+                col.heading
+                and box is not None
+                and f"slide.{side}.heading" in _squeezed(box.template)
             ):
                 empty = False
             if not empty:
@@ -1613,11 +1615,11 @@ def _place(spec: SlideSpec, proto: Prototype, part: Part) -> SlideSpec:
         if role is None:
             continue
         frames.append(Frame(shape.shape_id, ()))
-        side = next((x for x in sides if f"slide.{x}." in _squeezed(shape.template)), None)
-        if role == "picture" and side is not None:
+        column = next((x for x in sides if f"slide.{x}." in _squeezed(shape.template)), None)
+        if role == "picture" and column is not None:
             placed += [
                 PlacedPicture(shape.shape_id, p, shape.box)
-                for p in sides[side].pictures
+                for p in sides[column].pictures
                 if p.path is not None
             ]
         elif role == "picture" and part.pictures and not pictures_done:

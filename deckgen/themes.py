@@ -42,12 +42,14 @@ DEFAULT_NOTES = """\
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
 {% endfor %}
-{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote', 'columns', 'comparison') -%}
+{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote', 'columns',
+                    'comparison') -%}
 {% if insight.number %}{{ insight.number }}. {% endif %}{{ insight.title }}.
 {% if slide.part == 0 %}{% for f in insight.fields %}{{ f.label }}: {{ f.text }}
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
-{% endfor %}{% endif %}{% for i in slide.images %}{% if i.alt %}Picture: {{ i.alt }}
+{% endfor %}{% endif %}{% for i in slide.images + slide.left.images + slide.right.images %}
+{%- if i.alt %}Picture: {{ i.alt }}
 {% endif %}{% endfor %}
 {%- elif slide.kind == 'section' -%}
 {% if section.number %}{{ section.number }}. {% endif %}{{ section.title }}.

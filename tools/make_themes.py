@@ -669,7 +669,8 @@ What we will cover:
 {%- for n in insight.notes %}
 {{ n }}
 {% endfor %}
-{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote', 'columns', 'comparison') -%}
+{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote', 'columns',
+                    'comparison') -%}
 {#- a section's pictures, table, code and quote may take several slides (slide.part 0, 1, …):
     its text and notes once, on the first; each picture's description where it is shown -#}
 {% if slide.continued %}(Continued.) {% endif -%}
@@ -682,7 +683,7 @@ What we will cover:
 {{ n }}
 {% endfor %}
 {%- endif %}
-{%- for i in slide.images %}{% if i.alt %}
+{%- for i in slide.images + slide.left.images + slide.right.images %}{% if i.alt %}
 Picture: {{ sentence(i.alt) }}
 {% endif %}{% endfor %}
 {%- elif slide.kind == 'insight' -%}

@@ -522,8 +522,10 @@ class Walker:
 def _as_text(ln: Line) -> list[Line]:
     """A line as the text it shows where no element is drawn (an element's, a quote's or a
     column layout's text lines; a line that had a picture, with its alt text in place)."""
-    if ln.kind in ("element", "quote", "columns") or ln.fallback:
-        return [x for f in ln.fallback for x in _as_text(f)] if ln.kind != "element" else ln.fallback
+    if ln.kind == "element":
+        return ln.fallback
+    if ln.kind in ("quote", "columns") or ln.fallback:
+        return [x for f in ln.fallback for x in _as_text(f)]
     return [ln]
 
 

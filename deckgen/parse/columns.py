@@ -34,10 +34,7 @@ def settle(lines: Sequence[Line]) -> list[Line]:
             continue
         notes: list[str] = list(ln.notes)
         layouts: list[str] = []
-        cols = [
-            _column(width, taken, notes, layouts, ln.line)
-            for width, taken in ln.columns
-        ]
+        cols = [_column(width, taken, notes, layouts, ln.line) for width, taken in ln.columns]
         el = Columns(tuple(cols), ln.line)
         out.append(
             replace(

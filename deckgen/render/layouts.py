@@ -579,9 +579,9 @@ def _header(info: LayoutInfo, box: Box, used: tuple[Box, ...]) -> Box | None:
             continue
         bx, by, bw, bh = b.box
         shared = min(x + w, bx + bw) - max(x, bx)
-        if by + bh <= y + EMU_PER_IN // 4 and y - (by + bh) <= EMU_PER_IN and bh < h:
-            if shared >= 0.5 * min(w, bw) > 0:
-                found.append((y - (by + bh), b.idx, b))
+        above = by + bh <= y + EMU_PER_IN // 4 and y - (by + bh) <= EMU_PER_IN and bh < h
+        if above and shared >= 0.5 * min(w, bw) > 0:
+            found.append((y - (by + bh), b.idx, b))
     return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
 
@@ -618,12 +618,12 @@ def _columns(infos: list[LayoutInfo], kind: str) -> tuple[LayoutInfo, str] | Non
         return (i.others(*(b for _, b in got)), (0, 0) if size >= TIE * largest else (1, -size))
 
     best, note = _rank([i for i, _ in fit], key, "two")
-    got = dict(boxes[best.index])
-    extra = best.others(*got.values())
+    named = dict(boxes[best.index])
+    extra = best.others(*named.values())
     empty = f", {extra} other placeholder{'s' * (extra != 1)} left empty" if extra else ""
     heads = " with a header over each" if kind == "comparison" else ""
     return best, (
-        f"two text boxes side by side ({got['left'].size()}, {got['right'].size()}){heads}"
+        f"two text boxes side by side ({named['left'].size()}, {named['right'].size()}){heads}"
         f"{empty}{note}"
     )
 
@@ -695,8 +695,8 @@ def _with_places(choice: Choice) -> Choice:
     """An element kind's choice with its area and text box, the reason saying which."""
     if choice.kind in COLUMN_KINDS:
         boxes = column_places(choice.kind, choice.info)
-        said = ", ".join(f"{role.replace('_', ' ')} in the {b.describe()}" for role, b in boxes)
-        return replace(choice, boxes=boxes, reason=f"{choice.reason}; {said or 'no columns'}")
+        where = ", ".join(f"{role.replace('_', ' ')} in the {b.describe()}" for role, b in boxes)
+        return replace(choice, boxes=boxes, reason=f"{choice.reason}; {where or 'no columns'}")
     if choice.kind not in ELEMENT_KINDS:
         return choice
     area, text = places(choice.kind, choice.info)
