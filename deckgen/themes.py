@@ -48,9 +48,11 @@ DEFAULT_NOTES = """\
 {% if slide.part == 0 %}{% for f in insight.fields %}{{ f.label }}: {{ f.text }}
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
-{% endfor %}{% endif %}{% for i in slide.images + slide.left.images + slide.right.images %}
-{%- if i.alt %}Picture: {{ i.alt }}
+{% endfor %}{% endif %}
+{%- for i in slide.images %}{% if i.alt %}Picture: {{ i.alt }}
 {% endif %}{% endfor %}
+{%- for c in slide.columns|default([]) %}{% for i in c.images %}{% if i.alt %}Picture: {{ i.alt }}
+{% endif %}{% endfor %}{% endfor %}
 {%- elif slide.kind == 'section' -%}
 {% if section.number %}{{ section.number }}. {% endif %}{{ section.title }}.
 {% for p in section.paragraphs %}{{ p }}

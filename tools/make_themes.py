@@ -683,9 +683,12 @@ What we will cover:
 {{ n }}
 {% endfor %}
 {%- endif %}
-{%- for i in slide.images + slide.left.images + slide.right.images %}{% if i.alt %}
+{%- for i in slide.images %}{% if i.alt %}
 Picture: {{ sentence(i.alt) }}
 {% endif %}{% endfor %}
+{%- for c in slide.columns|default([]) %}{% for i in c.images %}{% if i.alt %}
+Picture: {{ sentence(i.alt) }}
+{% endif %}{% endfor %}{% endfor %}
 {%- elif slide.kind == 'insight' -%}
 {% if slide.continued %}(Continued.) {% endif -%}
 Insight{% if insight.number %} {{ insight.number }}{% endif %}: {{ sentence(insight.title) }}
