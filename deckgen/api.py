@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from deckgen.errors import SourceError
-from deckgen.model import LAYOUT_KINDS, BuildOptions, Deck, Document, Picture
+from deckgen.model import LAYOUT_KINDS, BuildOptions, Columns, Deck, Document, Picture
 from deckgen.output import check_output, default_output
 
 __all__ = ["BuildOptions", "Result", "build", "build_with", "prepare", "read"]
@@ -131,7 +131,12 @@ def _has_pictures(doc: Document) -> bool:
     return (
         doc.background is not None
         or any(ins.background is not None for ins in units)
-        or any(isinstance(e, Picture) for ins in units for e in ins.elements)
+        or any(
+            isinstance(e, Picture)
+            or (isinstance(e, Columns) and any(c.pictures for c in e.columns))
+            for ins in units
+            for e in ins.elements
+        )
     )
 
 

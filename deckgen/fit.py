@@ -557,8 +557,9 @@ def _item_label(slide: SlideSpec) -> str:
 
 
 _SECTION_KINDS = frozenset(
-    ("insight", "bullets", "picture", "text_picture", "table", "code", "quote")
-)
+    ("insight", "bullets", "picture", "text_picture", "table", "code", "quote", "columns",
+     "comparison")
+)  # fmt: skip
 """Slide kinds that show one section of the summary: warnings call them insights."""
 
 

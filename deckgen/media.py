@@ -25,7 +25,7 @@ from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from deckgen.errors import UsageError, where
-from deckgen.model import Document, Insight, Picture
+from deckgen.model import Columns, Document, Insight, Picture
 
 __all__ = [
     "MAX_BYTES",
@@ -67,6 +67,9 @@ def pictures(doc: Document) -> Iterator[Picture]:
         for element in insight.elements:
             if isinstance(element, Picture):
                 yield element
+            elif isinstance(element, Columns):
+                for column in element.columns:
+                    yield from column.pictures
 
 
 def folder_of(doc: Document) -> Path:
@@ -156,14 +159,28 @@ class Resolver:
                 f"{where(doc.source, first)}: picture {_shown(src)} not placed{also}: {got.reason}"
             )
 
+        def in_columns(cols: Columns) -> Columns:
+            return replace(
+                cols,
+                columns=tuple(
+                    replace(c, pictures=tuple(_set(p, found.get(p.src)) for p in c.pictures))
+                    for c in cols.columns
+                ),
+            )
+
         def placed(insight: Insight) -> Insight:
             bg = insight.background
             if bg is not None:
                 insight = replace(insight, background=_set(bg, found.get(bg.src)))
-            if not any(isinstance(e, Picture) for e in insight.elements):
+            if not any(isinstance(e, (Picture, Columns)) for e in insight.elements):
                 return insight
             elements = tuple(
-                _set(e, found.get(e.src)) if isinstance(e, Picture) else e for e in insight.elements
+                _set(e, found.get(e.src))
+                if isinstance(e, Picture)
+                else in_columns(e)
+                if isinstance(e, Columns)
+                else e
+                for e in insight.elements
             )
             return replace(insight, elements=elements)
 

@@ -135,7 +135,31 @@ class Quote:
     line: int | None = None
 
 
-Element = Picture | Table | Code | Quote
+@dataclass(frozen=True)
+class Column:
+    """One column of a two-column layout (pandoc's ``::: column`` inside ``:::: columns``):
+    its text in source order (paragraphs and :class:`ListItem` s, as ``Insight.items``), its
+    pictures, and the heading it opens with (``### Pros``), which is its column heading (the
+    ``Comparison`` layout's). A table, code block or quote in a column is text of it (its
+    lines in ``items``); a column's speaker notes are its section's notes."""
+
+    items: tuple[RichText, ...] = ()
+    pictures: tuple[Picture, ...] = ()
+    heading: RichText | None = None
+    width: str = ""
+    """The width the author asked for (``width="40%"``), as written; empty: an equal share."""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A layout of columns side by side (pandoc's ``:::: columns``), in source order."""
+
+    columns: tuple[Column, ...]
+    line: int | None = None
+
+
+Element = Picture | Table | Code | Quote | Columns
 
 
 @dataclass(frozen=True)
@@ -173,8 +197,9 @@ class Insight:
     rule: str = ""
     """Why the parser made this slide, as ``deckgen outline`` shows it."""
     elements: tuple[Element, ...] = ()
-    """Pictures, tables, code blocks and quotes, in source order: shown natively, never as
-    lines of ``items`` (which holds the section's text only)."""
+    """Pictures, tables, code blocks, quotes and column layouts (:class:`Columns`), in
+    source order: shown natively, never as lines of ``items`` (which holds the section's
+    text only, not its columns' text)."""
     layout: str = ""
     """The layout the author asked for (``<!-- layout: Two Content -->``): a slide kind or a
     layout's name; empty: chosen from what the section holds."""
@@ -226,11 +251,11 @@ EMU_PER_PT = 12700
 
 SLIDE_KINDS = (
     "title", "agenda", "section", "insight", "bullets", "picture", "text_picture", "table",
-    "code", "quote", "conclusion", "closing",
+    "code", "quote", "conclusion", "closing", "columns", "comparison",
 )  # fmt: skip
 LAYOUT_KINDS = (
     "title", "agenda", "section", "insight", "bullets", "conclusion", "picture", "text_picture",
-    "table", "code", "quote",
+    "table", "code", "quote", "columns", "comparison",
 )  # fmt: skip
 """The kinds a corporate template fills from its layouts (``closing`` needs a prototype)."""
 

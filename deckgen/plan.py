@@ -27,6 +27,8 @@ from deckgen.model import (
     EMU_PER_PT,
     BuildOptions,
     Code,
+    Column,
+    Columns,
     Conclusion,
     Deck,
     Document,
@@ -921,6 +923,9 @@ def _text_size(doc: Document) -> int:
     for ins in (*doc.insights, *doc.back_matter):
         texts += [ins.title, *ins.points, *ins.notes, *ins.items]
         texts += [f.text for f in ins.fields]
+        for el in ins.elements:
+            if isinstance(el, Columns):
+                texts += element_text(el)
     if doc.conclusion is not None:
         c = doc.conclusion
         texts += [*c.body, *c.closing, *c.notes]
@@ -1125,6 +1130,8 @@ class Part:
     table: Table | None = None
     code: Code | None = None
     quote: Quote | None = None
+    columns: Columns | None = None
+    """The column layout of a ``columns`` or ``comparison`` slide."""
     index: int = 0
     """0 for a section's first slide, 1, 2 … for the slides of its further elements
     (``slide.part``: speaker notes say the section's notes once)."""
@@ -1215,10 +1222,106 @@ def element_text(el: Element) -> list[RichText]:
         return [
             RichText((Span(ln, code=True),), el.line) for ln in el.text.split("\n") if ln.strip()
         ]
+    if isinstance(el, Columns):
+        out = []
+        for col in el.columns:
+            if col.heading:
+                out.append(_bold(col.heading))
+            out += column_items(col, col.pictures)
+        return out
     lines = list(el.text)
     if el.attribution:
         lines.append(RichText((Span("— "), *el.attribution.spans), el.attribution.line))
     return lines
+
+
+def _bold(rt: RichText) -> RichText:
+    return RichText(tuple(replace(x, bold=True) for x in rt.spans), rt.line)
+
+
+def column_items(col: Column, as_text: Sequence[Picture] = ()) -> tuple[RichText, ...]:
+    """A column's text, with the alt text of its pictures ``as_text`` (not drawn) where
+    the author put them."""
+    items = list(col.items)
+    for pic in as_text:
+        shown = element_text(pic)
+        at = next((k for k, t in enumerate(items) if (t.line or 0) > (pic.line or 0)), len(items))
+        items[at:at] = shown
+    return tuple(items)
+
+
+COLUMN_SIDES = ("left", "right")
+"""``slide.left`` and ``slide.right``: the two columns of a ``columns`` slide."""
+
+
+def _column_area(theme: Theme, kind: str, side: str) -> bool:
+    """Whether ``kind``'s prototype has a picture area for one column
+    (``{{ slide.left.images }}``)."""
+    proto = theme.prototypes.get(kind)
+    return proto is not None and _column_area_in(proto, side)
+
+
+def _column_area_in(proto: Prototype, side: str) -> bool:
+    return any(
+        area_role(s) == "picture" and f"slide.{side}." in _squeezed(s.template)
+        for s in proto.shapes
+    )
+
+
+def _column_box(proto: Prototype, side: str) -> ShapeProto | None:
+    """The text shape that shows one column's text (its template uses ``slide.left.items``)."""
+    return next(
+        (
+            s
+            for s in proto.shapes
+            if area_role(s) is None
+            and not s.is_title
+            and f"slide.{side}.items" in _squeezed(s.template)
+        ),
+        None,
+    )
+
+
+def _squeezed(template: str) -> str:
+    return re.sub(r"\s*\.\s*", ".", template)
+
+
+def _columns_kind(cols: Columns, theme: Theme) -> str | None:
+    """The slide kind that shows ``cols``: ``comparison`` when a column has a heading and
+    the theme has that kind (a corporate template's Comparison layout), else ``columns``;
+    None when the theme has neither or there are not two columns (their content is then
+    shown as the section's text and pictures, as before)."""
+    if len(cols.columns) != 2:
+        return None
+    if any(c.heading for c in cols.columns) and "comparison" in theme.prototypes:
+        return "comparison"
+    return "columns" if "columns" in theme.prototypes else None
+
+
+def _columns_part(cols: Columns, kind: str, theme: Theme) -> tuple[Part, tuple[Picture, ...]]:
+    """The columns' part, and the pictures its prototype has no place for (a column's
+    pictures go in its area; without one, in the column's box when the column has no
+    text; else on a slide of their own after it)."""
+    proto = theme.prototypes[kind]
+    moved: list[Picture] = []
+    out: list[Column] = []
+    for side, col in zip(COLUMN_SIDES, cols.columns, strict=True):
+        pics = [p for p in col.pictures if p.path is not None]
+        if pics and not _column_area(theme, kind, side):
+            box = _column_box(proto, side)
+            # the column's box shows no text: its heading is in a header of its own, or none
+            empty = box is not None and not col.items
+            if (
+                col.heading
+                and box is not None
+                and f"slide.{side}.heading" in _squeezed(box.template)
+            ):
+                empty = False
+            if not empty:
+                moved += pics
+                col = replace(col, pictures=tuple(p for p in col.pictures if p.path is None))
+        out.append(col)
+    return Part(kind, columns=replace(cols, columns=tuple(out))), tuple(moved)
 
 
 def _in_place(items: Sequence[RichText], shown: Sequence[Element]) -> tuple[RichText, ...]:
@@ -1293,6 +1396,33 @@ def slide_parts(ins: Insight, theme: Theme, warnings: list[str] | None = None) -
             groups.append(Part("code", code=el))
         elif isinstance(el, Quote) and _has_quote(theme):
             groups.append(Part("quote", quote=el))
+        elif isinstance(el, Columns) and (kind := _columns_kind(el, theme)) is not None:
+            part, moved = _columns_part(el, kind, theme)
+            groups.append(part)
+            if moved and picture_area:
+                if not pictures:
+                    groups.append(Part("picture"))
+                pictures.extend(moved)
+            elif moved:
+                as_text.extend(moved)
+        elif isinstance(el, Columns):
+            # no slide for columns: their text in the section's body, their pictures with
+            # the section's, as any text and pictures
+            drawn = [
+                p for c in el.columns for p in c.pictures if p.path is not None and picture_area
+            ]
+            if drawn and not pictures:
+                groups.append(Part("picture"))
+            pictures.extend(drawn)
+            as_text.append(
+                replace(
+                    el,
+                    columns=tuple(
+                        replace(c, pictures=tuple(p for p in c.pictures if p not in drawn))
+                        for c in el.columns
+                    ),
+                )
+            )
         else:
             as_text.append(el)
     items = list(_in_place(_items(ins), as_text))
@@ -1348,36 +1478,15 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
     ``slide.caption``, ``slide.table``, ``slide.code``, ``slide.quote``); empty values for
     slides that are not a section's."""
     if part is None:  # fresh lists: a template that appends to one changes no other slide
-        return {**(_NO_PART_NOTES if notes else _NO_PART), "items": [], "images": []}
+        return {
+            **(_NO_PART_NOTES if notes else _NO_PART),
+            "items": [],
+            "images": [],
+            **_columns_context(None, from_layouts, notes),
+        }
     cls: type[Rich] = PlainRich if notes else Rich
-    items: list[Rich] = []
-    for t in part.items:
-        if notes:
-            items.append(PlainRich(t))
-            continue
-        mark = ""
-        if isinstance(t, ListItem):
-            if from_layouts:  # the layout's own bullets and levels; no glyph on "1." or ☐
-                mark = item_marker(t.level, 0 if t.bullet else 2) if t.level or not t.bullet else ""
-            else:
-                mark = item_marker(t.level, 1 if t.bullet else 2)
-        elif from_layouts:  # a paragraph of prose is no list item: no layout bullet on it
-            mark = _NO_GLYPH
-        items.append(ItemRich(t, mark))
-    images: list[dict[str, Any]] = []
-    captions: list[str] = []
-    for p in part.pictures:
-        caption = p.title or p.alt
-        if caption.strip():
-            captions.append(caption)
-        images.append(
-            {
-                "alt": p.alt,
-                "title": p.title,
-                "src": p.src,
-                "caption": cls(RichText.plain_text(caption)),
-            }
-        )
+    items = _item_values(part.items, from_layouts, notes)
+    images, captions = _image_values(part.pictures, cls)
     table = None
     if part.table is not None:
         tab = part.table
@@ -1407,7 +1516,83 @@ def part_context(part: Part | None, from_layouts: bool, notes: bool = False) -> 
         "table": table,
         "code": CodeValue(part.code, plain=notes) if part.code is not None else None,
         "quote": quote,
+        **_columns_context(part.columns, from_layouts, notes),
     }
+
+
+def _item_values(items: Sequence[RichText], from_layouts: bool, notes: bool) -> list[Rich]:
+    """``slide.items`` as a template sees them: each with the marker of its list level and
+    bullet (:func:`item_marker`); plain text in notes."""
+    out: list[Rich] = []
+    for t in items:
+        if notes:
+            out.append(PlainRich(t))
+            continue
+        mark = ""
+        if isinstance(t, ListItem):
+            if from_layouts:  # the layout's own bullets and levels; no glyph on "1." or ☐
+                mark = item_marker(t.level, 0 if t.bullet else 2) if t.level or not t.bullet else ""
+            else:
+                mark = item_marker(t.level, 1 if t.bullet else 2)
+        elif from_layouts:  # a paragraph of prose is no list item: no layout bullet on it
+            mark = _NO_GLYPH
+        out.append(ItemRich(t, mark))
+    return out
+
+
+def _image_values(
+    pictures: Sequence[Picture], cls: type[Rich]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """``slide.images`` (each with ``alt``, ``title``, ``src``, ``caption``) and the
+    captions they have."""
+    images: list[dict[str, Any]] = []
+    captions: list[str] = []
+    for p in pictures:
+        caption = p.title or p.alt
+        if caption.strip():
+            captions.append(caption)
+        images.append(
+            {
+                "alt": p.alt,
+                "title": p.title,
+                "src": p.src,
+                "caption": cls(RichText.plain_text(caption)),
+            }
+        )
+    return images, captions
+
+
+def _columns_context(cols: Columns | None, from_layouts: bool, notes: bool) -> dict[str, Any]:
+    """``slide.left``, ``slide.right`` (the two columns of a ``columns`` or ``comparison``
+    slide; empty on other slides) and ``slide.columns`` (both, in order): each with
+    ``heading`` (the heading the column opens with, may be empty), ``items`` (its text, as
+    ``slide.items``), ``images`` (its pictures, as ``slide.images``; a shape whose whole
+    text is ``{{ slide.left.images }}`` is their area), ``caption`` and ``width`` (as the
+    author wrote it, e.g. ``40%``; may be empty)."""
+    cls: type[Rich] = PlainRich if notes else Rich
+    sides = list(cols.columns) if cols is not None else []
+    out: list[SlideInfo] = []
+    for k in range(len(COLUMN_SIDES)):
+        col = sides[k] if k < len(sides) else Column()
+        drawn = tuple(p for p in col.pictures if p.path is not None)
+        unplaced = tuple(p for p in col.pictures if p.path is None)
+        images, captions = _image_values(drawn, cls)
+        heading: Rich = cls(col.heading)
+        if from_layouts and not notes and col.heading:
+            # in a layout's body, a column's heading is a bold line without a bullet
+            heading = ItemRich(_bold(col.heading), _NO_GLYPH)
+        out.append(
+            SlideInfo(
+                {
+                    "heading": heading,
+                    "items": _item_values(column_items(col, unplaced), from_layouts, notes),
+                    "images": images,
+                    "caption": cls(RichText.plain_text(" · ".join(captions))),
+                    "width": col.width,
+                }
+            )
+        )
+    return {"left": out[0], "right": out[1], "columns": out[: len(sides)]}
 
 
 _NO_GLYPH = item_marker(0, 2)
@@ -1424,12 +1609,26 @@ def _place(spec: SlideSpec, proto: Prototype, part: Part) -> SlideSpec:
     placed: list[Placed] = []
     frames = list(spec.frames)
     pictures_done = table_done = False
+    sides = dict(zip(COLUMN_SIDES, part.columns.columns, strict=False)) if part.columns else {}
+    for side, col in sides.items():
+        drawn = [p for p in col.pictures if p.path is not None]
+        box = _column_box(proto, side)
+        if drawn and box is not None and not _column_area_in(proto, side):
+            # no area for the column's pictures: its box, which shows no text
+            placed += [PlacedPicture(box.shape_id, p, box.box) for p in drawn]
     for shape in proto.shapes:
         role = area_role(shape)
         if role is None:
             continue
         frames.append(Frame(shape.shape_id, ()))
-        if role == "picture" and part.pictures and not pictures_done:
+        column = next((x for x in sides if f"slide.{x}." in _squeezed(shape.template)), None)
+        if role == "picture" and column is not None:
+            placed += [
+                PlacedPicture(shape.shape_id, p, shape.box)
+                for p in sides[column].pictures
+                if p.path is not None
+            ]
+        elif role == "picture" and part.pictures and not pictures_done:
             placed += [PlacedPicture(shape.shape_id, p, shape.box) for p in part.pictures]
             pictures_done = True
         elif role == "table" and part.table is not None and not table_done:

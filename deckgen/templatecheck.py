@@ -16,12 +16,14 @@ KNOWN: dict[str, set[str]] = {
                 "fields", "notes", "paragraphs", "subsections", "kind", "level", "line"},
     "conclusion": {"heading", "body", "closing", "notes", "line"},
     "slide": {"number", "total", "index", "kind", "continued", "part", "items", "images",
-              "caption", "table", "code", "quote"},
+              "caption", "table", "code", "quote", "left", "right", "columns"},
     "meta": set(),  # anything from the front matter
 }  # fmt: skip
 ITEM_ATTRS = {"label", "text", "line", "number", "title"} | KNOWN["insight"]
 # a list item of slide.items, a picture of slide.images, a code block's lines
 ITEM_ATTRS |= {"level", "bullet", "alt", "src", "caption", "lang", "lines"}
+# a column of slide.columns
+ITEM_ATTRS |= {"heading", "items", "images", "width"}
 # what deckgen makes instead when a template has no prototype (or layout) for a kind
 INSTEAD = {
     "section": "insight slides are used",
@@ -31,6 +33,9 @@ INSTEAD = {
     "table": "tables are shown as lines of text",
     "code": "code is shown as lines of text",
     "quote": "quotes are shown as lines of text",
+    "columns": "columns are shown one after the other: their text as lines, their pictures "
+    "with the section's",
+    "comparison": "columns with headings use the columns slide",
 }
 
 

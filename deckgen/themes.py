@@ -42,13 +42,17 @@ DEFAULT_NOTES = """\
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
 {% endfor %}
-{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote') -%}
+{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote', 'columns',
+                    'comparison') -%}
 {% if insight.number %}{{ insight.number }}. {% endif %}{{ insight.title }}.
 {% if slide.part == 0 %}{% for f in insight.fields %}{{ f.label }}: {{ f.text }}
 {% endfor %}{% for p in insight.points %}{{ p }}
 {% endfor %}{% for n in insight.notes %}{{ n }}
-{% endfor %}{% endif %}{% for i in slide.images %}{% if i.alt %}Picture: {{ i.alt }}
+{% endfor %}{% endif %}
+{%- for i in slide.images %}{% if i.alt %}Picture: {{ i.alt }}
 {% endif %}{% endfor %}
+{%- for c in slide.columns|default([]) %}{% for i in c.images %}{% if i.alt %}Picture: {{ i.alt }}
+{% endif %}{% endfor %}{% endfor %}
 {%- elif slide.kind == 'section' -%}
 {% if section.number %}{{ section.number }}. {% endif %}{{ section.title }}.
 {% for p in section.paragraphs %}{{ p }}

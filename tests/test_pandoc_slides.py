@@ -25,7 +25,7 @@ from pptx import Presentation
 import deckgen
 from deckgen.api import prepare
 from deckgen.cli import cli
-from deckgen.model import BuildOptions, Picture
+from deckgen.model import BuildOptions, Columns, Picture
 from deckgen.parse import parse
 from deckgen.parse.frontmatter import title_block
 
@@ -125,6 +125,31 @@ EXPECT: dict[str, dict[str, Any]] = {
         ],
         "back": ["Notes"],
     },
+    "columns_compare": {
+        "title": "Should we move the team chat to a self-hosted server?",
+        "author": "Marta Szulc",
+        "date": "2025-03-18",
+        "slides": [
+            ("insight", "Where we are"),
+            ("insight", "The two options"),
+            ("insight", "What we recommend"),
+        ],
+    },
+    "columns_pictures": {
+        "title": "A walk through the new build pipeline",
+        "author": "Jonas Eriksen",
+        "date": "9 May 2025",
+        "slides": [
+            ("insight", "What a commit goes through"),
+            ("insight", "The tower we monitor"),
+            ("insight", "Before and after"),
+        ],
+    },
+    "columns_long": {
+        "title": "Lessons from a year of running a community garden",
+        "author": "Ana Ribeiro",
+        "slides": [("insight", "What worked and what did not")],
+    },
 }
 
 _NOTES_DIV = re.compile(r"(?ms)^:::+ *(?:notes|\{\.notes\}) *\n(.*?)^:::+ *$")
@@ -211,7 +236,7 @@ def test_builds_into_the_expected_slides(name: str) -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_outline_shows_the_slides(name: str) -> None:
     outline = _outline(name)
-    titles = [s["title"] for s in outline["slides"] if s["kind"] != "title"]
+    titles = [s["title"] for s in outline["slides"] if s["kind"] != "title" and not s["continued"]]
     expected = [t for _, t in EXPECT[name]["slides"]] + EXPECT[name].get("back", [])
     assert [re.sub(r"^\d+\. ", "", t) for t in titles] == expected
 
@@ -377,7 +402,11 @@ def test_columns_show_what_they_hold() -> None:
         '% T\n\n# Side by side\n\n:::: {.columns}\n::: {.column width="40%"}\nLeft\n:::\n'
         "::: column\nRight\n:::\n::::\n"
     )
-    assert [p.text for p in doc.insights[0].points] == ["Left", "Right"]
+    (cols,) = doc.insights[0].elements
+    assert isinstance(cols, Columns)
+    assert [[t.text for t in c.items] for c in cols.columns] == [["Left"], ["Right"]]
+    assert [c.width for c in cols.columns] == ["40%", ""]
+    assert not doc.insights[0].points  # the columns' text is theirs, not the section's
 
 
 def test_incremental_divs_and_pauses_build_as_normal_slides() -> None:

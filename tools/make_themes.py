@@ -103,6 +103,10 @@ CAPTION = "{{ slide.caption }}"
 CODE = "{{ slide.code }}"
 QUOTE_TEXT = "{{ slide.quote.text }}"
 QUOTE_BY = "{% if slide.quote.attribution %}— {{ slide.quote.attribution }}{% endif %}"
+# Two columns (pandoc's ":::: columns"): each column's heading, text and picture area
+COLUMN_HEADING = "{{{{ slide.{side}.heading }}}}"
+COLUMN_ITEMS = "{{% for t in slide.{side}.items %}}{{{{ t }}}}{{{{ '\\n' }}}}{{% endfor %}}"
+COLUMN_IMAGES = "{{{{ slide.{side}.images }}}}"
 CODE_FONT = "Courier New"  # LibreOffice maps it to metric-compatible Liberation Mono
 AGENDA_ALL = "{% for i in deck.insights %}{{ i.number }}. {{ i.title }}{{ '\\n' }}{% endfor %}"
 AGENDA_1 = (
@@ -665,7 +669,8 @@ What we will cover:
 {%- for n in insight.notes %}
 {{ n }}
 {% endfor %}
-{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote') -%}
+{%- elif slide.kind in ('picture', 'text_picture', 'table', 'code', 'quote', 'columns',
+                    'comparison') -%}
 {#- a section's pictures, table, code and quote may take several slides (slide.part 0, 1, …):
     its text and notes once, on the first; each picture's description where it is shown -#}
 {% if slide.continued %}(Continued.) {% endif -%}
@@ -681,6 +686,9 @@ What we will cover:
 {%- for i in slide.images %}{% if i.alt %}
 Picture: {{ sentence(i.alt) }}
 {% endif %}{% endfor %}
+{%- for c in slide.columns|default([]) %}{% for i in c.images %}{% if i.alt %}
+Picture: {{ sentence(i.alt) }}
+{% endif %}{% endfor %}{% endfor %}
 {%- elif slide.kind == 'insight' -%}
 {% if slide.continued %}(Continued.) {% endif -%}
 Insight{% if insight.number %} {{ insight.number }}{% endif %}: {{ sentence(insight.title) }}
@@ -773,6 +781,14 @@ HINTS = {
     "A shape without text named 'Code …' (the panel's edge) goes with an empty Code box. The "
     "small Text box above holds the section's text. Names: insight.number, insight.title, "
     "slide.items, slide.code (text, lang, lines), slide.number, slide.total, deck.footer.",
+    "columns": "Prototype of a two-column slide (pandoc's :::: columns with two ::: column): "
+    "a short lead-in (slide.items) over two columns. Each column has a text box (its heading "
+    "slide.left.heading, then its text slide.left.items; slide.right.* for the right one) over "
+    "its picture area ({{ slide.left.images }}: removed and replaced by the column's "
+    "picture(s), aspect ratio kept, centred). The text box grows down into an unused area; the "
+    "area takes the whole column when the column has no text. Names: insight.number, "
+    "insight.title, slide.items, slide.left, slide.right (each has heading, items, images, "
+    "caption, width), slide.number, slide.total, deck.footer.",
     "quote": "Prototype of a quote slide: a block quote large and in italics, its attribution "
     "under it (with a dash only when there is one), the section's other text small below. The "
     "shapes named 'Quote Mark …' have no text and go with an empty Quote box. Names: "
@@ -978,6 +994,12 @@ def design_default(d: Designer) -> None:
     d.text((qx, top + 3.3, right - qx, bottom - top - 3.3), [rest], "Text")
     _default_footer(d)
 
+    # Columns: a short lead-in, then two columns with a hairline between them.
+    d.prototype("columns", "Title Only", HINTS["columns"])
+    _default_header(d)
+    _two_columns(d, top, bottom, "accent1", DEFAULT_HAIRLINE)
+    _default_footer(d)
+
 
 def _default_header(d: Designer) -> None:
     """The content slides' head: a small teal disc with the number (gone with an empty number,
@@ -1004,6 +1026,30 @@ def _text_beside_picture(d: Designer, top: float, bottom: float) -> None:
     items = d.b(SLIDE_ITEMS, 20, line=1.05, after=8)
     d.text((M, top, col, bottom - top), [items], "Body", anchor="ctr")
     d.area((M + col + 0.3, top, CW - col - 0.3, bottom - top), IMAGES, "Picture Area")
+
+
+def _two_columns(d: Designer, top: float, bottom: float, heading: str, rule: str) -> None:
+    """The columns slide's content, alike in every theme: the lead-in over two columns with
+    a thin rule between them; in each column a text box (its heading, then its text) over
+    its picture area. The text box is low and grows down into the area when the column has
+    no picture (or its text needs more room); the area takes the whole column when the
+    column has no text. The columns start a little inside the lead-in's box so that the
+    two are not stacked (an empty lead-in leaves its room empty over both columns alike)."""
+    _lead_text(d, top)
+    y = top + 0.6
+    gutter = 0.5
+    cw = (CW - gutter) / 2
+    th = 0.9
+    d.rect((M + cw + gutter / 2 - 0.01, y + 0.1, 0.02, bottom - y - 0.1), rule, "Column Rule")
+    for k, side in enumerate(("left", "right")):
+        x = M + k * (cw + gutter)
+        paras = [
+            d.h(COLUMN_HEADING.format(side=side), 24, heading, line=1.0, after=6),
+            d.b(COLUMN_ITEMS.format(side=side), 20, line=1.05, after=8),
+        ]
+        d.text((x, y, cw, th), paras, side.title(), insets=(0, 0.06, 0, 0.04))
+        d.area((x, y + th, cw, bottom - y - th), COLUMN_IMAGES.format(side=side),
+               f"{side.title()} Picture")  # fmt: skip
 
 
 def _lead_text(d: Designer, top: float) -> None:
@@ -1189,6 +1235,11 @@ def design_dark(d: Designer) -> None:
     _number(d, M, side - M - 0.4, color="accent1", align="l", bold=True)
     d.drop_unused_placeholders(("title",))
 
+    d.prototype("columns", "Title Only", HINTS["columns"])
+    _dark_band(d)
+    _two_columns(d, top, bottom, "accent2", "bg2")
+    _dark_band_footer(d)
+
 
 def _dark_sidebar(d: Designer, side: float) -> None:
     """The bullets slide's sidebar: the giant amber number over an amber rule and the title."""
@@ -1371,6 +1422,11 @@ def design_bold(d: Designer) -> None:
     d.text((qx, top + 2.85, right - qx, 0.5), [by], "Attribution")
     rest = d.b(SLIDE_ITEMS, 18, "tx2", line=1.05, after=4)
     d.text((qx, top + 3.45, right - qx, bottom - top - 3.45), [rest], "Text")
+    _bold_footer(d)
+
+    d.prototype("columns", "Title Only", HINTS["columns"])
+    _bold_header(d)
+    _two_columns(d, top, bottom, "accent1", "accent2")
     _bold_footer(d)
 
 

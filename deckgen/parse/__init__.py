@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from deckgen.errors import SourceError, where
 from deckgen.model import Document, Element, Insight, Picture, RichText, Span
-from deckgen.parse import outline, quotes, sections
+from deckgen.parse import columns, outline, quotes, sections
 from deckgen.parse import slides as slide_show
 from deckgen.parse.assemble import (
     Unit,
@@ -38,7 +38,7 @@ from deckgen.parse.assemble import (
     short_title,
     units,
 )
-from deckgen.parse.blocks import Line, Walker, markdown
+from deckgen.parse.blocks import Line, Walker, markdown, nest_divs
 from deckgen.parse.classify import CONCLUSION_NAMES, NOTES_LABELS, classify
 from deckgen.parse.elements import element_text
 from deckgen.parse.frontmatter import front_matter, meta_text, title_block
@@ -102,9 +102,10 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
 
         marp_why = says_marp(meta, body)
     try:
+        divs = ":::" in body
         tokens = markdown(
-            divs=":::" in body, attrs="{" in body, footnotes="[^" in body or "^[" in body
-        ).parse(body)
+            divs=divs, attrs="{" in body, footnotes="[^" in body or "^[" in body
+        ).parse(nest_divs(body) if divs else body)
     except RecursionError:
         raise SourceError(
             "the document is nested too deeply to read", path=source,
@@ -118,7 +119,7 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
         classify(ln)
         for shown in ln.fallback:
             classify(shown)  # an element's text, for the conclusion; a quote's lines
-    lines = quotes.settle(walker.lines)
+    lines = columns.settle(quotes.settle(walker.lines))
 
     fm_title = meta_text(meta.get("title"))
     fm_title = fm_title.strip() if fm_title and fm_title.strip() else None

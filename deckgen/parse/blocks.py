@@ -51,6 +51,7 @@ _IMAGE_SIZE = re.compile(r"\d+(?:x\d+)?")
 # columns
 SLIDE_DIVS = frozenset(("notes", "incremental", "nonincremental", "columns", "column"))
 _DIV_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*$")
+_DIV_WIDTH = re.compile(r"""\bwidth\s*=\s*["']?([^"'\s}]+)""")
 _PAUSE = ". . ."
 # ``{width=50%}``, ``{width=2.5in}``: pandoc needs no quotes around a value, the attrs
 # plugin's syntax does for any but letters, digits, ``_``, ``:`` and ``-`` (``%`` even
@@ -81,6 +82,9 @@ class Line:
     """For places that show no elements (the conclusion): an element's text as lines, or a
     text line that had a picture in it as it was shown then (the alt text in place)."""
     chars: int = 0  # an element's size in characters, as the outline weighs sections
+    columns: list[tuple[str, list[Line]]] = field(default_factory=list)
+    """Kind ``columns`` (pandoc's ``:::: columns``): each column's width as written and its
+    lines; :func:`deckgen.parse.columns.settle` makes the line a Columns element."""
     # set by classify
     role: str = "plain"  # plain | start | conclusion | label | notes | bold
     start_number: int | None = None
@@ -342,6 +346,10 @@ class Walker:
         closed = m[1] < len(self.src) and bool(_DIV_FENCE.match(self.src[m[1]]))
         if closed:
             self.cover([m[1], m[1] + 1])
+        if name == "columns" and closed and not self.inside and not self.lists:
+            j = _closing(tokens, i, "container_div_close")
+            if j is not None and self.columns(tokens, i, j):
+                return j
         j = _closing(tokens, i, "container_div_close") if name == "notes" and closed else None
         if j is None:
             return i  # its content is walked as it comes (an unclosed notes div too: text)
@@ -361,6 +369,55 @@ class Walker:
             self.next_id += 1
             self.lines.append(self.make("text", [], m[0] + 1, block=self.next_id, notes=notes))
         return j
+
+    def columns(self, tokens: list[Token], i: int, j: int) -> bool:
+        """pandoc's ``:::: columns`` (``tokens[i]``, closed by ``tokens[j]``) with two or
+        more ``::: column`` divs in it: one ``columns`` line holding each column's lines (its
+        ``fallback``: them all as text, for places that show no columns). Anything in the
+        columns div outside a column is walked as it comes. False (nothing taken): fewer than
+        two columns, whose content is then walked as it comes, as any div's."""
+        level = tokens[i].level
+        found: list[tuple[int, int]] = []
+        k = i + 1
+        while k < j:
+            tok = tokens[k]
+            if (
+                tok.type == "container_div_open"
+                and tok.level == level + 1
+                and div_name(tok.info) == "column"
+            ):
+                end = _closing(tokens, k, "container_div_close")
+                if end is None or end > j:
+                    return False
+                found.append((k, end))
+                k = end + 1
+            else:
+                k += 1
+        if len(found) < 2:
+            return False
+        start = (tokens[i].map or [0, 0])[0] + 1
+        cols: list[tuple[str, list[Line]]] = []
+        prev = i + 1
+        for a, end in found:
+            self.walk(tokens[prev:a])
+            t = tokens[a]
+            self.divs.append("column")
+            m = t.map or [0, 0]
+            self.cover([m[0], m[0] + 1])
+            if m[1] < len(self.src) and _DIV_FENCE.match(self.src[m[1]]):
+                self.cover([m[1], m[1] + 1])
+            at = len(self.lines)
+            self.walk(tokens[a + 1 : end])
+            taken = self.lines[at:]
+            del self.lines[at:]
+            width = _DIV_WIDTH.search(t.info)
+            cols.append((width.group(1) if width else "", taken))
+            prev = end + 1
+        self.walk(tokens[prev:j])
+        self.pending = None
+        fallback = [x for _, taken in cols for ln in taken for x in _as_text(ln)]
+        self.lines.append(self.make("columns", [], start, columns=cols, fallback=fallback))
+        return True
 
     def quote(self, t: Token, inner: list[Token]) -> None:
         """A block quote of paragraphs: one ``quote`` line holding its lines as the walker
@@ -555,6 +612,65 @@ def _caption(t: Token) -> None:
     if first is not None and first.type == "text" and first.content.startswith(":"):
         first.content = first.content[1:].lstrip()
         t.content = t.content[1:].lstrip()
+
+
+def _as_text(ln: Line) -> list[Line]:
+    """A line as the text it shows where no element is drawn (an element's, a quote's or a
+    column layout's text lines; a line that had a picture, with its alt text in place)."""
+    if ln.kind == "element":
+        return ln.fallback
+    if ln.kind in ("quote", "columns") or ln.fallback:
+        return [x for f in ln.fallback for x in _as_text(f)]
+    return [ln]
+
+
+_FENCE_OPEN = re.compile(r"^( {0,3})(:{3,})([ \t]*\S.*)$")
+_FENCE_CLOSE = re.compile(r"^( {0,3})(:{3,})([ \t]*)$")
+_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def nest_divs(text: str) -> str:
+    """Fenced divs nested as pandoc nests them: an opening fence has a name or attributes
+    and a bare fence closes the innermost open div, whatever the number of colons. The
+    container plugin's closing fence closes the div whose fence is not longer than it, so a
+    ``::: notes`` inside a ``::: column`` would end the column at the notes' close; each
+    div's fences here get more colons than any div inside it (lines keep their places;
+    fences in code blocks are left alone)."""
+    lines = text.split("\n")
+    stack: list[tuple[int, list[int]]] = []  # (opening line, counts of the divs inside)
+    counts: dict[int, tuple[int, int]] = {}  # opening line → (closing line, colons)
+    code = ""
+    for k, raw in enumerate(lines):
+        fence = _CODE_FENCE.match(raw)
+        if code:
+            if fence and fence.group(1)[0] == code[0] and len(fence.group(1)) >= len(code):
+                code = ""
+            continue
+        if fence:
+            code = fence.group(1)
+            continue
+        m = _FENCE_OPEN.match(raw)
+        if m and not m.group(3).strip().startswith(":"):
+            stack.append((k, []))
+            continue
+        if _FENCE_CLOSE.match(raw) and stack:
+            start, inner = stack.pop()
+            own = len(_FENCE_OPEN.match(lines[start]).group(2))  # type: ignore[union-attr]
+            n = max(own, max(inner, default=0) + 1)
+            counts[start] = (k, n)
+            if stack:
+                stack[-1][1].append(n)
+    if all(len(_FENCE_OPEN.match(lines[a]).group(2)) == n  # type: ignore[union-attr]
+           and len(lines[b].strip()) == n for a, (b, n) in counts.items()):  # fmt: skip
+        return text
+    for a, (b, n) in counts.items():
+        m = _FENCE_OPEN.match(lines[a])
+        assert m is not None
+        lines[a] = m.group(1) + ":" * n + m.group(3)
+        c = _FENCE_CLOSE.match(lines[b])
+        assert c is not None
+        lines[b] = c.group(1) + ":" * n + c.group(3)
+    return "\n".join(lines)
 
 
 def div_name(info: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
-from deckgen.model import Code, Element, Picture, Table
+from deckgen.model import Code, Columns, Element, Picture, Table
 
 # GitHub's and Obsidian's callouts: "> [!NOTE]", "> [!tip]- Title"
 _CALLOUT = re.compile(r"^\s*\[![A-Za-z][\w-]*\][+-]?")
@@ -154,6 +154,13 @@ def element_text(el: Element) -> str:
         return " ".join(c.text for c in cells if c.text)
     if isinstance(el, Code):
         return el.text
+    if isinstance(el, Columns):
+        words = []
+        for c in el.columns:
+            words += [c.heading.text] if c.heading else []
+            words += [t.text for t in c.items]
+            words += [element_text(p) for p in c.pictures]
+        return "\n".join(w for w in words if w)
     parts = [p.text for p in el.text]
     if el.attribution is not None:
         parts.append(el.attribution.text)

@@ -26,7 +26,10 @@ placeholders — their types (``title``, ``ctrTitle``, ``subTitle``, ``body``, `
 - ``text_picture``: a layout with a title and two boxes side by side of about the same size
   ("Two Content"; "Comparison", whose headers stay empty), fewer extra placeholders first;
   else the content layout;
-- ``table``, ``code``, ``quote``: the content layout.
+- ``table``, ``code``, ``quote``: the content layout;
+- ``columns``: two text boxes side by side ("Two Content"), fewer extra placeholders
+  first; ``comparison`` (columns with headings): two text boxes side by side with a header
+  box over each ("Comparison"); none: the kind is not there (plan falls back).
 
 The element kinds also say which placeholder is what (:func:`places`): the *area* (where
 the writer draws a picture or a table: a ``pic`` placeholder, the right of two boxes side by
@@ -61,8 +64,13 @@ if TYPE_CHECKING:
 KINDS = LAYOUT_KINDS
 """The kinds a corporate template supplies (``closing`` needs a prototype slide)."""
 CONTENT_KINDS = ("agenda", "insight", "bullets", "conclusion")
-ELEMENT_KINDS = ("picture", "text_picture", "table", "code", "quote")
-"""Kinds whose placeholders are assigned by :func:`places` (an area and a text box)."""
+ELEMENT_KINDS = ("picture", "text_picture", "table", "code", "quote", "columns", "comparison")
+"""Kinds whose placeholders are assigned by :func:`places` (an area and a text box) or,
+for two columns, by :func:`column_places`."""
+COLUMN_KINDS = ("columns", "comparison")
+"""Two columns side by side (pandoc's ``:::: columns``); ``comparison`` with a header over
+each. A template without a layout for them has no such kind: plan shows the columns'
+content as a section's text and pictures."""
 AREA_KINDS = ("picture", "text_picture", "table")
 """Kinds with an area: a placeholder the writer replaces by a picture or a table."""
 TEXT_TYPES = ("body", "obj")
@@ -360,6 +368,9 @@ class Choice:
     text: Box | None = None
     """The element kinds' text box (:func:`places`); None: the slide has none (plan puts
     the text elsewhere)."""
+    boxes: tuple[tuple[str, Box], ...] = ()
+    """The column kinds' boxes (:func:`column_places`): ``left``, ``right`` and a
+    comparison layout's ``left_heading``, ``right_heading``."""
 
     @property
     def layout(self) -> SlideLayout:
@@ -545,6 +556,78 @@ def _two(infos: list[LayoutInfo]) -> tuple[LayoutInfo, str] | None:
     return best, f"two boxes side by side ({a.size()}, {b.size()}){empty}{note}"
 
 
+def _text_pair(info: LayoutInfo) -> tuple[Box, Box] | None:
+    """Two text boxes side by side, left first: the pair with the largest smaller box."""
+    texts = info.texts
+    best: tuple[Box, Box] | None = None
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if not a.beside(b):
+                continue
+            if best is None or min(a.area, b.area) > min(best[0].area, best[1].area):
+                best = tuple(sorted((a, b), key=lambda x: (x.box[0], x.idx)))  # type: ignore[assignment]
+    return best
+
+
+def _header(info: LayoutInfo, box: Box, used: tuple[Box, ...]) -> Box | None:
+    """A text box right over ``box`` (a comparison layout's header): above it (within a
+    quarter inch), over most of its width, lower than it."""
+    x, y, w, h = box.box
+    found = []
+    for b in info.texts:
+        if b in used:
+            continue
+        bx, by, bw, bh = b.box
+        shared = min(x + w, bx + bw) - max(x, bx)
+        above = by + bh <= y + EMU_PER_IN // 4 and y - (by + bh) <= EMU_PER_IN and bh < h
+        if above and shared >= 0.5 * min(w, bw) > 0:
+            found.append((y - (by + bh), b.idx, b))
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
+def column_places(kind: str, info: LayoutInfo) -> tuple[tuple[str, Box], ...]:
+    """The boxes of a column kind on ``info``: ``left`` and ``right`` (two text boxes side
+    by side) and, for ``comparison``, the ``left_heading`` and ``right_heading`` over them;
+    empty when the layout has no such boxes."""
+    pair = _text_pair(info)
+    if pair is None:
+        return ()
+    left, right = pair
+    out: list[tuple[str, Box]] = [("left", left), ("right", right)]
+    if kind == "comparison":
+        lh = _header(info, left, pair)
+        rh = _header(info, right, (*pair, *((lh,) if lh else ())))
+        if lh is None or rh is None:
+            return ()
+        out += [("left_heading", lh), ("right_heading", rh)]
+    return tuple(out)
+
+
+def _columns(infos: list[LayoutInfo], kind: str) -> tuple[LayoutInfo, str] | None:
+    """A layout for two columns: two text boxes side by side (and, for ``comparison``, a
+    header over each), fewer extra placeholders first, then the larger pair."""
+    fit = [(i, got) for i in infos if i.usable and (got := column_places(kind, i))]
+    if not fit:
+        return None
+    boxes = {i.index: got for i, got in fit}
+    largest = max(got[0][1].area + got[1][1].area for got in boxes.values())
+
+    def key(i: LayoutInfo) -> tuple[object, ...]:
+        got = boxes[i.index]
+        size = got[0][1].area + got[1][1].area
+        return (i.others(*(b for _, b in got)), (0, 0) if size >= TIE * largest else (1, -size))
+
+    best, note = _rank([i for i, _ in fit], key, "two")
+    named = dict(boxes[best.index])
+    extra = best.others(*named.values())
+    empty = f", {extra} other placeholder{'s' * (extra != 1)} left empty" if extra else ""
+    heads = " with a header over each" if kind == "comparison" else ""
+    return best, (
+        f"two text boxes side by side ({named['left'].size()}, {named['right'].size()}){heads}"
+        f"{empty}{note}"
+    )
+
+
 def _caption(info: LayoutInfo, area: Box) -> Box | None:
     """The text box for a picture's caption: the largest text box that is not ``area``."""
     return next((b for b in info.texts if b != area), None)
@@ -610,6 +693,10 @@ _WHAT = {
 
 def _with_places(choice: Choice) -> Choice:
     """An element kind's choice with its area and text box, the reason saying which."""
+    if choice.kind in COLUMN_KINDS:
+        boxes = column_places(choice.kind, choice.info)
+        where = ", ".join(f"{role.replace('_', ' ')} in the {b.describe()}" for role, b in boxes)
+        return replace(choice, boxes=boxes, reason=f"{choice.reason}; {where or 'no columns'}")
     if choice.kind not in ELEMENT_KINDS:
         return choice
     area, text = places(choice.kind, choice.info)
@@ -690,9 +777,13 @@ def choose(
         )
     for kind in ("table", "code", "quote"):
         out[kind] = Choice(kind, content, "the content layout")
+    for kind in COLUMN_KINDS:
+        cols = _columns(infos, kind)
+        if cols is not None:
+            out[kind] = Choice(kind, *cols)
     for kind, name in (pins or {}).items():
         out[kind] = _pinned(infos, kind, name, out, where)
-    return {kind: _with_places(out[kind]) for kind in KINDS}
+    return {kind: _with_places(out[kind]) for kind in KINDS if kind in out}
 
 
 def _pinned(

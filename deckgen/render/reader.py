@@ -380,6 +380,34 @@ LAYOUT_DEFAULTS.update(
         },
     }
 )
+# two columns (pandoc's ``:::: columns``): "left" and "right" are the two boxes side by side
+# (:func:`layouts.column_places`), "left_heading"/"right_heading" a comparison layout's
+# headers over them; without headers a column's heading is its box's first line
+_COLUMN_TEXT = {
+    side: (
+        f"{{% if slide.{side}.heading %}}{{{{ slide.{side}.heading }}}}{{% endif %}}",
+        f"{{% for t in slide.{side}.items %}}",
+        "{{ t }}",
+        "{% endfor %}",
+    )
+    for side in ("left", "right")
+}
+LAYOUT_DEFAULTS.update(
+    {
+        "columns": {
+            "title": (_numbered_title("insight"),),
+            "left": _COLUMN_TEXT["left"],
+            "right": _COLUMN_TEXT["right"],
+        },
+        "comparison": {
+            "title": (_numbered_title("insight"),),
+            "left_heading": ("{{ slide.left.heading }}",),
+            "left": _COLUMN_TEXT["left"][1:],
+            "right_heading": ("{{ slide.right.heading }}",),
+            "right": _COLUMN_TEXT["right"][1:],
+        },
+    }
+)
 # the template's slide-number, footer and date placeholders, on every slide but the title
 CHROME_TEMPLATES: dict[str, tuple[str, ...]] = {
     "sldNum": ("{{ slide.number }}",),
@@ -445,7 +473,15 @@ def _prototypes_from_layouts(
     protos: dict[str, Prototype] = {}
     textless: dict[tuple[str, bool], list[str]] = {}  # (layout, has a title) → kinds
     for kind, templates in LAYOUT_DEFAULTS.items():
-        choice = choices[kind]
+        choice = choices.get(kind)
+        if choice is None:
+            continue  # no layout for it (two columns side by side): plan shows it otherwise
+        if kind in _layouts.COLUMN_KINDS and not choice.boxes:
+            warnings.append(
+                f"{where}: layout {choice.name!r} has no two text boxes side by side for "
+                f"{kind} slides; their columns are shown one after the other"
+            )
+            continue
         slide = layout_slide(prs, choice)
         ctx = _SlideStyles(prs, slide)
         if kind in _layouts.ELEMENT_KINDS:
@@ -540,6 +576,7 @@ def _assign_places(
     out: dict[int, tuple[str, tuple[str, ...]]] = {}
     area = choice.area.idx if choice.area is not None else None
     text = choice.text.idx if choice.text is not None else None
+    named = {box.idx: role for role, box in choice.boxes}
     for sp in X.iter_sp(slide.shapes._spTree):
         ph, sid = X.ph_of(sp), X.sp_id(sp)
         if ph is None or sid is None or sp.find(X.P_TXBODY) is None:
@@ -550,6 +587,8 @@ def _assign_places(
                 out[sid] = ("title", templates["title"])
         elif t in CHROME_TEMPLATES:
             out[sid] = ("chrome", CHROME_TEMPLATES[t])
+        elif named.get(idx) in templates:
+            out[sid] = ("body", templates[named[idx]])
         elif idx == area and "area" in templates:
             out[sid] = ("area", templates["area"])
         elif idx == text and "body" in templates:
@@ -742,11 +781,21 @@ def _body_props(chain: list[etree._Element]) -> tuple[tuple[int, int, int, int],
 
 _CHROME_ROOTS = ("slide",)
 _CHROME_NAMES = {"deck.footer", "deck.title"}
-_SLIDE_CONTENT = ("items", "images", "caption", "table", "code", "quote")
+_SLIDE_CONTENT = (
+    "items", "images", "caption", "table", "code", "quote", "left", "right", "columns",
+)  # fmt: skip
 """What ``slide`` holds of the section (plan's part of it): content, not chrome."""
-AREA_TEMPLATES = {"slide.images": "picture", "slide.table": "table"}
-"""An area shape's whole text (the tag's name) and its role."""
-_AREA = re.compile(r"\{\{-?\s*(slide\s*\.\s*(?:images|table))\s*-?\}\}")
+AREA_TEMPLATES = {
+    "slide.images": "picture",
+    "slide.table": "table",
+    "slide.left.images": "picture",
+    "slide.right.images": "picture",
+}
+"""An area shape's whole text (the tag's name) and its role (``slide.left.images``: the
+pictures of a ``columns`` slide's left column)."""
+_AREA = re.compile(
+    r"\{\{-?\s*(slide\s*\.\s*(?:images|table|(?:left|right)\s*\.\s*images))\s*-?\}\}"
+)
 
 
 def role_for(template: str, is_title: bool) -> str:
