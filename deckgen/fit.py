@@ -966,27 +966,28 @@ _WIDTH = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(%|px|in|cm|mm|pt)?\s*$", re.IG
 _UNIT_EMU = {"px": PIXEL_EMU, "in": 914400, "cm": 360000, "mm": 36000, "pt": EMU_PER_PT}
 
 
-def _asked_width(width: str, area_width: int) -> float | None:
+def _asked_width(width: str, page_width: int) -> float | None:
     """The width in EMU the author asked for (pandoc's ``{width=50%}``, ``3in``, ``300px``
-    or ``300``: pixels), a percentage being of the area's width; None when none (or one
-    that does not parse)."""
+    or ``300``: pixels), a percentage being of the slide's width (as pandoc's is of the
+    page's: ``50%`` is half the slide, not half a picture area that is itself half the
+    slide); None when none (or one that does not parse). Its cell caps it."""
     m = _WIDTH.match(width) if width else None
     if m is None:
         return None
     value, unit = float(m.group(1)), (m.group(2) or "px").lower()
     if value <= 0:
         return None
-    return value / 100 * area_width if unit == "%" else value * _UNIT_EMU[unit]
+    return value / 100 * page_width if unit == "%" else value * _UNIT_EMU[unit]
 
 
-def _in_cell(pic: Picture, area_width: int, cw: float, ch: float) -> tuple[float, float]:
+def _in_cell(pic: Picture, page_width: int, cw: float, ch: float) -> tuple[float, float]:
     """The size a picture is drawn at in a cell ``cw`` × ``ch`` (EMU): its aspect kept, as
     large as the cell allows up to :data:`MAX_UPSCALE` times its natural size or the width
     asked for. A picture without pixels (not read) takes the cell."""
     if not pic.pixels or min(pic.pixels) <= 0:
         return cw, ch
     pw, ph = pic.pixels
-    asked = _asked_width(pic.width, area_width)
+    asked = _asked_width(pic.width, page_width)
     most = asked if asked is not None else pw * PIXEL_EMU * MAX_UPSCALE
     w = min(cw, ch * pw / ph, most)
     return w, w * ph / pw
@@ -1002,7 +1003,7 @@ def _grids(n: int) -> list[tuple[int, int]]:
     return out
 
 
-def _place_pictures(group: Sequence[PlacedPicture]) -> list[PlacedPicture]:
+def _place_pictures(group: Sequence[PlacedPicture], page_width: int) -> list[PlacedPicture]:
     """The pictures sharing one area, each given its ``box``: in the grid that makes the
     smallest picture largest (then the pictures together), the last row centred when it
     is short (3 → a row or 2 + 1), the grid drawn together with :data:`PICTURE_GAP`
@@ -1016,7 +1017,7 @@ def _place_pictures(group: Sequence[PlacedPicture]) -> list[PlacedPicture]:
         ch = (ah - (rows - 1) * PICTURE_GAP) / rows
         if cw <= 0 or ch <= 0:
             continue
-        sizes = [_in_cell(p.picture, aw, cw, ch) for p in group]
+        sizes = [_in_cell(p.picture, page_width, cw, ch) for p in group]
         areas = [w * h for w, h in sizes]
         score = (min(areas), sum(areas))
         if best is None or score > best:
@@ -1221,7 +1222,7 @@ def _place_elements(
             groups.setdefault((el.shape_id, el.area), []).append((i, el))
     placed: dict[int, Placed] = {}
     for members in groups.values():
-        boxed = _place_pictures([pic for _, pic in members])
+        boxed = _place_pictures([pic for _, pic in members], theme.slide_width)
         for (i, _), pic in zip(members, boxed, strict=True):
             placed[i] = pic
     per_slide: list[list[Placed]] = [[]]

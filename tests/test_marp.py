@@ -200,6 +200,18 @@ def test_background_covers_its_slide_unstretched(name: str, tmp_path: Path) -> N
         h = img.height * (1 - crop["t"] - crop["b"])
         assert abs(w / h - page) / page < 0.01, (title, w / h, page)
         assert blip.find("a:stretch/a:fillRect", NS) is not None
+        # behind every shape, a veil of the slide's own background colour keeps the theme's
+        # text legible on the picture (the picture shows through it)
+        veil = slide.shapes[0]
+        assert veil.name == "Background Veil"
+        assert (veil.left, veil.top, veil.width, veil.height) == (
+            0,
+            0,
+            prs.slide_width,
+            prs.slide_height,
+        )
+        alpha = veil._element.find(".//a:solidFill/*/a:alpha", NS)
+        assert alpha is not None and 20_000 <= int(alpha.get("val")) <= 70_000
         # the background is not also a picture on the slide
         assert not [s for s in slide.shapes if s.shape_type == 13 and "harbour" in s.name]
         found[title] = part.blob

@@ -297,15 +297,52 @@ def background_xml(m: Markup, rid: str, crop: tuple[int, int]) -> bytes:
 
 
 _CSLD = re.compile(rb"(<(?:\w+:)?cSld\b[^>]*>)(\s*<(?:\w+:)?bg\b.*?</(?:\w+:)?bg>)?", re.S)
+_FILL = re.compile(rb"<(\w+:)?solidFill>.*?</(\w+:)?solidFill>", re.S)
+_GROUP_PROPS = re.compile(rb"</(?:\w+:)?grpSpPr>|<(?:\w+:)?grpSpPr\s*/>")
+VEIL = 45_000
+"""How opaque the veil over a background picture is (thousandths of a percent)."""
 
 
-def with_background(blob: bytes, bg: bytes) -> bytes:
+_COLOR_EMPTY = re.compile(r"(<((?:\w+:)?(?:schemeClr|srgbClr|sysClr|prstClr))\b[^>]*?)\s*/>")
+_COLOR_END = re.compile(r"</(?:\w+:)?(?:schemeClr|srgbClr|sysClr|prstClr)>")
+
+
+def _with_alpha(fill: str, alpha: str) -> str:
+    """A ``solidFill`` with ``alpha`` added to its colour, or empty if it has none."""
+    out, n = _COLOR_EMPTY.subn(lambda c: f"{c.group(1)}>{alpha}</{c.group(2)}>", fill, count=1)
+    if not n:
+        out, n = _COLOR_END.subn(lambda c: alpha + c.group(0), fill, count=1)
+    return out if n else ""
+
+
+def with_background(blob: bytes, bg: bytes, m: Markup, sid: int, size: tuple[int, int]) -> bytes:
     """A slide part's bytes with ``bg`` as its background (the prototype's own, if it has
-    one, replaced): the first child of ``p:cSld``."""
-    m = _CSLD.search(blob)
-    if m is None:
+    one, replaced: the first child of ``p:cSld``), and over it, behind every shape, a veil
+    of the slide's own background colour (the prototype's solid fill, else ``bg1``) at
+    :data:`VEIL`, so that text coloured for that background stays legible on a photo."""
+    found = _CSLD.search(blob)
+    if found is None:
         return blob
-    return blob[: m.end(1)] + bg + blob[m.end() :]
+    names, decls = m.prefixes()
+    p, a = names["p"], names["a"]
+    alpha = f'<{a}:alpha val="{VEIL}"/>'
+    own = _FILL.search(found.group(2) or b"")
+    fill = _with_alpha(own.group(0).decode(), alpha) if own is not None else ""
+    if not fill:
+        fill = f'<{a}:solidFill><{a}:schemeClr val="bg1">{alpha}</{a}:schemeClr></{a}:solidFill>'
+    w, h = size
+    veil = (
+        f'<{p}:sp{decls}><{p}:nvSpPr><{p}:cNvPr id="{sid}" name="Background Veil"/>'
+        f"<{p}:cNvSpPr/><{p}:nvPr/></{p}:nvSpPr><{p}:spPr>"
+        f'<{a}:xfrm><{a}:off x="0" y="0"/><{a}:ext cx="{w}" cy="{h}"/></{a}:xfrm>'
+        f'<{a}:prstGeom prst="rect"><{a}:avLst/></{a}:prstGeom>{fill}<{a}:ln><{a}:noFill/>'
+        f"</{a}:ln></{p}:spPr></{p}:sp>"
+    ).encode()
+    out = blob[: found.end(1)] + bg + blob[found.end() :]
+    group = _GROUP_PROPS.search(out, found.end(1) + len(bg))
+    if group is None:
+        return out
+    return out[: group.end()] + veil + out[group.end() :]
 
 
 def cell_rpr(

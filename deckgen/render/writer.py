@@ -347,7 +347,9 @@ class _Writer:
             rels.append(rel_xml(rid, RT_IMAGE, relative_ref(part, SLIDES_DIR)))
             theme = self.deck.theme
             crop = cover_crop(bg.pixels, (theme.slide_width, theme.slide_height))
-            blob = M.with_background(blob, M.background_xml(recipe.markup, rid, crop))
+            size = (theme.slide_width, theme.slide_height)
+            bg_xml = M.background_xml(recipe.markup, rid, crop)
+            blob = M.with_background(blob, bg_xml, recipe.markup, recipe.next_id + 4096, size)
         return blob
 
     def _no_shape(self, spec: SlideSpec, number: int, sid: int) -> TemplateError:
