@@ -257,6 +257,10 @@ def build(
 ) -> None:
     """Build a deck from SOURCE (a Markdown summary; '-' reads stdin; default content.md).
 
+    Slide Markdown written for pandoc (a '% Title' block, '::: notes', '---' breaks,
+    --slide-level) or Marp ('marp: true') keeps the slides its author cut; 'deckgen outline'
+    shows how a document was read and why.
+
     Several SOURCEs (or a quoted glob such as 'talks/*.md') build in parallel, one deck
     each, into OUTDIR (-d) or next to each source; a failing source does not stop the
     others, and the exit code is 1 if any failed.
