@@ -389,3 +389,17 @@ def test_a_missing_background_keeps_the_slide_and_warns(tmp_path: Path) -> None:
     roots = _slide_xml(result.output)
     assert len(roots) == 2 and all(r.find("p:cSld/p:bg/p:bgPr/a:blipFill", NS) is None
                                    for r in roots)  # fmt: skip
+
+
+def test_a_first_slide_with_content_is_a_slide_and_titles_the_deck() -> None:
+    src = (
+        "---\nmarp: true\n---\n\n# Retro, sprint 14\n\n- Deploys went well\n- Flaky tests\n\n"
+        "## Actions\n\nFix the flaky suite.\n\n---\n\n# Next\n\nPlan on Monday.\n"
+    )
+    doc = parse(src)
+    assert doc.title.text == "Retro, sprint 14"
+    assert [i.title.text for i in doc.insights] == ["Retro, sprint 14", "Next"]
+    assert [t.text for t in doc.insights[0].items] == [
+        "Deploys went well", "Flaky tests", "Actions", "Fix the flaky suite."
+    ]  # fmt: skip
+    assert not any("no title found" in w for w in doc.warnings)

@@ -243,6 +243,8 @@ def _document(
             if k is not None:
                 body[k] = _blank(lines[k])
         marp_author = reading.author
+        if reading.titled_by is not None:
+            titled_by = lines[reading.titled_by]
         show = None  # (not a pandoc slide show)
     elif show is not None:
         why = slide_show.slideshow(

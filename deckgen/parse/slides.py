@@ -311,9 +311,10 @@ def cut(
 
 # --------------------------------------------------------------------------- Marp
 
-MARP_TITLE_LINES = 3
+MARP_TITLE_LINES = 2
 """A Marp deck's first slide is its title slide when it holds a heading and at most this
-many short lines more (a subtitle, the speaker, a date), no list and no table."""
+many short lines more (a subtitle, then the speaker or a date; one more on a ``lead``
+slide), no list, no table and no heading but the subtitle."""
 
 
 def _picture_line(ln: Line) -> bool:
@@ -365,7 +366,9 @@ class _Piece:
         self.start, self.end, self.lo, self.hi = start, end, lo, hi
 
 
-def marp_title(lines: Sequence[Line], piece: _Piece) -> tuple[int, list[int]] | None:
+def marp_title(
+    lines: Sequence[Line], piece: _Piece, lead: bool = False
+) -> tuple[int, list[int]] | None:
     """A Marp deck's first slide as its title slide: (its heading's index, the indices of
     the short lines under it), when it is a heading and a few short lines, nothing else
     but pictures."""
@@ -374,12 +377,14 @@ def marp_title(lines: Sequence[Line], piece: _Piece) -> tuple[int, list[int]] | 
     if not words or lines[words[0]].kind != "heading":
         return None
     rest = words[1:]
-    if len(rest) > MARP_TITLE_LINES:
+    if len(rest) > MARP_TITLE_LINES + lead:
         return None
-    for i in rest:
+    for k, i in enumerate(rest):
         ln = lines[i]
         if ln.element is not None or ln.bullet or ln.number is not None:
             return None
+        if k and ln.kind == "heading":
+            return None  # a slide with sections of its own
         if ln.kind not in ("text", "heading", "html") or len(ln.text.split()) > TITLE_LINE_WORDS:
             return None
     return words[0], rest
@@ -428,6 +433,8 @@ class MarpReading:
     author: int | None = None
     """Index of a short line under the title, as the speaker's name (when no author is
     given)."""
+    titled_by: int | None = None
+    """Without a title slide or a title: the heading of the first slide, the deck's title."""
     meta: dict[str, Any] = field(default_factory=dict)
     numbers: bool = False
 
@@ -480,7 +487,7 @@ def marp_read(
 
     reading = MarpReading(Cut([], 0), meta=out_meta, numbers=numbers)
     first = 0
-    found = marp_title(lines, pieces[0]) if pieces else None
+    found = marp_title(lines, pieces[0], leads[0]) if pieces else None
     if found is not None:
         head, rest = found
         top = min((lines[h.index].level for h in heads), default=lines[head].level)
@@ -494,5 +501,7 @@ def marp_read(
                 reading.author = rest[1]
             first = 1
     slides = marp_slides(lines, heads, pieces[first:], leads[first:], why)
+    if not first and fm_title is None and slides and slides[0].head is not None:
+        reading.titled_by = slides[0].head.index  # no title slide: the first slide's title
     reading.cut = Cut(slides, pieces[0].end if first else 0)
     return reading
