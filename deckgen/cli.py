@@ -7,6 +7,7 @@ Heavy modules (python-pptx, markdown-it, Jinja2) are imported inside the command
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -73,6 +74,10 @@ def _debug(ctx: click.Context) -> bool:
 
 
 DEFAULT_SOURCE = "content.md"
+
+_ENDS_WITH_COMMAND = False
+"""Set by :func:`main`: the process ends when its command does (unlike a caller's
+``CliRunner``, or a program that calls :data:`cli` and goes on)."""
 
 
 def _source_or_default(source: str | None, command: str) -> str:
@@ -295,6 +300,11 @@ def build(
             path=default_output(source),
             hint=f"pass -o {default_output(source)} to replace it, or -o another.pptx",
         )
+    if _ENDS_WITH_COMMAND:
+        # the build turns the cycle collector off; turned back on, it would walk every
+        # object the build made (its imports' modules, classes and functions) at once, only
+        # for the process to end: it stays off
+        gc.disable()
     result = build_with(options, source, output, stdin=sys.stdin.buffer if source == "-" else None)
     if not quiet:
         _warn(result.warnings)
@@ -667,7 +677,16 @@ def preview(source: str, output: str | None, options: BuildOptions, cols: int, d
 
 
 def main() -> None:
-    cli(prog_name="deckgen")
+    """The ``deckgen`` command."""
+    global _ENDS_WITH_COMMAND
+    _ENDS_WITH_COMMAND = True
+    try:
+        cli(prog_name="deckgen")
+    finally:
+        # the process ends now: Python's last cycle collection, as it exits, would walk
+        # every object left (every module's functions and classes) to free what the
+        # process's end frees anyway; frozen, they are not walked
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

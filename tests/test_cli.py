@@ -239,3 +239,36 @@ def test_console_script_runs_from_another_folder(tmp_path):
 def test_version():
     result = run("--version")
     assert result.exit_code == 0 and "deckgen" in result.output
+
+
+def test_a_build_through_cli_leaves_the_cycle_collector_on(tmp_path):
+    """Only the ``deckgen`` process, which ends with its command, keeps it off after a
+    build: a program that calls the command (a test's CliRunner) gets it back on."""
+    import gc
+
+    assert gc.isenabled()
+    assert run("build", str(CONTENT), "-o", str(tmp_path / "deck.pptx")).exit_code == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(("args", "collector"), [(["build"], "False"), (["--help"], "True")])
+def test_the_deckgen_process_skips_collecting_what_its_end_frees(tmp_path, args, collector):
+    """After a build the collector stays off (turned on again, it would walk every object
+    the build made, only for the process to end), and every command's process freezes what
+    is left as it ends: the last collection, as Python exits, has nothing to walk."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "from deckgen.cli import main\n"
+        "sys.argv = ['deckgen', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    extra = [str(CONTENT), "-o", str(tmp_path / "deck.pptx")] if args == ["build"] else []
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args, *extra], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == f"{collector} True"
+    if args == ["build"]:
+        assert len(Presentation(str(tmp_path / "deck.pptx")).slides) == 12
