@@ -156,6 +156,9 @@ def _resource_folders(
 ) -> tuple[str, ...]:
     """``--resource-path DIR`` (repeatable), each an existing folder: a typo is a usage
     error at once (exit 2), not pictures silently left out of the deck."""
+    if not values:
+        return ()  # (click calls this for every build: a summary without pictures
+        # does not import deckgen.media)
     from deckgen.media import check_folders
 
     return check_folders(values)

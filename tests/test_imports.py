@@ -151,3 +151,46 @@ def test_no_import_cycle_between_deckgen_modules() -> None:
         graph[a].discard(b)
     cycles = [" → ".join(_path(graph, c[0], set(c))) for c in _cycles(graph)]
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+# What a build of a plain summary (no front matter, pictures, fenced divs or attributes) from
+# a template read before never imports: the command's start counts (README, "Performance").
+NOT_FOR_A_PLAIN_BUILD = (
+    "pptx",  # the template comes from deckgen's cache
+    "lxml",
+    "deckgen.render.reader",
+    "deckgen.render._prepare",
+    "yaml",  # front matter only
+    "mdit_py_plugins",  # fenced divs and attributes only
+    "deckgen.media",  # pictures only (--resource-path's check included)
+    "deckgen.office",
+    "deckgen.pdf",
+)
+
+
+def test_a_plain_build_imports_only_what_it_needs(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(' '.join(sorted(sys.modules))))\n"
+        "from deckgen.cli import main\n"
+        "sys.argv = ['deckgen', 'build', sys.argv[1], '-o', sys.argv[2], '-q']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "DECKGEN_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("DECKGEN_NO_CACHE", None)
+    content = PACKAGE.parent / "content.md"
+    for _ in range(2):  # the first reads the template into the cache
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(content), str(tmp_path / "deck.pptx")],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert proc.returncode == 0, proc.stderr
+    imported = set(proc.stdout.split())
+    assert "deckgen.render.writer" in imported  # (the list is the build's)
+    assert not imported & set(NOT_FOR_A_PLAIN_BUILD)
