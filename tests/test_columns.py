@@ -23,7 +23,7 @@ from pptx.util import Emu
 
 import deckgen
 from deckgen import plan, themes
-from deckgen.model import Columns, ListItem, Picture
+from deckgen.model import Code, Columns, ListItem, Picture, Table
 from deckgen.parse import parse
 
 from .test_elements_e2e import template_arg
@@ -138,14 +138,16 @@ def test_a_notes_div_nested_in_a_column_with_fences_of_one_length() -> None:
     assert [n.text for n in ins.notes] == ["Say this."]
 
 
-def test_tables_and_code_in_a_column_are_its_text() -> None:
+def test_columns_with_a_table_or_code_keep_them_native() -> None:
+    # a column's box holds text and pictures; a table or code block stays a native element
+    # of the section (pandoc places them as tables and code too), in source order
     doc = parse(
-        "% T\n\n# S\n\n:::: columns\n::: column\n| a | b |\n|---|---|\n| 1 | 2 |\n:::\n"
+        "% T\n\n# S\n\n:::: columns\n::: column\nBefore.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n:::\n"
         "::: column\n```\nmake test\n```\n:::\n::::\n"
     )
-    (cols,) = doc.insights[0].elements
-    assert isinstance(cols, Columns)
-    assert [[t.text for t in c.items] for c in cols.columns] == [["a | b", "1 | 2"], ["make test"]]
+    ins = doc.insights[0]
+    assert [type(e) for e in ins.elements] == [Table, Code]
+    assert [t.text for t in ins.items] == ["Before."]
 
 
 # --------------------------------------------------------------------------- the deck

@@ -395,6 +395,14 @@ class Walker:
                 k += 1
         if len(found) < 2:
             return False
+        if any(
+            tokens[k].type in ("table_open", "fence", "code_block")
+            for a, end in found
+            for k in range(a + 1, end)
+        ):
+            # a column with a table or code: they stay native elements (on the section's
+            # slides, in order), which a column's box cannot hold
+            return False
         start = (tokens[i].map or [0, 0])[0] + 1
         cols: list[tuple[str, list[Line]]] = []
         prev = i + 1
