@@ -453,9 +453,10 @@ def _document(
         badge = sl.head.badge if sl.head is not None else ""
         if sl.level == 1 and badge.isdigit() and not counts_up:
             badge = str(position)
-        elif sl.level == 1 and not badge and not any_written:
+        elif sl.level == 1 and not badge and not any_written and not why:
             badge = str(position)  # unnumbered sections are counted; among numbered ones
-            # ("Part I", "Part II", then "My takeaways") an unnumbered one has no badge
+            # ("Part I", "Part II", then "My takeaways") an unnumbered one has no badge;
+            # a slide show's slides (pandoc's, Marp's) are its author's: no number added
         slides.append(
             replace(
                 ins,
