@@ -708,7 +708,9 @@ def test_a_div_inside_a_quote_shows_no_fence() -> None:
 def test_a_slide_shows_slides_get_no_number_the_author_did_not_write() -> None:
     doc = parse("% T\n\n# Why\n\nA.\n\n# How\n\nB.\n")
     assert [i.badge for i in doc.insights] == ["", ""]
-    marp = parse("---\nmarp: true\n---\n\n# T\n\n---\n\n## 1. First\n\nA.\n\n---\n\n## 2. Next\n\nB.\n")
+    marp = parse(
+        "---\nmarp: true\n---\n\n# T\n\n---\n\n## 1. First\n\nA.\n\n---\n\n## 2. Next\n\nB.\n"
+    )
     assert [i.badge for i in marp.insights] == ["1", "2"]
     # an ordinary summary's sections are counted, as before
     assert [i.badge for i in parse("# T\n\n## Why\n\nA.\n\n## How\n\nB.\n").insights] == ["1", "2"]
