@@ -35,6 +35,9 @@ PARA_END = "\ue004"
 SHAPE = "\ue005"
 """``SHAPE + index digits + SHAPE_END`` opens a shape's text."""
 SHAPE_END = "\ue006"
+STEP = "\ue007"
+"""In a rendered line, makes its paragraph appear on a click (an item of pandoc's
+``::: incremental`` list; plan reads it into ``Para.appear``)."""
 RUN_STYLES = 0xE200
 """The first of the characters that say which run of a prototype paragraph the text after
 them was typed in (``chr(RUN_STYLES + style)``, :attr:`deckgen.model.ParaProto.styles`): a
@@ -73,6 +76,7 @@ def registry() -> dict[str, str]:
         "PARA_END": PARA_END,
         "SHAPE": SHAPE,
         "SHAPE_END": SHAPE_END,
+        "STEP": STEP,
         "SLIDE_NUMBER": SLIDE_NUMBER,
         "SLIDE_TOTAL": SLIDE_TOTAL,
         "TEXT_SLOT": TEXT_SLOT,

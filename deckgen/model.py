@@ -70,6 +70,8 @@ class ListItem(RichText):
 
     level: int = 0
     bullet: bool = False
+    appear: bool = False
+    """An item of an incremental list (pandoc's ``::: incremental``): it appears on a click."""
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,8 @@ class Para:
     bullet: bool | None = None
     """True: a bullet glyph (a list item); False: none, whatever the template's list style
     says (code lines, paragraphs in a corporate body); None: as the template has it."""
+    appear: bool = False
+    """It appears on a click (an item of an incremental list), in the slide's order."""
 
     @property
     def text(self) -> str:

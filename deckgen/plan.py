@@ -773,6 +773,9 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
         items = _ITEM.search(text) is not None
         for line in text.split("\n"):
             level, bullet, listed = 0, None, False
+            appear = markers.STEP in line
+            if appear:
+                line = line.replace(markers.STEP, "")
             item = _ITEM.search(line) if items else None
             if item is not None:  # a list paragraph (or a code line): its level and glyph
                 code = ord(item.group()) - markers.ITEMS
@@ -794,9 +797,9 @@ def _frame(out: str, shape: ShapeProto) -> Frame:
             elif tagged and not listed:
                 continue  # a tag that rendered nothing leaves no empty paragraph
             if listed:  # an empty code line stays: a blank line in the code
-                paras.append(Para(runs, idx, level=level, bullet=bullet))
+                paras.append(Para(runs, idx, level=level, bullet=bullet, appear=appear))
             else:
-                paras.append(Para(runs, idx))
+                paras.append(Para(runs, idx, appear=appear))
     return Frame(shape.shape_id, tuple(paras) if has_text else ())
 
 
@@ -1534,6 +1537,8 @@ def _item_values(items: Sequence[RichText], from_layouts: bool, notes: bool) -> 
                 mark = item_marker(t.level, 0 if t.bullet else 2) if t.level or not t.bullet else ""
             else:
                 mark = item_marker(t.level, 1 if t.bullet else 2)
+            if t.appear:
+                mark += markers.STEP
         elif from_layouts:  # a paragraph of prose is no list item: no layout bullet on it
             mark = _NO_GLYPH
         out.append(ItemRich(t, mark))

@@ -403,3 +403,19 @@ def test_a_first_slide_with_content_is_a_slide_and_titles_the_deck() -> None:
         "Deploys went well", "Flaky tests", "Actions", "Fix the flaky suite."
     ]  # fmt: skip
     assert not any("no title found" in w for w in doc.warnings)
+
+
+def test_fragmented_lists_appear_on_clicks(tmp_path: Path) -> None:
+    # Marp's fragmented lists: '*' bullets and '1)' numbers appear one by one
+    doc = deckgen.read(_source("runner_migration"))
+    again = next(i for i in doc.insights if i.title.text == "What we would do again")
+    why = next(i for i in doc.insights if i.title.text == "Why we moved")
+    assert [getattr(t, "appear", False) for t in again.items] == [True, True, True]
+    assert not any(getattr(t, "appear", False) for t in why.items)
+    out = deckgen.build(_source("runner_migration"), tmp_path / "deck.pptx").output
+    roots = _slide_xml(out)
+    clicks = [
+        sum(1 for c in r.iter(f"{{{NS['p']}}}cTn") if c.get("nodeType") == "clickEffect")
+        for r in roots
+    ]
+    assert clicks == [0, 0, 0, 0, 3, 0]

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from pptx import Presentation
+from pptx.oxml.ns import qn
 
 import deckgen
 from deckgen.api import prepare
@@ -409,7 +410,7 @@ def test_columns_show_what_they_hold() -> None:
     assert not doc.insights[0].points  # the columns' text is theirs, not the section's
 
 
-def test_incremental_divs_and_pauses_build_as_normal_slides() -> None:
+def test_incremental_divs_and_pauses_build_their_slides() -> None:
     doc = deckgen.read(_source("incremental"))
     write, sleep, hand = doc.insights
     assert [p.text for p in write.points] == [
@@ -422,6 +423,47 @@ def test_incremental_divs_and_pauses_build_as_normal_slides() -> None:
         "Most pages at three in the morning are not emergencies.",
     ]
     assert [p.text for p in hand.points] == ["Open incidents", "Flaky alerts", "And say thank you."]
+    # list items of an incremental div (or under 'incremental: true') appear on clicks; a
+    # nonincremental div's do not, nor does text after a pause
+    assert [getattr(t, "appear", False) for t in write.items] == [True, True, True]
+    assert [getattr(t, "appear", False) for t in sleep.items] == [False, False]
+    assert [getattr(t, "appear", False) for t in hand.items] == [False, False, False]
+
+
+@pytest.mark.parametrize(
+    ("src", "appear"),
+    [
+        ("::: incremental\n- a\n- b\n:::\n\n- c\n", [True, True, False]),
+        ("::: {.incremental .nonincremental}\n- a\n:::\n", [True]),
+        ("::: incremental\n::: nonincremental\n- a\n:::\n\n- b\n:::\n", [False, True]),
+        ("::: incremental\nSome text.\n\n- a\n:::\n", [False, True]),
+    ],
+)
+def test_which_items_appear_on_a_click(src: str, appear: list[bool]) -> None:
+    doc = parse(f"% T\n\n# S\n\n{src}")
+    assert [getattr(t, "appear", False) for t in doc.insights[0].items] == appear
+
+
+def test_incremental_items_appear_one_click_each_in_the_deck(tmp_path: Path) -> None:
+    out = deckgen.build(_source("incremental"), tmp_path / "deck.pptx").output
+    slide = Presentation(str(out)).slides[1]  # "Write it down"
+    body = next(s for s in slide.shapes if s.has_text_frame and "What you saw" in s.text_frame.text)
+    texts = [p.text for p in body.text_frame.paragraphs]
+    timing = slide.element.find(qn("p:timing"))
+    assert timing is not None
+    targets = [
+        (int(t.get("spid")), int(t.find(f"{qn('p:txEl')}/{qn('p:pRg')}").get("st")))
+        for t in timing.iter(qn("p:spTgt"))
+    ]
+    shown = [texts[k] for sid, k in targets if sid == body.shape_id]
+    assert shown == ["What you saw", "What you tried", "What you will try next"]
+    assert len(targets) == 3
+    clicks = [c for c in timing.iter(qn("p:cTn")) if c.get("nodeType") == "clickEffect"]
+    assert len(clicks) == 3
+    (build,) = timing.iter(qn("p:bldP"))
+    assert (build.get("spid"), build.get("build")) == (str(body.shape_id), "p")
+    # slides without an incremental list have no animation
+    assert Presentation(str(out)).slides[2].element.find(qn("p:timing")) is None
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -111,7 +111,8 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
             "the document is nested too deeply to read", path=source,
             hint="flatten lists or quotes nested hundreds of levels deep",
         ) from None  # fmt: skip
-    walker = Walker(src_lines, marp=bool(marp_why))
+    incremental = str(meta.get("incremental", "")).strip().casefold() in ("true", "yes")
+    walker = Walker(src_lines, marp=bool(marp_why), incremental=incremental)
     walker.walk(tokens)
     walker.restore_skipped()
     warnings.extend(f"{where(source, line)}: {what}" for line, what in walker.warnings)

@@ -28,6 +28,7 @@ class Unit:
     element: Element | None = None
     depth: int = -1  # nesting depth of the list it is in (0: a top-level list), or -1
     item: bool = False  # it opens a list item (a bullet, a number, a task box)
+    appear: bool = False  # an item of an incremental list
     indent: int = 0  # its first line's indentation (a list item's paragraph is indented)
 
     @property
@@ -124,6 +125,7 @@ def units(lines: Sequence[Line]) -> list[Unit]:
         u = out[-1]
         u.last, u.depth, u.indent = ln.text, ln.depth, ln.indent
         u.item = ln.bullet or ln.number is not None
+        u.appear = ln.appear
     return out
 
 
@@ -161,7 +163,7 @@ def body_item(rt: RichText, u: Unit, base: int) -> RichText:
         return rt
     task = rt.text[:1] in ("☐", "☑")
     bullet = u.item and u.bullet and not task
-    return ListItem(rt.spans, rt.line, level=max(0, u.depth - base), bullet=bullet)
+    return ListItem(rt.spans, rt.line, level=max(0, u.depth - base), bullet=bullet, appear=u.appear)
 
 
 def _labelled(label: str, spans: Sequence[Span], line: int | None) -> RichText:

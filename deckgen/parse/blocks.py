@@ -78,6 +78,7 @@ class Line:
     layout: str = ""  # a "<!-- layout: NAME -->" directive on this line
     element: Element | None = None  # kind "element": a picture, table, code block, quote
     background: Picture | None = None  # a heading's ``{background-image="x.jpg"}``
+    appear: bool = False  # in a list of an incremental div: appears on a click
     fallback: list[Line] = field(default_factory=list)
     """For places that show no elements (the conclusion): an element's text as lines, or a
     text line that had a picture in it as it was shown then (the alt text in place)."""
@@ -103,8 +104,13 @@ class Walker:
     quotes become one line of kind ``element`` each, holding the element (and, as its
     ``fallback``, the text lines it was before, for the conclusion, which has none)."""
 
-    def __init__(self, src_lines: list[str], marp: bool = False):
+    def __init__(self, src_lines: list[str], marp: bool = False, incremental: bool = False):
         self.src = src_lines
+        self.fragments: list[bool] = []
+        """For each open list: is it one of Marp's fragmented lists?"""
+        self.steps: list[bool] = [incremental]
+        """Are lists incremental here? (``::: incremental``, ``::: nonincremental`` as they
+        nest; below them the front matter's ``incremental: true``, pandoc's ``-i``)"""
         self.marp: list[tuple[int, dict[str, str]]] | None = [] if marp else None
         """Marp's directives (source line, ``{key: value}``), in a Marp document; None in
         any other (where a comment is a private remark, not a presenter note)."""
@@ -146,8 +152,12 @@ class Walker:
                 if typ == "ordered_list_open":
                     start = int(t.attrGet("start") or 1)
                 self.lists.append([self.next_id, start])
+                # Marp's fragmented lists (``*`` bullets, ``1)`` numbers) appear on clicks
+                self.fragments.append(self.marp is not None and t.markup in ("*", ")"))
             elif typ in ("bullet_list_close", "ordered_list_close"):
                 self.lists.pop()
+                if self.fragments:
+                    self.fragments.pop()
             elif typ == "list_item_close" and self.pending and self.pending[0] is not None:
                 self.pending = None  # an empty numbered item: its number is all there is
             elif typ == "list_item_open":
@@ -175,6 +185,9 @@ class Walker:
                     self.paragraph(t)
             elif typ == "container_div_open":
                 i = self.div(tokens, i)
+            elif typ == "container_div_close":
+                if len(self.steps) > 1:
+                    self.steps.pop()
             elif typ == "blockquote_open":
                 j = _closing(tokens, i, "blockquote_close")
                 if j is not None and quote_blocks(tokens[i + 1 : j]):
@@ -242,6 +255,8 @@ class Walker:
         number, bullet, lid = self.pending or (None, False, None)
         self.pending = None
         ln = self.make(kind, spans, lineno, number=number, bullet=bullet, list_id=lid, **kw)
+        if self.lists and (self.steps[-1] or self.fragments[-1]):
+            ln.appear = True
         self.lines.append(ln)
         return ln
 
@@ -352,7 +367,16 @@ class Walker:
                 return j
         j = _closing(tokens, i, "container_div_close") if name == "notes" and closed else None
         if j is None:
-            return i  # its content is walked as it comes (an unclosed notes div too: text)
+            # its content is walked as it comes (an unclosed notes div too: text); the div
+            # says whether the lists in it are incremental until its fence closes it
+            classes = _div_classes(t.info)
+            here = self.steps[-1]
+            if "incremental" in classes:
+                here = True  # (``{.incremental .nonincremental}``: incremental, as pandoc)
+            elif "nonincremental" in classes:
+                here = False
+            self.steps.append(here)
+            return i
         self.cover([m[0], m[1]])
         at = len(self.lines)
         pending = self.pending
@@ -679,6 +703,14 @@ def nest_divs(text: str) -> str:
         assert c is not None
         lines[b] = c.group(1) + ":" * n + c.group(3)
     return "\n".join(lines)
+
+
+def _div_classes(info: str) -> set[str]:
+    """A fenced div's names: ``{.incremental .nonincremental}`` → both; ``incremental``."""
+    info = info.strip().strip(":").strip()
+    if info.startswith("{"):
+        return {w[1:].casefold() for w in info.strip("{}").split() if w.startswith(".")}
+    return {info.split()[0].casefold()} if info else set()
 
 
 def div_name(info: str) -> str:

@@ -345,6 +345,62 @@ def with_background(blob: bytes, bg: bytes, m: Markup, sid: int, size: tuple[int
     return out[: group.end()] + veil + out[group.end() :]
 
 
+def timing_xml(m: Markup, steps: Sequence[tuple[int, int]]) -> bytes:
+    """A slide's ``p:timing``: each (shape id, paragraph index) of ``steps`` appears on a
+    click, in that order (PowerPoint's "Appear" entrance, by paragraph)."""
+    names, decls = m.prefixes()
+    p = names["p"]
+    ids = iter(range(3, 10_000))
+    clicks = []
+    for sid, k in steps:
+        a, b, c, d = next(ids), next(ids), next(ids), next(ids)
+        clicks.append(
+            f'<{p}:par><{p}:cTn id="{a}" fill="hold"><{p}:stCondLst><{p}:cond delay="indefinite"/>'
+            f'</{p}:stCondLst><{p}:childTnLst><{p}:par><{p}:cTn id="{b}" fill="hold">'
+            f'<{p}:stCondLst><{p}:cond delay="0"/></{p}:stCondLst><{p}:childTnLst><{p}:par>'
+            f'<{p}:cTn id="{c}" presetID="1" presetClass="entr" presetSubtype="0" fill="hold" '
+            f'grpId="0" nodeType="clickEffect"><{p}:stCondLst><{p}:cond delay="0"/>'
+            f"</{p}:stCondLst><{p}:childTnLst><{p}:set><{p}:cBhvr>"
+            f'<{p}:cTn id="{d}" dur="1" fill="hold"><{p}:stCondLst><{p}:cond delay="0"/>'
+            f'</{p}:stCondLst></{p}:cTn><{p}:tgtEl><{p}:spTgt spid="{sid}"><{p}:txEl>'
+            f'<{p}:pRg st="{k}" end="{k}"/></{p}:txEl></{p}:spTgt></{p}:tgtEl>'
+            f"<{p}:attrNameLst><{p}:attrName>style.visibility</{p}:attrName></{p}:attrNameLst>"
+            f'</{p}:cBhvr><{p}:to><{p}:strVal val="visible"/></{p}:to></{p}:set>'
+            f"</{p}:childTnLst></{p}:cTn></{p}:par></{p}:childTnLst></{p}:cTn></{p}:par>"
+            f"</{p}:childTnLst></{p}:cTn></{p}:par>"
+        )
+    shapes = dict.fromkeys(sid for sid, _ in steps)
+    builds = "".join(f'<{p}:bldP spid="{sid}" grpId="0" build="p"/>' for sid in shapes)
+    slide = f"<{p}:tgtEl><{p}:sldTgt/></{p}:tgtEl>"
+    return (
+        f'<{p}:timing{decls}><{p}:tnLst><{p}:par><{p}:cTn id="1" dur="indefinite" '
+        f'restart="never" nodeType="tmRoot"><{p}:childTnLst><{p}:seq concurrent="1" '
+        f'nextAc="seek"><{p}:cTn id="2" dur="indefinite" nodeType="mainSeq"><{p}:childTnLst>'
+        + "".join(clicks)
+        + f'</{p}:childTnLst></{p}:cTn><{p}:prevCondLst><{p}:cond evt="onPrev" delay="0">'
+        f'{slide}</{p}:cond></{p}:prevCondLst><{p}:nextCondLst><{p}:cond evt="onNext" '
+        f'delay="0">{slide}</{p}:cond></{p}:nextCondLst></{p}:seq></{p}:childTnLst>'
+        f"</{p}:cTn></{p}:par></{p}:tnLst><{p}:bldLst>{builds}</{p}:bldLst></{p}:timing>"
+    ).encode()
+
+
+_TIMING = re.compile(rb"<(?:\w+:)?timing\b.*?</(?:\w+:)?timing>", re.S)
+_CSLD_END = re.compile(rb"</(?:\w+:)?cSld>")
+_AFTER_TIMING = re.compile(rb"<(?:\w+:)?extLst\b|</(?:\w+:)?sld>")
+
+
+def with_timing(blob: bytes, timing: bytes) -> bytes:
+    """A slide part's bytes with ``timing`` as its ``p:timing`` (the prototype's own, if
+    any, replaced), in its place: after the slide's shapes, colour map and transition,
+    before its extension list."""
+    blob = _TIMING.sub(b"", blob)
+    end = _CSLD_END.search(blob)
+    spot = _AFTER_TIMING.search(blob, end.end()) if end is not None else None
+    if spot is None:
+        return blob
+    return blob[: spot.start()] + timing + blob[spot.start() :]
+
+
 def cell_rpr(
     m: Markup,
     *,

@@ -340,6 +340,15 @@ class _Writer:
                 removed.update(recipe.decorations.get(sid, ()))
         boxes = _boxes(recipe, spec) if spec.boxes else None
         blob = M.assemble(recipe.tokens, removed, paras, recipe.bodies, replaced, boxes)
+        steps = [
+            (frame.shape_id, k)
+            for frame in spec.frames
+            if frame.shape_id in paras
+            for k, para in enumerate(frame.paragraphs)
+            if para.appear
+        ]
+        if steps:  # an incremental list's items appear on clicks
+            blob = M.with_timing(blob, M.timing_xml(recipe.markup, steps))
         bg = spec.background
         if bg is not None and bg.path is not None:
             part = self.media.part(bg.path, bg.src)
