@@ -217,6 +217,22 @@ class Walker:
         not collected again."""
         return None if self.marp is None else []
 
+    def _aside(self, tokens: list[Token]) -> list[Line]:
+        """The lines ``tokens`` make, kept out of the document's (a notes div's, a
+        footnote's): a rule among them breaks no slide, and a list item left open outside
+        them stays open."""
+        at = len(self.lines)
+        pending = self.pending
+        self.inside += 1
+        try:
+            self.walk(tokens)
+        finally:
+            self.inside -= 1
+        taken = self.lines[at:]
+        del self.lines[at:]
+        self.pending = pending
+        return taken
+
     def footnote_block(self, tokens: list[Token]) -> None:
         """The footnotes markdown-it gathers at the end: each one's text, as notes are."""
         k = 0
@@ -225,16 +241,7 @@ class Walker:
             if t.type == "footnote_open":
                 j = _closing(tokens, k, "footnote_close")
                 end = j if j is not None else len(tokens)
-                at = len(self.lines)
-                pending = self.pending
-                self.inside += 1
-                try:
-                    self.walk(tokens[k + 1 : end])
-                finally:
-                    self.inside -= 1
-                taken = self.lines[at:]
-                del self.lines[at:]
-                self.pending = pending
+                taken = self._aside(tokens[k + 1 : end])
                 for ln in taken:
                     self.cover([ln.line - 1, ln.line])
                 self.footnotes.append((int((t.meta or {}).get("id", 0)) + 1, notes_text(taken)))
@@ -378,17 +385,7 @@ class Walker:
             self.steps.append(here)
             return i
         self.cover([m[0], m[1]])
-        at = len(self.lines)
-        pending = self.pending
-        self.inside += 1
-        try:
-            self.walk(tokens[i + 1 : j])
-        finally:
-            self.inside -= 1
-        taken = self.lines[at:]
-        del self.lines[at:]
-        self.pending = pending
-        notes = notes_text(taken)
+        notes = notes_text(self._aside(tokens[i + 1 : j]))
         if notes:
             self.next_id += 1
             self.lines.append(self.make("text", [], m[0] + 1, block=self.next_id, notes=notes))
