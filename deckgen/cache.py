@@ -9,7 +9,7 @@ a later process building from an unchanged template neither imports python-pptx 
 the template again, the way Python's bytecode cache spares it recompiling. The template's
 Jinja tags, compiled to Python code (``marshal``), are kept too, keyed by their own text
 and the Jinja and Python versions (:func:`deckgen.plan._compile_all`); and the methods
-``dataclasses`` generates for deckgen's data classes, compiled (:mod:`deckgen.classcache`).
+``dataclasses`` generates and the regular expressions, compiled (:mod:`deckgen.codecache`).
 
 Keys name the template by resolved path, inode, size and modification/change times (and the
 same for ``notes.j2``/``theme.yaml``). Every key also holds :func:`code_digest`: what made the

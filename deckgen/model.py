@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from deckgen import classcache
+from deckgen import codecache
 
 # Slide numbers are only known after fit may have added follow-up slides, so plan renders
 # them as these private-use characters (from the registry) and render substitutes the final
@@ -20,7 +20,7 @@ from deckgen import classcache
 from deckgen.markers import SLIDE_NUMBER as SLIDE_NUMBER
 from deckgen.markers import SLIDE_TOTAL as SLIDE_TOTAL
 
-classcache.install()  # before the first dataclass: their methods' code from the cache
+codecache.install()  # before the first dataclass: their methods' code from the cache
 
 # --------------------------------------------------------------------------- document
 
