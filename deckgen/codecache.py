@@ -39,9 +39,9 @@ from typing import Any
 
 KIND = "code"
 """The cache entry's kind (its file name's prefix)."""
-MAX_ITEMS = 4096
+MAX_ITEMS = 1024
 """More texts or patterns than this (a long-running process compiling its own) are not all
-kept: only those compiled in this process are stored then."""
+kept: a build has about 200 of each."""
 
 _codes: dict[str, CodeType] = {}
 """A dataclass method's source text → its compiled code."""
