@@ -13,16 +13,17 @@ they (and markdown-it and Jinja2) do when imported, which made a fifth of a cold
 
 :func:`install` keeps both as compiled (as Python keeps a module's bytecode) and has Python
 use them: ``dataclasses`` gets an ``exec`` of its own that runs the code compiled earlier
-from the same text instead of compiling it again, and ``re`` makes a pattern seen before
-from its kept code (``_sre.compile``, the step that ends ``re``'s own compiling) instead of
-parsing it again. What was not seen is compiled exactly as before (a dataclass's text with
-``compile(text, "<string>", "exec")``, no ``__future__`` flags inherited, as ``exec`` does;
-a pattern by ``re`` itself) and stored when the process exits: a pattern only once a
-pattern made from what is stored compares equal to the one ``re`` made (same flags, code
-and groups) and parsing it warns of nothing (a warning must not go silent in later
-processes). So the classes and patterns are the same with or without the cache; only the
-compiling is skipped. With the cache off (``DECKGEN_NO_CACHE=1``), or on a Python whose
-``re`` differs (before 3.11), nothing is changed.
+from the same text instead of compiling it again, and ``re`` a compile of its own that makes
+a pattern seen before from its kept parts (its flags, matcher code and groups) with
+``_sre.compile``, the step that ends ``re``'s own compiling, instead of parsing it again.
+What was not seen is compiled exactly as before: a dataclass's text with ``compile(text,
+"<string>", "exec")``, no ``__future__`` flags inherited, as ``exec`` does; a pattern by
+the steps of ``re``'s compile (the same in Python 3.11 to 3.13, which alone are served),
+warnings included; both are stored when the process exits, a pattern only if parsing it
+warns of nothing (its warning must not go silent in later processes). So the classes and
+patterns are the same with or without the cache; only the compiling is skipped. With the
+cache off (``DECKGEN_NO_CACHE=1``) nothing is changed; before Python 3.11 (another ``re``)
+and after 3.13, patterns are left to ``re``.
 
 The entry is keyed like every cache entry by :func:`deckgen.cache.code_digest` (the Python
 among it), and by the optimization level (``-O``), which changes what ``compile`` makes.
@@ -37,6 +38,11 @@ import sys
 from types import CodeType
 from typing import Any
 
+try:  # Python 3.11 and later: re's parser and compiler in its own package
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    _compiler = _parser = None
+
 KIND = "code"
 """The cache entry's kind (its file name's prefix)."""
 MAX_ITEMS = 1024
@@ -48,8 +54,8 @@ _codes: dict[str, CodeType] = {}
 _new: dict[str, CodeType] = {}
 _patterns: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}
 """(pattern, flags) → the rest of ``_sre.compile``'s arguments for it."""
-_new_patterns: dict[tuple[str | bytes, int], Any] = {}
-"""What ``re`` compiled in this process: (pattern, flags) → the pattern object."""
+_new_patterns: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}
+"""What was compiled in this process: (pattern, flags) → its parts."""
 _not_kept: set[tuple[str | bytes, int]] = set()
 """Patterns found not to be kept (they warn when parsed): not looked at again."""
 _loaded = 0
@@ -75,53 +81,54 @@ def _exec(source: Any, /, *args: Any, **kwargs: Any) -> Any:
 
 
 def _compile_pattern(p: Any, flags: int = 0) -> Any:
-    """``re``'s compile: a pattern seen before made from its kept code."""
+    """``re._compiler.compile`` for a pattern's text: a pattern seen before made from its
+    kept parts; another one compiled as ``re`` does it, its parts kept."""
     if (type(p) is str or type(p) is bytes) and not flags & 128:  # re.DEBUG prints
         parts = _patterns.get((p, flags))
-        if parts is not None:
-            return _sre.compile(p, *parts)
-        made = _re_compile(p, flags)
-        if len(_new_patterns) < MAX_ITEMS and (p, flags) not in _not_kept:
-            _new_patterns[(p, flags)] = made
-        return made
+        if parts is None:
+            # re's compile up to its last step, the same in Python 3.11 to 3.13 (and called
+            # from as deep a frame: a warning names the same line of the caller)
+            parsed = _parser.parse(p, flags)
+            code = _compiler._code(parsed, flags)
+            groupindex = parsed.state.groupdict
+            indexgroup = [None] * parsed.state.groups
+            for name, i in groupindex.items():
+                indexgroup[i] = name
+            parts = (
+                flags | parsed.state.flags,
+                code,
+                parsed.state.groups - 1,
+                groupindex,
+                tuple(indexgroup),
+            )
+            if len(_new_patterns) < MAX_ITEMS and (p, flags) not in _not_kept:
+                _new_patterns[(p, flags)] = parts
+        return _sre.compile(p, *parts)
     return _re_compile(p, flags)
 
 
-def _pattern_parts(p: str | bytes, flags: int, made: Any) -> tuple[Any, ...] | None:
-    """``_sre.compile``'s arguments after the pattern, as ``re`` computes them, if they make
-    a pattern equal to ``made`` and parsing the pattern warns of nothing; else None."""
-    import warnings
-    from re import _compiler, _parser  # type: ignore[attr-defined]
+_MAY_WARN = ("[[", "--", "&&", "~~", "||", "(?(")
+"""What a pattern holds if parsing it may warn (Python 3.11 to 3.13: a possible nested set
+or set operation, a bad group name in a conditional group; in a bytes pattern also a
+group's name)."""
 
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            parsed = _parser.parse(p, flags)
-            code = [int(c) for c in _compiler._code(parsed, flags)]  # type: ignore[attr-defined]
-        if caught:
-            return None
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup = [None] * parsed.state.groups
-        for name, i in groupindex.items():
-            indexgroup[i] = name
-        parts = (
-            int(flags | parsed.state.flags),
-            code,
-            parsed.state.groups - 1,
-            groupindex,
-            tuple(indexgroup),
-        )
-        again = _sre.compile(p, *parts)
-    except Exception:  # another Python's re: nothing kept
-        return None
-    if (
-        again != made
-        or again.flags != made.flags
-        or again.groups != made.groups
-        or dict(again.groupindex) != dict(made.groupindex)
-    ):
-        return None
-    return parts
+
+def _warns(p: str | bytes, flags: int) -> bool:
+    """Whether parsing the pattern gives a warning (or fails), for those that may."""
+    import warnings
+
+    marks: tuple[str | bytes, ...] = _MAY_WARN
+    if type(p) is bytes:
+        marks = tuple(m.encode() for m in (*_MAY_WARN, "(?P<"))
+    if not any(m in p for m in marks):  # type: ignore[operator]
+        return False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            _parser.parse(p, flags)
+        except Exception:  # pragma: no cover - it compiled once
+            return True
+    return bool(caught)
 
 
 def install() -> None:
@@ -156,14 +163,14 @@ def install() -> None:
         _loaded = len(_codes) + len(_patterns)
     if "exec" not in vars(dataclasses):
         dataclasses.exec = _exec  # type: ignore[attr-defined]
-    try:
-        from re import _compiler  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10: its re is another
-        _compiler = None
     own = getattr(_compiler, "compile", None)
-    if own is not None and getattr(own, "__module__", None) == "re._compiler":
+    if (
+        (3, 11) <= sys.version_info[:2] <= (3, 13)  # the re whose compile is known
+        and own is not None
+        and getattr(own, "__module__", None) == "re._compiler"
+    ):
         _re_compile = own
-        _compiler.compile = _compile_pattern  # type: ignore[union-attr]
+        _compiler.compile = _compile_pattern
     import atexit
 
     atexit.register(save)
@@ -184,12 +191,12 @@ def save() -> None:
     from deckgen import cache
 
     patterns = dict(_patterns) if len(_patterns) + len(_new_patterns) <= MAX_ITEMS else {}
-    for key, made in list(_new_patterns.items()):
-        parts = _pattern_parts(*key, made)
-        if parts is not None:
-            patterns[key] = parts
-        else:
+    for key, parts in list(_new_patterns.items()):
+        if _warns(*key):  # its warning must be given in every process: not kept
             _not_kept.add(key)
+            continue
+        flags, code, groups, groupindex, indexgroup = parts
+        patterns[key] = (int(flags), [int(c) for c in code], groups, dict(groupindex), indexgroup)
     codes = _codes if len(_codes) <= MAX_ITEMS else _new
     not_kept = sorted(_not_kept, key=repr)[:MAX_ITEMS]
     try:
