@@ -12,10 +12,13 @@ they (and markdown-it and Jinja2) do when imported, which made a fifth of a cold
   its matcher, in Python: about 15 ms for the 170 patterns a build's modules compile.
 
 :func:`install` keeps both as compiled (as Python keeps a module's bytecode) and has Python
-use them: ``dataclasses`` gets an ``exec`` of its own that runs the code compiled earlier
-from the same text instead of compiling it again, and ``re`` a compile of its own that makes
-a pattern seen before from its kept parts (its flags, matcher code and groups) with
-``_sre.compile``, the step that ends ``re``'s own compiling, instead of parsing it again.
+use them. Only the ``deckgen`` command calls it (:mod:`deckgen.command`), first thing: its
+process is deckgen's alone; a program that imports deckgen keeps its ``re`` and
+``dataclasses`` as they are. Once installed, ``dataclasses`` gets an ``exec`` of its own
+that runs the code compiled earlier from the same text instead of compiling it again, and
+``re`` a compile of its own that makes a pattern seen before from its kept parts (its
+flags, matcher code and groups) with ``_sre.compile``, the step that ends ``re``'s own
+compiling, instead of parsing it again.
 What was not seen is compiled exactly as before: a dataclass's text with ``compile(text,
 "<string>", "exec")``, no ``__future__`` flags inherited, as ``exec`` does; a pattern by
 the steps of ``re``'s compile (the same in Python 3.11 to 3.13, which alone are served),

@@ -12,15 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from deckgen import codecache
-
 # Slide numbers are only known after fit may have added follow-up slides, so plan renders
 # them as these private-use characters (from the registry) and render substitutes the final
 # values; fit measures each as two digits.
 from deckgen.markers import SLIDE_NUMBER as SLIDE_NUMBER
 from deckgen.markers import SLIDE_TOTAL as SLIDE_TOTAL
-
-codecache.install()  # before the first dataclass: their methods' code from the cache
 
 # --------------------------------------------------------------------------- document
 

@@ -102,8 +102,8 @@ def _run(code: str, cache_dir: Path | None, *args: str) -> str:
 
 
 BUILD = (
-    "import sys, dataclasses, re, deckgen; from deckgen import codecache\n"
-    "deckgen.build(sys.argv[1], sys.argv[2])\n"
+    "import sys, dataclasses, re; from deckgen import codecache; codecache.install()\n"
+    "import deckgen; deckgen.build(sys.argv[1], sys.argv[2])\n"
     "print(getattr(dataclasses, 'exec', None) is codecache._exec, len(codecache._new),\n"
     "      re._compiler.compile is codecache._compile_pattern, len(codecache._new_patterns))\n"
 )
@@ -156,7 +156,7 @@ def test_a_pattern_that_warns_is_not_kept(tmp_path: Path) -> None:
     """Its warning must be given in every process, so it is compiled by ``re`` each time."""
     folder = tmp_path / "cache"
     code = (
-        "import warnings, re, deckgen.model\n"
+        "import warnings, re; from deckgen import codecache; codecache.install()\n"
         "with warnings.catch_warnings(record=True) as w:\n"
         "    warnings.simplefilter('always')\n"
         "    re.compile('[[a]x' + __import__('sys').argv[1])\n"
@@ -172,6 +172,39 @@ def test_a_pattern_that_warns_is_not_kept(tmp_path: Path) -> None:
 
 def test_with_the_cache_off_dataclasses_and_re_are_left_alone(tmp_path: Path) -> None:
     assert _run(BUILD, None, str(CONTENT), str(tmp_path / "a.pptx")) == "False 0 False 0"
+
+
+LIBRARY = (
+    "import sys, dataclasses, re, deckgen\n"
+    "deckgen.build(sys.argv[1], sys.argv[2])\n"
+    "from deckgen import cli, codecache\n"
+    "print(getattr(dataclasses, 'exec', None) is codecache._exec,\n"
+    "      re._compiler.compile is codecache._compile_pattern)\n"
+)
+
+
+def test_a_program_that_imports_deckgen_keeps_its_re_and_dataclasses(tmp_path: Path) -> None:
+    # only the deckgen command, whose process is deckgen's alone, takes them from the cache
+    folder = tmp_path / "cache"
+    assert _run(LIBRARY, folder, str(CONTENT), str(tmp_path / "a.pptx")) == "False False"
+    assert not list(folder.glob(f"{codecache.KIND}-*.pickle"))
+
+
+def test_the_command_takes_them_from_the_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    env = {**os.environ, "DECKGEN_CACHE_DIR": str(folder)}
+    env.pop("DECKGEN_NO_CACHE", None)
+    for name in ("a.pptx", "b.pptx"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "deckgen", "build", str(CONTENT), "-o", str(tmp_path / name),
+             "-q"],
+            capture_output=True, text=True, env=env, cwd=ROOT,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+    (entry,) = folder.glob(f"{codecache.KIND}-*.pickle")
+    classes, patterns, _ = _stored(folder)
+    assert len(classes) > 20 and len(patterns) > 100
+    assert (tmp_path / "a.pptx").read_bytes() == (tmp_path / "b.pptx").read_bytes()
 
 
 @pytest.mark.parametrize("damage", ["garbage", "wrong type", "not code", "not patterns"])
