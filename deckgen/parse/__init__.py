@@ -439,7 +439,8 @@ def _document(
             head = Line("marker", [], lines[sl.start].line, 0, title=sl.title or [])
         own = body[sl.start : sl.end]
         if sl.head is not None and sl.start <= sl.head.index < sl.end:
-            # a Marp slide's heading after its background picture: the title, not a line
+            # the slide's title line inside its range (a Marp slide's heading after its
+            # background picture, a slide's first line after its notes): not a body line
             own = [ln for i, ln in enumerate(own, sl.start) if i != sl.head.index]
         ins = backgrounds(make_insight(number, head, own))
         if sl.head is not None and _worded_number(lines[sl.head.index], sl.head):
