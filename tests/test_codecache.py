@@ -192,7 +192,8 @@ def test_a_program_that_imports_deckgen_keeps_its_re_and_dataclasses(tmp_path: P
 
 def test_the_command_takes_them_from_the_cache(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
-    env = {**os.environ, "DECKGEN_CACHE_DIR": str(folder)}
+    # (the same build time in both decks' properties)
+    env = {**os.environ, "DECKGEN_CACHE_DIR": str(folder), "SOURCE_DATE_EPOCH": "1"}
     env.pop("DECKGEN_NO_CACHE", None)
     for name in ("a.pptx", "b.pptx"):
         proc = subprocess.run(
