@@ -42,6 +42,7 @@ import deckgen
 from deckgen.cli import cli
 
 from .render import corporate_templates as ct
+from .rendercheck import check_deck
 from .schema import require_validator, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +104,15 @@ def template_arg(name: str, folder: Path) -> str:
     if not path.exists():
         corporate_template(path, wide=name == "corporate-16x9")
     return str(path)
+
+
+def assert_renders_in_its_boxes(source: Path, template: str, tmp_path: Path) -> None:
+    """Build ``source`` with one of TEMPLATES and render it through LibreOffice: every word
+    is drawn, inside its box (:func:`tests.rendercheck.check_deck`)."""
+    out = tmp_path / f"{source.stem}-{template}.pptx"
+    deckgen.build(source, out, template=template_arg(template, tmp_path))
+    problems = check_deck(out, tmp_path / "render")
+    assert not problems, f"{out.name}:\n" + "\n".join(problems[:40])
 
 
 # --------------------------------------------------------------------------- the source
