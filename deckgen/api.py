@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from deckgen.errors import SourceError
-from deckgen.model import LAYOUT_KINDS, BuildOptions, Columns, Deck, Document, Picture
+from deckgen.model import LAYOUT_KINDS, BuildOptions, Deck, Document
 from deckgen.output import check_output, default_output
 
 __all__ = ["BuildOptions", "Result", "build", "build_with", "prepare", "read"]
@@ -127,17 +127,7 @@ def _prepare(doc: Document, options: BuildOptions | None) -> tuple[Deck, tuple[P
 
 
 def _has_pictures(doc: Document) -> bool:
-    units = (*doc.insights, *doc.back_matter)
-    return (
-        doc.background is not None
-        or any(ins.background is not None for ins in units)
-        or any(
-            isinstance(e, Picture)
-            or (isinstance(e, Columns) and any(c.pictures for c in e.columns))
-            for ins in units
-            for e in ins.elements
-        )
-    )
+    return next(doc.pictures(), None) is not None
 
 
 def _layouts_for(doc: Document, opts: BuildOptions) -> tuple[dict[str, str], list[str]]:

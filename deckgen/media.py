@@ -57,19 +57,8 @@ _WIDE = (
 
 
 def pictures(doc: Document) -> Iterator[Picture]:
-    """Every picture of the document, in its sections and its back matter, in order, and
-    the slides' backgrounds."""
-    if doc.background is not None:
-        yield doc.background
-    for insight in (*doc.insights, *doc.back_matter):
-        if insight.background is not None:
-            yield insight.background
-        for element in insight.elements:
-            if isinstance(element, Picture):
-                yield element
-            elif isinstance(element, Columns):
-                for column in element.columns:
-                    yield from column.pictures
+    """Every picture of the document, in order (:meth:`Document.pictures`)."""
+    return doc.pictures()
 
 
 def folder_of(doc: Document) -> Path:
@@ -139,10 +128,10 @@ class Resolver:
 
     def resolve(self, doc: Document) -> Document:
         warnings = self._front_matter(doc)
-        if not any(True for _ in pictures(doc)):
+        if next(doc.pictures(), None) is None:
             return replace(doc, warnings=doc.warnings + tuple(warnings)) if warnings else doc
         found: dict[str, _Found] = {}
-        for picture in pictures(doc):
+        for picture in doc.pictures():
             if picture.path is not None:
                 continue  # resolved already (a Document made in Python, or resolved twice)
             got = found.get(picture.src)

@@ -7,7 +7,7 @@ Elements keep the 1-based source line they came from so errors and warnings can 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -243,6 +243,21 @@ class Document:
     """The title slide's background picture (Marp's ``![bg]`` on a deck's first slide)."""
     numbers: bool | None = None
     """Slide numbers as the document asks (Marp's ``paginate``); None: the options decide."""
+
+    def pictures(self) -> Iterator[Picture]:
+        """Every picture of the document, in order: the title slide's background, then each
+        section's (its background, its pictures, its columns'), the back matter's too."""
+        if self.background is not None:
+            yield self.background
+        for insight in (*self.insights, *self.back_matter):
+            if insight.background is not None:
+                yield insight.background
+            for element in insight.elements:
+                if isinstance(element, Picture):
+                    yield element
+                elif isinstance(element, Columns):
+                    for column in element.columns:
+                        yield from column.pictures
 
 
 # --------------------------------------------------------------------------- theme
