@@ -128,25 +128,21 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
         walker.breaks, walker.divs, walker.pauses, slide_level, bool(pandoc_meta),
         marp_why, walker.marp or [],
     )  # fmt: skip
-    doc = _document(lines, meta, fm_title, source, warnings, show)
-    return _with_footnotes(doc, walker.footnotes) if walker.footnotes else doc
+    return _document(lines, meta, fm_title, source, warnings, show, walker.footnotes)
 
 
-def _with_footnotes(doc: Document, footnotes: list[tuple[int, list[str]]]) -> Document:
+def _notes_slide(number: int, footnotes: list[tuple[int, list[str]]]) -> Insight:
     """The footnotes on a slide of their own at the end, titled "Notes", each with the number
     its reference shows (``[1]``), as pandoc's PowerPoint writer makes them."""
     items = tuple(RichText.plain_text(f"[{n}] {' '.join(texts)}".strip()) for n, texts in footnotes)
-    notes = Insight(
-        len(doc.insights) + 1,
+    return Insight(
+        number,
         RichText.plain_text("Notes"),
         points=items,
         items=items,
         badge="",
         rule="footnotes (the slide of notes pandoc makes)",
     )
-    # (a title and notes: not "only a title slide")
-    warnings = tuple(w for w in doc.warnings if ": only a title slide:" not in w)
-    return replace(doc, back_matter=(*doc.back_matter, notes), warnings=warnings)
 
 
 @dataclass(frozen=True)
@@ -194,6 +190,7 @@ def _document(
     source: str,
     warnings: list[str],
     show: _Show | None = None,
+    footnotes: list[tuple[int, list[str]]] | None = None,
 ) -> Document:
     if fm_title is None and not any(
         _has_words(ln.text) if ln.element is None else _has_words(element_text(ln.element))
@@ -469,7 +466,7 @@ def _document(
                 subsections=tuple(sl.subsections),
             )
         )
-    if not slides and conclusion_head is None:
+    if not slides and conclusion_head is None and not footnotes:
         warnings.append(
             f"{source}: only a title slide: nothing follows the title "
             "(write sections as headings, numbered lines or a list)"
@@ -498,6 +495,8 @@ def _document(
             ins = make_insight(position, _head_line(body, h), body[h.index + 1 : b_end])
             rule = f"back matter (after the conclusion), {h.rule}"
             back_matter.append(replace(ins, badge="", rule=rule))
+    if footnotes:
+        back_matter.append(_notes_slide(len(slides) + 1, footnotes))
     signoff = [RichText.plain_text(ln.text, ln.line) for ln in (lines[i] for i in ol.signoff)]
     if signoff:
         if conclusion is not None:
