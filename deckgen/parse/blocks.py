@@ -615,9 +615,7 @@ class Walker:
 
 _RAW_FORMAT = re.compile(r"^\{=([\w-]+)\}$")
 _RAW_INLINE = re.compile(r"^\{=[\w-]+\}")
-_ATTR = r"""(?:[#.][\w:.-]+|-|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'}]+))"""
-_HEADING_ATTRS = re.compile(rf"\s*\{{\s*({_ATTR}(?:\s+{_ATTR})*)\s*\}}\s*$")
-_KEY_VALUE = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))""")
+_UNNUMBERED = re.compile(r"(?<!\S)-(?!\S)")
 
 
 def heading_attributes(spans: list[Span]) -> tuple[list[Span], dict[str, str]]:
@@ -626,13 +624,15 @@ def heading_attributes(spans: list[Span]) -> tuple[list[Span], dict[str, str]]:
     if not spans or not spans[-1].text.rstrip().endswith("}") or spans[-1].code:
         return spans, {}
     last = spans[-1]
-    m = _HEADING_ATTRS.search(last.text)
-    if m is None:
+    start = last.text.rfind("{")
+    end = last.text.rstrip().rfind("}")
+    inner = _UNNUMBERED.sub(".unnumbered", last.text[start + 1 : end]) if start >= 0 else ""
+    attrs = read_attrs(inner) if inner.strip() else None
+    if attrs is None:
         return spans, {}
-    attrs = {k.casefold(): a or b or c for k, a, b, c in _KEY_VALUE.findall(m.group(1))}
-    rest = last.text[: m.start()]
+    rest = last.text[:start]
     out = [*spans[:-1], replace(last, text=rest)] if rest.strip() else spans[:-1]
-    return strip_spans(out), attrs
+    return strip_spans(out), {k.casefold(): v for k, v in attrs.items()}
 
 
 def _caption(t: Token) -> None:
@@ -1007,6 +1007,20 @@ def _any_div(params: str, *args: Any) -> bool:
     return True
 
 
+def read_attrs(inner: str) -> dict[str, str] | None:
+    """pandoc's attributes (the text inside ``{…}``) as the attrs plugin's own parser reads
+    them once their unquoted values (``width=50%``) are quoted; None: not attributes."""
+    from mdit_py_plugins.attrs.parse import ParseError
+    from mdit_py_plugins.attrs.parse import parse as parse_attrs
+
+    inner = _UNQUOTED_VALUE.sub(lambda m: f'="{m.group(1)}"', inner.strip())
+    try:
+        _, attrs = parse_attrs("{" + inner + "}")
+    except ParseError:
+        return None
+    return attrs
+
+
 def pandoc_attrs(state: StateInline, silent: bool) -> bool:
     """Attributes as pandoc writes them where the attrs plugin's syntax refuses them: values
     unquoted (``{width=50%}``, ``{width=2.5in}``), spaces inside the braces
@@ -1020,13 +1034,8 @@ def pandoc_attrs(state: StateInline, silent: bool) -> bool:
     end = src.find("}", pos, state.posMax)
     if end < 0 or "\n" in src[pos:end]:
         return False
-    from mdit_py_plugins.attrs.parse import ParseError
-    from mdit_py_plugins.attrs.parse import parse as parse_attrs
-
-    inner = _UNQUOTED_VALUE.sub(lambda m: f'="{m.group(1)}"', src[pos + 1 : end].strip())
-    try:
-        _, attrs = parse_attrs("{" + inner + "}")
-    except ParseError:
+    attrs = read_attrs(src[pos + 1 : end])
+    if attrs is None:
         return False
     if token.type == "link_close":
         k = len(state.tokens) - 1
