@@ -376,7 +376,7 @@ class Walker:
         if j is None:
             # its content is walked as it comes (an unclosed notes div too: text); the div
             # says whether the lists in it are incremental until its fence closes it
-            classes = _div_classes(t.info)
+            classes = div_names(t.info)
             here = self.steps[-1]
             if "incremental" in classes:
                 here = True  # (``{.incremental .nonincremental}``: incremental, as pandoc)
@@ -702,22 +702,20 @@ def nest_divs(text: str) -> str:
     return "\n".join(lines)
 
 
-def _div_classes(info: str) -> set[str]:
-    """A fenced div's names: ``{.incremental .nonincremental}`` → both; ``incremental``."""
+def div_names(info: str) -> list[str]:
+    """A fenced div's names, casefolded: its classes for ``::: {#id .notes .wide}``, its
+    first word for ``::: notes``."""
     info = info.strip().strip(":").strip()
     if info.startswith("{"):
-        return {w[1:].casefold() for w in info.strip("{}").split() if w.startswith(".")}
-    return {info.split()[0].casefold()} if info else set()
+        return [w[1:].casefold() for w in info.strip("{}").split() if w.startswith(".")]
+    return [info.split()[0].casefold()] if info else []
 
 
 def div_name(info: str) -> str:
     """A fenced div's name: ``notes`` for ``::: notes``, ``::: {.notes}`` and
     ``::: {#id .notes}``; its first word otherwise; casefolded."""
-    info = info.strip().strip(":").strip()
-    if info.startswith("{"):
-        classes = [w[1:] for w in info.strip("{}").split() if w.startswith(".")]
-        return classes[0].casefold() if classes else ""
-    return info.split()[0].casefold() if info else ""
+    names = div_names(info)
+    return names[0] if names else ""
 
 
 def notes_text(lines: list[Line]) -> list[str]:
