@@ -97,7 +97,7 @@ def parse(text: str, *, source: str = "<string>", slide_level: int | None = None
         slide_level = _meta_slide_level(meta, source, warnings)
     src_lines = body.split("\n")
     marp_why = ""
-    if "<!--" in body or any(k in meta for k in ("marp", "paginate", "headingDivider", "_class")):
+    if meta or "<!--" in body:  # (what says it is Marp's: its front matter or comments)
         from deckgen.parse.marp import says_marp
 
         marp_why = says_marp(meta, body)

@@ -355,8 +355,8 @@ class _Writer:
             rid = f"rId{len(rels) + 1}"
             rels.append(rel_xml(rid, RT_IMAGE, relative_ref(part, SLIDES_DIR)))
             theme = self.deck.theme
-            crop = cover_crop(bg.pixels, (theme.slide_width, theme.slide_height))
             size = (theme.slide_width, theme.slide_height)
+            crop = cover_crop(bg.pixels, size)
             bg_xml = M.background_xml(recipe.markup, rid, crop)
             blob = M.with_background(blob, bg_xml, recipe.markup, recipe.next_id + 4096, size)
         return blob
